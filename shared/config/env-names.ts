@@ -1,0 +1,27 @@
+/**
+ * Environment variable names shared by the CDK stack (which sets them) and the functions (which read them
+ * through `shared/config/env.ts`). Endpoint overrides use the SDK's own `AWS_ENDPOINT_URL_<SERVICE>` variables.
+ */
+export const ENV = {
+  bucketName: 'BUCKET_NAME',
+  tableName: 'TABLE_NAME',
+  queueUrl: 'QUEUE_URL',
+  eventBusName: 'EVENT_BUS_NAME',
+  eventSource: 'EVENT_SOURCE',
+  businessTimeZone: 'BUSINESS_TIME_ZONE',
+  /** SSM SecureString parameter holding the HMAC key for customer identifiers. */
+  hashKeyParameter: 'HASH_KEY_PARAMETER',
+  /** Plain HMAC key: local stack and tests only (production reads the SSM parameter). */
+  hashKey: 'HASH_KEY',
+  themesEnabled: 'THEMES_ENABLED',
+  comprehendConcurrency: 'COMPREHEND_CONCURRENCY',
+  spikeRatio: 'SPIKE_RATIO',
+  spikeMinVolume: 'SPIKE_MIN_VOLUME',
+  ledgerTtlDays: 'LEDGER_TTL_DAYS',
+  cacheTtlDays: 'CACHE_TTL_DAYS',
+  sesFrom: 'SES_FROM',
+  sesConfigurationSet: 'SES_CONFIGURATION_SET',
+  digestRecipients: 'DIGEST_RECIPIENTS',
+  /** `true` for emulators that need path-style S3 addressing (s3rver). */
+  s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
+} as const;

@@ -1,0 +1,59 @@
+/**
+ * The one definition of resource names, keys, prefixes and wiring settings. The CDK stack and the local
+ * stack both build their resources from these values, so the two can never drift apart.
+ */
+
+/** Object key prefixes in the ingest bucket. Only `incoming/` triggers processing. */
+export const PREFIXES = {
+  incoming: 'incoming/',
+  reports: 'reports/',
+  processed: 'processed/',
+  digests: 'digests/',
+} as const;
+
+/** Single-table key schema (on-demand billing). */
+export const TABLE_SCHEMA = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  timeToLiveAttribute: 'expiresAt',
+} as const;
+
+/** S3 → SQS → ingest wiring. */
+export const INGEST_QUEUE = {
+  /** Receives before a message moves to the dead-letter queue (AWS suggests at least 5). */
+  maxReceiveCount: 5,
+  /** Ingest function timeout; the queue's visibility timeout is 6× this, as Lambda's SQS guide advises. */
+  functionTimeoutSeconds: 300,
+  visibilityTimeoutFactor: 6,
+  batchSize: 5,
+  maxBatchingWindowSeconds: 1,
+  dlqRetentionDays: 14,
+} as const;
+
+/** EventBridge contract. */
+export const EVENTS = {
+  defaultSource: 'feedback.pipeline',
+  version: '1',
+  detailTypes: {
+    fileProcessed: 'Feedback File Processed',
+    fileRejected: 'Feedback File Rejected',
+    detractor: 'Detractor Feedback Received',
+    spike: 'Negative Sentiment Spike Detected',
+    digest: 'KPI Digest Published',
+  },
+} as const;
+
+export type DetailType = (typeof EVENTS.detailTypes)[keyof typeof EVENTS.detailTypes];
+
+/** Names the local stack gives its resources (CloudFormation names the AWS ones and passes them in env vars). */
+export const LOCAL_NAMES = {
+  bucket: 'feedback-ingest',
+  table: 'feedback',
+  queue: 'feedback-ingest-queue',
+  deadLetterQueue: 'feedback-ingest-dlq',
+  eventBus: 'feedback',
+  sesIdentity: 'feedback@example.com',
+} as const;
+
+/** Event names the ingest bucket notifies on. */
+export const INGEST_EVENT_TYPES = ['s3:ObjectCreated:*'] as const;

@@ -1,0 +1,86 @@
+/**
+ * Aggregate cells: the additive counters kept per business day × segment. Every field is a count or a sum,
+ * so cells from different files, chunks or days combine by addition and KPIs are derived at read time.
+ */
+
+export const SEGMENT_DIMENSIONS = ['all', 'channel', 'source', 'product', 'region', 'language'] as const;
+export type SegmentDimension = (typeof SEGMENT_DIMENSIONS)[number];
+
+export interface CellCounts {
+  /** Accepted rows. */
+  volume: number;
+  /** Accepted rows with non-empty text. */
+  texts: number;
+  /** Rows with a sentiment, by label. */
+  positive: number;
+  negative: number;
+  neutral: number;
+  mixed: number;
+  /** NPS answers (0–10). */
+  npsN: number;
+  npsPromoters: number;
+  npsPassives: number;
+  npsDetractors: number;
+  npsSum: number;
+  /** Ratings (1–5), with counts per star. */
+  ratingN: number;
+  ratingSum: number;
+  rating1: number;
+  rating2: number;
+  rating3: number;
+  rating4: number;
+  rating5: number;
+  /** Key-phrase counts of negative and mixed feedback. */
+  themes: Record<string, number>;
+}
+
+export interface AggregateCell {
+  /** Business day, YYYY-MM-DD in the configured business time zone. */
+  day: string;
+  dimension: SegmentDimension;
+  /** Segment value (`all` for the `all` dimension). */
+  value: string;
+  counts: CellCounts;
+}
+
+/** A redacted negative piece of feedback kept for the digest. */
+export interface Verbatim {
+  day: string;
+  text: string;
+  source: string;
+  negative: number;
+  rating?: number;
+  nps?: number;
+}
+
+/** Read side used by the digest. */
+export interface AggregateReader {
+  /** Cells for days in [from, to] (inclusive, YYYY-MM-DD) for the given dimensions. */
+  readCells(query: { from: string; to: string; dimensions: readonly SegmentDimension[] }): Promise<AggregateCell[]>;
+  /** The most negative verbatims for days in [from, to]. */
+  readVerbatims(query: { from: string; to: string; limit: number }): Promise<Verbatim[]>;
+}
+
+export function emptyCounts(): CellCounts {
+  return {
+    volume: 0,
+    texts: 0,
+    positive: 0,
+    negative: 0,
+    neutral: 0,
+    mixed: 0,
+    npsN: 0,
+    npsPromoters: 0,
+    npsPassives: 0,
+    npsDetractors: 0,
+    npsSum: 0,
+    ratingN: 0,
+    ratingSum: 0,
+    rating1: 0,
+    rating2: 0,
+    rating3: 0,
+    rating4: 0,
+    rating5: 0,
+    themes: {},
+  };
+}
