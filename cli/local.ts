@@ -1,0 +1,248 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
+import { parseArgs } from 'node:util';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PREFIXES } from '../shared/config/resources.js';
+import type { FileReport } from '../shared/pipeline/ingest-object.js';
+import { reportKeyOf } from '../shared/pipeline/ingest-object.js';
+import { keys } from '../shared/store/feedback-table.js';
+import { localFunctionSettings } from './local-env.js';
+
+interface Io {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+const DEFAULT_INPUT = new URL('../samples/', import.meta.url);
+
+/** `incoming/<first folder or "local">/<rest of the path>` for a file under the input folder. */
+export function keyForFile(inputDir: string, file: string): string {
+  const parts = relative(inputDir, file).split(sep);
+  const source = parts.length > 1 ? '' : 'local/';
+  return `${PREFIXES.incoming}${source}${parts.join('/')}`;
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (entry.name.startsWith('.')) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await listFiles(path)));
+    else if (entry.isFile()) out.push(path);
+  }
+  return out.sort();
+}
+
+/** First and last business day that has aggregates. */
+async function dataSpan(db: DynamoDBDocumentClient, table: string): Promise<{ from: string; to: string } | undefined> {
+  const days: string[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.cell('all', '', '').pk },
+        ProjectionExpression: 'sk',
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of page.Items ?? []) days.push((item.sk as string).slice(0, 10));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  days.sort();
+  const from = days[0];
+  const to = days[days.length - 1];
+  return from && to ? { from, to } : undefined;
+}
+
+async function readReport(s3: S3Client, bucket: string, key: string): Promise<FileReport | undefined> {
+  try {
+    const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: reportKeyOf(key) }));
+    return JSON.parse(await (out.Body?.transformToString() ?? 'null')) as FileReport;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `feedback local`: boots the local stack, uploads every file of the input folder under `incoming/`, lets the S3
+ * notifications drive the real ingest handler, waits until each file is processed or rejected, builds the digest
+ * for the period and prints what happened.
+ */
+export async function runLocal(argv: string[], io: Io): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      input: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      state: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      'keep-running': { type: 'boolean', default: false },
+      send: { type: 'boolean', default: true },
+    },
+    strict: true,
+  });
+  if ((values.from === undefined) !== (values.to === undefined)) {
+    io.stderr.write('--from and --to go together\n');
+    return 2;
+  }
+  const inputDir = values.input ? resolve(values.input) : DEFAULT_INPUT.pathname;
+  const say = (line: string) => {
+    if (!values.json) io.stdout.write(`${line}\n`);
+  };
+  const { startLocalStack } = await import('../local/stack.js');
+  const stack = await startLocalStack({
+    stateDir: values.state,
+    env: localFunctionSettings(),
+    log: (line) => {
+      if (!values.json) io.stderr.write(`  · ${line}\n`);
+    },
+  });
+  const undoEnv = stack.applyEnv();
+  try {
+    // Imported after the environment is in place: handlers read their configuration at cold start.
+    const { handler } = await import('../functions/ingest/index.js');
+    const { s3Client } = await import('../shared/clients/s3.js');
+    const { dynamoDbClient } = await import('../shared/clients/dynamodb.js');
+    stack.attachIngestHandler(handler);
+    const eventsBefore = stack.events().length;
+
+    const files = await listFiles(inputDir);
+    say(`Uploading ${files.length} file(s) from ${inputDir} to s3://${stack.bucket}/${PREFIXES.incoming}`);
+    const uploaded: string[] = [];
+    for (const file of files) {
+      const key = keyForFile(inputDir, file);
+      await s3Client.send(new PutObjectCommand({ Bucket: stack.bucket, Key: key, Body: await readFile(file) }));
+      uploaded.push(key);
+    }
+    await stack.waitForIdle({ timeoutMs: 600_000 });
+
+    const results: {
+      key: string;
+      status: 'processed' | 'failed';
+      rows?: FileReport['rows'];
+      error?: FileReport['error'];
+      report?: FileReport;
+    }[] = [];
+    for (const key of uploaded) {
+      const report = await readReport(s3Client, stack.bucket, key);
+      if (!report) {
+        results.push({
+          key,
+          status: 'failed',
+          error: { code: 'NOT_PROCESSED', message: 'No report was written (see the dead-letter queue)' },
+        });
+        continue;
+      }
+      results.push({ key, status: report.status, rows: report.rows, error: report.error, report });
+    }
+
+    const { DynamoAggregateReader } = await import('../shared/store/aggregate-reader.js');
+    const { runDigestJob } = await import('../shared/pipeline/digest-job.js');
+    const { loadDigestConfig } = await import('../shared/config/env.js');
+    const { sesClient } = await import('../shared/clients/sesv2.js');
+    const { eventBridgeClient } = await import('../shared/clients/eventbridge.js');
+    const config = loadDigestConfig();
+    const span =
+      values.from && values.to ? { from: values.from, to: values.to } : await dataSpan(dynamoDbClient, config.table);
+    const digest = span
+      ? await runDigestJob(
+          {
+            reader: new DynamoAggregateReader(dynamoDbClient, config.table),
+            s3: s3Client,
+            ses: sesClient,
+            events: eventBridgeClient,
+            config,
+          },
+          { period: { kind: 'custom', ...span }, send: values.send },
+        )
+      : undefined;
+    const events: Record<string, number> = {};
+    for (const e of stack.events().slice(eventsBefore)) events[e['detail-type']] = (events[e['detail-type']] ?? 0) + 1;
+
+    if (values.json) {
+      const p = digest?.figures.period;
+      io.stdout.write(
+        `${JSON.stringify(
+          {
+            files: results.map(({ report: _r, ...f }) => f),
+            digest:
+              digest && p
+                ? {
+                    from: digest.period.from,
+                    to: digest.period.to,
+                    volume: p.volume,
+                    withText: p.texts,
+                    sentiment: {
+                      positive: p.sentiment.positive,
+                      negative: p.sentiment.negative,
+                      neutral: p.sentiment.neutral,
+                      mixed: p.sentiment.mixed,
+                    },
+                    nps: p.nps,
+                    csat: p.csat,
+                    email: {
+                      subject: digest.subject,
+                      to: config.recipients,
+                      htmlPath: `s3://${config.bucket}/${digest.htmlKey}`,
+                    },
+                  }
+                : null,
+            events,
+          },
+          null,
+          2,
+        )}\n`,
+      );
+    } else {
+      say('');
+      for (const r of results) {
+        const rows = r.rows;
+        const detail = rows
+          ? `${rows.total} rows: ${rows.accepted} accepted, ${rows.rejected} rejected, ${rows.duplicates} duplicates (${rows.withText} with text)`
+          : '';
+        const how = r.report?.format ? ` [${r.report.format}, ${r.report.encoding}]` : '';
+        say(`  ${r.status === 'processed' ? '✔' : '✘'} ${r.key}${how}`);
+        say(`      ${r.status === 'processed' ? detail : `${r.error?.code}: ${r.error?.message}`}`);
+      }
+      say('');
+      if (digest) {
+        const p = digest.figures.period;
+        say(`Digest ${digest.period.from} → ${digest.period.to}: "${digest.subject}"`);
+        say(
+          `  volume ${p.volume}, with text ${p.texts}; NPS ${p.nps.score ?? 'no data'} (n=${p.nps.n}); CSAT ${p.csat.score ?? 'no data'}% (n=${p.csat.n}); net sentiment ${p.sentiment.net ?? 'no data'}`,
+        );
+        say(`  archived at s3://${config.bucket}/${digest.htmlKey}`);
+        say(`  e-mail: open ${stack.endpoints.sesWebUi} to read it as the recipients see it`);
+      }
+      say(
+        `Events: ${
+          Object.entries(events)
+            .map(([k, v]) => `${k} ×${v}`)
+            .join(', ') || 'none'
+        }`,
+      );
+      if (values.state)
+        say(`State kept in ${values.state}: run again to resume; figures do not change for files already seen.`);
+    }
+
+    if (values['keep-running']) {
+      say(`\nThe local stack keeps running. Drop files with any S3 client:`);
+      say(
+        `  AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER aws --endpoint-url ${stack.endpoints.s3} s3 cp <file> s3://${stack.bucket}/${PREFIXES.incoming}<source>/`,
+      );
+      say(`  digests: ${stack.endpoints.sesWebUi}   ·   Ctrl-C to stop`);
+      await new Promise<void>((resolveWait) => {
+        process.once('SIGINT', () => resolveWait());
+        process.once('SIGTERM', () => resolveWait());
+      });
+    }
+    return results.every((r) => r.status === 'processed' || r.report) ? 0 : 1;
+  } finally {
+    undoEnv();
+    await stack.stop();
+  }
+}

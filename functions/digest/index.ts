@@ -1,0 +1,38 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import { z } from 'zod';
+import { dynamoDbClient } from '../../shared/clients/dynamodb.js';
+import { eventBridgeClient } from '../../shared/clients/eventbridge.js';
+import { s3Client } from '../../shared/clients/s3.js';
+import { sesClient } from '../../shared/clients/sesv2.js';
+import { loadDigestConfig } from '../../shared/config/env.js';
+import { runDigestJob } from '../../shared/pipeline/digest-job.js';
+import { DynamoAggregateReader } from '../../shared/store/aggregate-reader.js';
+
+const config = loadDigestConfig();
+const logger = new Logger({ serviceName: 'feedback-digest' });
+const metrics = new Metrics({ namespace: 'FeedbackPipeline', serviceName: 'feedback-digest' });
+const reader = new DynamoAggregateReader(dynamoDbClient, config.table);
+
+/** What EventBridge Scheduler sends (the schedule's input), or an explicit range for a manual run. */
+const digestInput = z.union([
+  z.object({ period: z.enum(['daily', 'weekly']) }),
+  z.object({ from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }),
+]);
+
+export const handler = middy(async (event: unknown) => {
+  const input = digestInput.parse(event);
+  const period = 'period' in input ? { kind: input.period } : { kind: 'custom' as const, ...input };
+  const result = await runDigestJob(
+    { reader, s3: s3Client, ses: sesClient, events: eventBridgeClient, config },
+    { period, send: true },
+  );
+  metrics.addMetric('DigestsSent', MetricUnit.Count, 1);
+  logger.info('digest sent', { period: result.period, subject: result.subject, recipients: result.recipients });
+  return { subject: result.subject, htmlKey: result.htmlKey, jsonKey: result.jsonKey, messageIds: result.messageIds };
+})
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics));

@@ -1,0 +1,82 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { comprehendClient } from '../../shared/clients/comprehend.js';
+import { dynamoDbClient } from '../../shared/clients/dynamodb.js';
+import { eventBridgeClient } from '../../shared/clients/eventbridge.js';
+import { s3Client } from '../../shared/clients/s3.js';
+import { sqsClient } from '../../shared/clients/sqs.js';
+import { loadIngestConfig } from '../../shared/config/env.js';
+import { loadHashKey } from '../../shared/config/hash-key.js';
+import { ingestObject } from '../../shared/pipeline/ingest-object.js';
+import { targetsOf } from '../../shared/pipeline/queue-message.js';
+import { analyze } from '../../shared/sentiment/comprehend-adapter.js';
+import { FileLeaseLostError } from '../../shared/store/errors.js';
+import { DynamoTextCache } from '../../shared/store/text-cache.js';
+
+const config = loadIngestConfig();
+const logger = new Logger({ serviceName: 'feedback-ingest' });
+const metrics = new Metrics({ namespace: 'FeedbackPipeline', serviceName: 'feedback-ingest' });
+const processor = new BatchProcessor(EventType.SQS);
+const textCache = new DynamoTextCache(dynamoDbClient, config.table, config.cacheTtlDays);
+
+let remainingMs: () => number = () => Number.POSITIVE_INFINITY;
+
+async function processRecord(record: SQSRecord): Promise<void> {
+  const hashKey = await loadHashKey(config);
+  for (const target of targetsOf(record.body)) {
+    try {
+      const result = await ingestObject(target, {
+        s3: s3Client,
+        db: dynamoDbClient,
+        events: eventBridgeClient,
+        sqs: sqsClient,
+        config,
+        hashKey,
+        remainingMs,
+        analyzer: {
+          analyze: (requests) =>
+            analyze(requests, {
+              client: comprehendClient,
+              cache: textCache,
+              concurrency: config.comprehendConcurrency,
+              themes: config.themes,
+              logger: { warn: (message, extra) => logger.warn(message, extra ?? {}) },
+            }),
+        },
+        log: (level, message, data) => logger[level](message, data ?? {}),
+      });
+      if (result.status === 'processed' && result.report) {
+        const r = result.report;
+        metrics.addMetric('FilesProcessed', MetricUnit.Count, 1);
+        metrics.addMetric('RowsAccepted', MetricUnit.Count, r.rows.accepted);
+        metrics.addMetric('RowsRejected', MetricUnit.Count, r.rows.rejected);
+        metrics.addMetric('RowsDuplicate', MetricUnit.Count, r.rows.duplicates);
+        metrics.addMetric('ComprehendCalls', MetricUnit.Count, r.comprehend.calls);
+        metrics.addMetric('ComprehendUnits', MetricUnit.Count, r.comprehend.units);
+      } else if (result.status === 'failed') {
+        metrics.addMetric('FilesRejected', MetricUnit.Count, 1);
+      }
+      logger.info('ingest finished', { key: target.key, status: result.status, reportKey: result.reportKey });
+    } catch (err) {
+      // A worker that lost its lease stops quietly: the worker that took over owns the file now.
+      if (err instanceof FileLeaseLostError) {
+        logger.warn('lease lost, leaving the file to the worker that took it over', { key: target.key });
+        continue;
+      }
+      throw err;
+    }
+  }
+}
+
+/** SQS batch handler: one failed message is reported as a partial batch failure and retried alone. */
+export const handler = middy(async (event: SQSEvent, context: Context) => {
+  remainingMs = () => context.getRemainingTimeInMillis();
+  return processPartialResponse(event, processRecord, processor, { context });
+})
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics));

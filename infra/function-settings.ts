@@ -1,0 +1,34 @@
+import { ENV } from '../shared/config/env-names.js';
+import type { EnvironmentConfig } from './config.js';
+
+/**
+ * Function settings derived from one environment's cdk.json context. The CDK stack sets them on the functions
+ * and the local stack passes the same values to the same handlers, so local runs behave like a deployment.
+ * Resource names (bucket, table, queue, bus) are added by whoever creates the resources.
+ */
+export function sharedSettings(config: EnvironmentConfig): Record<string, string> {
+  return {
+    [ENV.businessTimeZone]: config.businessTimeZone,
+    [ENV.spikeRatio]: String(config.spike.ratio),
+    [ENV.spikeMinVolume]: String(config.spike.minVolume),
+    [ENV.themesEnabled]: String(config.ingest.themesEnabled),
+  };
+}
+
+export function ingestSettings(config: EnvironmentConfig): Record<string, string> {
+  return {
+    ...sharedSettings(config),
+    [ENV.comprehendConcurrency]: String(config.ingest.comprehendConcurrency),
+    [ENV.ledgerTtlDays]: String(config.retention.ledgerTtlDays),
+    [ENV.cacheTtlDays]: String(config.retention.cacheTtlDays),
+  };
+}
+
+export function digestSettings(config: EnvironmentConfig): Record<string, string> {
+  return {
+    ...sharedSettings(config),
+    DIGEST_SEGMENTS: config.digest.segments.join(','),
+    [ENV.sesFrom]: config.ses.from,
+    [ENV.digestRecipients]: config.digest.recipients.join(','),
+  };
+}

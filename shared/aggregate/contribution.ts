@@ -1,0 +1,162 @@
+import type { CanonicalRecord, SentimentLabel } from '../domain/types.js';
+import { type CellCounts, emptyCounts, type SegmentDimension } from '../store/cells.js';
+
+/**
+ * What one accepted record adds to the aggregate cells. It is stored with the record's row-ledger entry so a
+ * newer version of the same record (an edited review) can retract exactly what the older one added.
+ */
+export interface Contribution {
+  /** Business day, YYYY-MM-DD. */
+  d: string;
+  /** Segment values by dimension (the `all` dimension is implicit). */
+  s: Partial<Record<Exclude<SegmentDimension, 'all'>, string>>;
+  /** 1 when the record has text. */
+  t: 0 | 1;
+  /** Sentiment label initial: P, N, U (neutral), M. */
+  l?: 'P' | 'N' | 'U' | 'M';
+  n?: number;
+  r?: number;
+  /** Themes (key phrases of negative or mixed text). */
+  th?: string[];
+}
+
+const LABEL_INITIAL: Record<SentimentLabel, 'P' | 'N' | 'U' | 'M'> = {
+  POSITIVE: 'P',
+  NEGATIVE: 'N',
+  NEUTRAL: 'U',
+  MIXED: 'M',
+};
+
+const dayFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The calendar day of an instant in an IANA time zone, YYYY-MM-DD. */
+export function businessDay(instant: string | Date, timeZone: string): string {
+  let fmt = dayFormatters.get(timeZone);
+  if (!fmt) {
+    // en-CA formats dates as YYYY-MM-DD.
+    fmt = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormatters.set(timeZone, fmt);
+  }
+  return fmt.format(typeof instant === 'string' ? new Date(instant) : instant);
+}
+
+const MAX_SEGMENT_VALUE = 64;
+
+function segmentValue(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  const trimmed = v.trim().replace(/\s+/g, ' ').slice(0, MAX_SEGMENT_VALUE);
+  return trimmed === '' ? undefined : trimmed;
+}
+
+export function toContribution(
+  record: CanonicalRecord,
+  analysis: { label?: SentimentLabel; language?: string; themes?: readonly string[] },
+  timeZone: string,
+): Contribution {
+  const s: Contribution['s'] = {};
+  const channel = segmentValue(record.channel);
+  if (channel) s.channel = channel;
+  const source = segmentValue(record.source);
+  if (source) s.source = source;
+  const product = segmentValue(record.product);
+  if (product) s.product = product;
+  const region = segmentValue(record.region);
+  if (region) s.region = region;
+  const language = segmentValue(analysis.language ?? record.language?.toLowerCase());
+  if (language) s.language = language;
+  const c: Contribution = { d: businessDay(record.submittedAt, timeZone), s, t: record.text ? 1 : 0 };
+  if (analysis.label) c.l = LABEL_INITIAL[analysis.label];
+  if (record.nps !== undefined) c.n = record.nps;
+  if (record.rating !== undefined) c.r = record.rating;
+  if (analysis.themes && analysis.themes.length > 0 && (c.l === 'N' || c.l === 'M')) c.th = [...analysis.themes];
+  return c;
+}
+
+/** Key of an aggregate cell in a delta map. */
+export function cellKey(dimension: SegmentDimension, value: string, day: string): string {
+  return `${dimension}\u0000${value}\u0000${day}`;
+}
+
+export function parseCellKey(key: string): { dimension: SegmentDimension; value: string; day: string } {
+  const [dimension, value, day] = key.split('\u0000') as [SegmentDimension, string, string];
+  return { dimension, value, day };
+}
+
+function addTo(counts: CellCounts, c: Contribution, sign: 1 | -1): void {
+  counts.volume += sign;
+  counts.texts += sign * c.t;
+  switch (c.l) {
+    case 'P':
+      counts.positive += sign;
+      break;
+    case 'N':
+      counts.negative += sign;
+      break;
+    case 'U':
+      counts.neutral += sign;
+      break;
+    case 'M':
+      counts.mixed += sign;
+      break;
+    default:
+      break;
+  }
+  if (c.n !== undefined) {
+    counts.npsN += sign;
+    counts.npsSum += sign * c.n;
+    if (c.n >= 9) counts.npsPromoters += sign;
+    else if (c.n >= 7) counts.npsPassives += sign;
+    else counts.npsDetractors += sign;
+  }
+  if (c.r !== undefined) {
+    counts.ratingN += sign;
+    counts.ratingSum += sign * c.r;
+    const star = Math.round(c.r);
+    if (star === 1) counts.rating1 += sign;
+    else if (star === 2) counts.rating2 += sign;
+    else if (star === 3) counts.rating3 += sign;
+    else if (star === 4) counts.rating4 += sign;
+    else if (star === 5) counts.rating5 += sign;
+  }
+  if (c.th) {
+    for (const theme of c.th) counts.themes[theme] = (counts.themes[theme] ?? 0) + sign;
+  }
+}
+
+/** Cell deltas accumulated in memory; its size grows with the cells touched, never with rows. */
+export class CellDeltas {
+  readonly cells = new Map<string, CellCounts>();
+
+  add(c: Contribution, sign: 1 | -1 = 1): void {
+    this.addCell(cellKey('all', 'all', c.d), c, sign);
+    for (const [dimension, value] of Object.entries(c.s) as [Exclude<SegmentDimension, 'all'>, string][]) {
+      this.addCell(cellKey(dimension, value, c.d), c, sign);
+    }
+  }
+
+  private addCell(key: string, c: Contribution, sign: 1 | -1): void {
+    let counts = this.cells.get(key);
+    if (!counts) {
+      counts = emptyCounts();
+      this.cells.set(key, counts);
+    }
+    addTo(counts, c, sign);
+  }
+
+  get size(): number {
+    return this.cells.size;
+  }
+
+  clear(): void {
+    this.cells.clear();
+  }
+}
+
+/** Adds `b` into `a`. */
+export function mergeCounts(a: CellCounts, b: CellCounts): void {
+  for (const k of Object.keys(b) as (keyof CellCounts)[]) {
+    if (k === 'themes') continue;
+    a[k] += b[k];
+  }
+  for (const [t, n] of Object.entries(b.themes)) a.themes[t] = (a.themes[t] ?? 0) + n;
+}

@@ -1,0 +1,652 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { CellDeltas, type Contribution, cellKey, parseCellKey, toContribution } from '../aggregate/contribution.js';
+import type { IngestConfig } from '../config/env.js';
+import { EVENTS, PREFIXES } from '../config/resources.js';
+import { type CanonicalRecord, FileRejectedError } from '../domain/types.js';
+import { type PendingEvent, publishEvents } from '../events/publisher.js';
+import { readExport } from '../ingest/read-export.js';
+import type { ExportMeta, ResumeState } from '../ingest/types.js';
+import { DynamoAggregateReader } from '../store/aggregate-reader.js';
+import type { SegmentDimension } from '../store/cells.js';
+import { type ClaimOutcome, LedgerStore, MAX_SEGMENT_CELLS, type RowClaim } from '../store/ledger-store.js';
+import {
+  addIssue,
+  cloneReportState,
+  countScores,
+  kpis,
+  mergeUsage,
+  type ReportState,
+  restoreReportState,
+} from './report.js';
+import { findSpikes, shiftDay } from './spikes.js';
+import { type Analysis, type AnalysisRequest, type TextAnalyzer, totalCalls } from './text-analyzer.js';
+
+/** The object an S3 notification (or a continuation message) points at. */
+export interface IngestTarget {
+  bucket: string;
+  /** Decoded object key. */
+  key: string;
+  etag: string;
+  size?: number;
+}
+
+export interface IngestDeps {
+  s3: S3Client;
+  db: DynamoDBDocumentClient;
+  events: EventBridgeClient;
+  sqs: SQSClient;
+  analyzer: TextAnalyzer;
+  config: IngestConfig;
+  hashKey: string;
+  /** Milliseconds left in this invocation (Lambda's context); unlimited when absent. */
+  remainingMs?: () => number;
+  now?: () => Date;
+  log?: (level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => void;
+  /** Test hook: called after each committed segment (fault injection kills the worker here). */
+  afterSegment?: (segment: number) => Promise<void> | void;
+}
+
+export type IngestStatus = 'processed' | 'failed' | 'already-done' | 'continued';
+
+export interface IngestResult {
+  status: IngestStatus;
+  fileId: string;
+  reportKey?: string;
+  report?: FileReport;
+}
+
+export interface FileReport {
+  file: string;
+  bucket: string;
+  fileId: string;
+  status: 'processed' | 'failed';
+  format?: string;
+  encoding?: string;
+  delimiter?: string;
+  columns?: Record<string, string>;
+  droppedPersonalColumns?: string[];
+  dateOrder?: string;
+  timeZone?: string;
+  fileWarnings?: { code: string; detail: string }[];
+  rows: ReportState['rows'];
+  rejects: ReportState['rejects'];
+  warnings: ReportState['warnings'];
+  rejectCodes: Record<string, number>;
+  warningCodes: Record<string, number>;
+  kpis: ReturnType<typeof kpis>;
+  sentiment: ReportState['sentiment'];
+  duplicates: { inFileOrSuperseded: number; crossFile: number; superseded: number };
+  comprehend: { calls: number; units: number; estimatedCostUsd: number; cacheHits: number; failed: number };
+  aggregateWrites: number;
+  segments: number;
+  invocations: number;
+  recordsPrefix: string;
+  error?: { code: string; message: string };
+}
+
+/** Rows read and claimed together; a segment (one checkpoint) is made of many chunks. */
+const CHUNK_ROWS = 500;
+/** Hand off to a continuation when less than this is left in the invocation. */
+const HANDOFF_MARGIN_MS = 60_000;
+const CLAIM_CONCURRENCY = 16;
+/** Negative verbatims kept for the digest need at least this negative confidence. */
+const VERBATIM_MIN_NEGATIVE = 0.6;
+const SPIKE_TRAILING_DAYS = 7;
+/** Day × segment cells remembered for the spike check (bounded so the checkpoint stays small). */
+const MAX_TRACKED_CELLS = 5000;
+
+type VerbatimInput = Parameters<LedgerStore['putVerbatims']>[0][number];
+
+export function fileIdOf(target: IngestTarget): string {
+  return createHash('sha256').update(`${target.bucket}\n${target.key}\n${target.etag}`).digest('hex').slice(0, 32);
+}
+
+/** `incoming/<source>/…` → `<source>`; files directly under `incoming/` are from source `default`. */
+export function sourceOf(key: string): string {
+  const rest = key.startsWith(PREFIXES.incoming) ? key.slice(PREFIXES.incoming.length) : key;
+  const slash = rest.indexOf('/');
+  return slash > 0 ? rest.slice(0, slash) : 'default';
+}
+
+export function reportKeyOf(key: string): string {
+  const rest = key.startsWith(PREFIXES.incoming) ? key.slice(PREFIXES.incoming.length) : key;
+  return `${PREFIXES.reports}${rest}.report.json`;
+}
+
+function textKey(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 40);
+}
+
+function isDetractor(r: CanonicalRecord): boolean {
+  return (r.nps !== undefined && r.nps <= 6) || (r.rating !== undefined && r.rating <= 2);
+}
+
+/**
+ * Ingests one S3 object exactly once into the aggregates, whatever happens around it: redelivery, a crash
+ * after any write, a concurrent duplicate delivery, a continuation in another invocation.
+ *
+ * How: a lease on the file ledger serialises workers of one object; each record claims its fingerprint in the
+ * row ledger (so cross-file duplicates and re-uploads count once); cell deltas are committed per segment in one
+ * transaction with the checkpoint, conditioned on the lease and the segment's start row; events wait in an
+ * outbox until their segment commits.
+ */
+export async function ingestObject(target: IngestTarget, deps: IngestDeps): Promise<IngestResult> {
+  const now = deps.now ?? (() => new Date());
+  const log = deps.log ?? (() => undefined);
+  const store = new LedgerStore(deps.db, deps.config.table, { ledgerTtlDays: deps.config.ledgerTtlDays, now });
+  const fileId = fileIdOf(target);
+  const token = randomUUID();
+  const entry = await store.acquireFile({ fileId, ...target }, token, deps.config.leaseSeconds * 1000);
+  const publish = (events: PendingEvent[]) =>
+    publishEvents(events, { client: deps.events, busName: deps.config.eventBus, source: deps.config.eventSource });
+
+  if (entry.status !== 'processing') {
+    // Redelivery of a finished file: only make sure its file event went out.
+    if (!entry.eventsPublished && entry.summary?.event) {
+      await publish([entry.summary.event as PendingEvent]);
+      await store.markEventsPublished(fileId);
+    }
+    return { status: 'already-done', fileId, reportKey: reportKeyOf(target.key) };
+  }
+
+  // Finish what a crashed worker left: staged cell parts, then events of committed rows.
+  await store.applyStaged(fileId);
+  await flushOutbox(store, fileId, entry.nextRow, publish);
+
+  const state = restoreReportState(entry.state);
+  state.invocations++;
+  const resume = entry.resume as ResumeState | undefined;
+  const source = sourceOf(target.key);
+  const recordsPrefix = `${PREFIXES.processed}dt=${now().toISOString().slice(0, 10)}/${source}/${fileId}/`;
+
+  const reader = readExport(() => objectBytes(deps.s3, target, resume), {
+    fileName: target.key,
+    source,
+    hashKey: deps.hashKey,
+    defaultTimeZone: deps.config.timeZone,
+    uploadTime: now(),
+    resume,
+  });
+
+  let meta: ExportMeta;
+  try {
+    meta = await reader.meta();
+  } catch (err) {
+    if (err instanceof FileRejectedError) {
+      return rejectFile(target, fileId, token, err, state, recordsPrefix, deps, store, publish);
+    }
+    throw err;
+  }
+
+  let segment = entry.segment;
+  let segmentStartRow = entry.nextRow;
+  let committed = cloneReportState(state);
+  let deltas = new CellDeltas();
+  let outbox: { row: number; detailType: string; detail: Record<string, unknown> }[] = [];
+  let processedLines: string[] = [];
+  let verbatims: VerbatimInput[] = [];
+  let chunk: CanonicalRecord[] = [];
+  let lastRow = entry.nextRow - 1;
+  let rowsInSegment = 0;
+  const touched = new Set<string>((entry.state?.touched as string[] | undefined) ?? []);
+
+  const processChunk = async () => {
+    if (chunk.length === 0) return;
+    const records = chunk;
+    chunk = [];
+    const claims = await store.getClaims(records.map((r) => r.fingerprint));
+    const requests = new Map<string, AnalysisRequest>();
+    for (const r of records) {
+      const known = claims.get(r.fingerprint);
+      const ver = versionOf(r);
+      const needsAnalysis =
+        !known ||
+        (known.fileId !== fileId && ver > known.ver) ||
+        (known.fileId === fileId && known.row !== r.row && ver > known.ver);
+      if (r.text && needsAnalysis) {
+        const key = textKey(r.text);
+        if (!requests.has(key)) requests.set(key, { key, text: r.text, languageHint: r.language });
+      }
+    }
+    const analysed = requests.size > 0 ? await deps.analyzer.analyze([...requests.values()]) : undefined;
+    if (analysed) mergeUsage(state, analysed.usage);
+    const results = analysed?.results ?? new Map<string, Analysis>();
+
+    // Claims of one fingerprint run in row order; different fingerprints in parallel.
+    const groups = new Map<string, CanonicalRecord[]>();
+    for (const r of records) {
+      const g = groups.get(r.fingerprint);
+      if (g) g.push(r);
+      else groups.set(r.fingerprint, [r]);
+    }
+    const outcomes = new Map<
+      number,
+      { record: CanonicalRecord; outcome: ClaimOutcome; contribution: Contribution; analysis?: Analysis }
+    >();
+    await forEachLimited([...groups.values()], CLAIM_CONCURRENCY, async (group) => {
+      let known: RowClaim | undefined = claims.get(group[0]?.fingerprint ?? '');
+      for (const r of group) {
+        const analysis = r.text ? results.get(textKey(r.text)) : undefined;
+        const contribution = toContribution(
+          r,
+          {
+            label: analysis?.sentiment?.label,
+            language: analysis?.sentiment?.language,
+            themes: deps.config.themes ? analysis?.keyPhrases : undefined,
+          },
+          deps.config.timeZone,
+        );
+        const outcome = await store.claim(r.fingerprint, fileId, r.row, versionOf(r), contribution, known);
+        outcomes.set(r.row, { record: r, outcome, contribution, analysis });
+        known = undefined; // re-read on the next record of the group: the claim may have changed
+        if (group.length > 1) known = (await store.getClaims([r.fingerprint])).get(r.fingerprint);
+      }
+    });
+
+    for (const r of records) {
+      const o = outcomes.get(r.row);
+      if (!o) continue;
+      const { outcome, analysis } = o;
+      let counted: Contribution | undefined;
+      switch (outcome.kind) {
+        case 'new':
+          counted = o.contribution;
+          break;
+        case 'mine':
+          counted = outcome.contribution;
+          if (outcome.retract) {
+            deltas.add(outcome.retract, -1);
+            retractFromState(state, outcome.retract);
+          }
+          break;
+        case 'supersede':
+          counted = o.contribution;
+          deltas.add(outcome.retract, -1);
+          retractFromState(state, outcome.retract);
+          state.superseded++;
+          break;
+        case 'duplicate':
+          state.rows.duplicates++;
+          if (!outcome.sameFile) state.crossFileDuplicates++;
+          break;
+      }
+      if (!counted) continue;
+      deltas.add(counted);
+      if (touched.size < MAX_TRACKED_CELLS) for (const k of cellKeysOf(counted)) touched.add(k);
+      state.rows.accepted++;
+      if (r.text) state.rows.withText++;
+      countScores(state, r.nps, r.rating);
+      countSentiment(state, counted.l, 1);
+      const sentiment = analysis?.sentiment;
+      processedLines.push(
+        JSON.stringify({
+          ...r,
+          day: counted.d,
+          sentiment: sentiment?.label,
+          sentimentScore: sentiment?.score,
+          sentimentLanguage: sentiment?.language,
+          themes: counted.th,
+          file: target.key,
+        }),
+      );
+      if (isDetractor(r)) {
+        outbox.push({
+          row: r.row,
+          detailType: EVENTS.detailTypes.detractor,
+          detail: {
+            version: EVENTS.version,
+            eventId: `detractor-${r.fingerprint}-${versionOf(r)}`,
+            fingerprint: r.fingerprint,
+            text: r.text,
+            nps: r.nps,
+            rating: r.rating,
+            sentiment: sentiment?.label,
+            submittedAt: r.submittedAt,
+            day: counted.d,
+            segment: counted.s,
+            customerHash: r.customerHash,
+            source: { bucket: target.bucket, key: target.key, row: r.row },
+          },
+        });
+      }
+      if (r.text && sentiment && sentiment.score.Negative >= VERBATIM_MIN_NEGATIVE) {
+        verbatims.push({
+          day: counted.d,
+          negative: sentiment.score.Negative,
+          fingerprint: r.fingerprint,
+          text: r.text.slice(0, 1000),
+          source,
+          rating: r.rating,
+          nps: r.nps,
+        });
+      }
+    }
+  };
+
+  const commit = async (final: boolean) => {
+    await processChunk();
+    const checkpoint = reader.checkpoint();
+    const nextRow = lastRow + 1;
+    if (nextRow === segmentStartRow && !final) return;
+    if (processedLines.length > 0) {
+      await deps.s3.send(
+        new PutObjectCommand({
+          Bucket: target.bucket,
+          Key: `${recordsPrefix}part-${String(segment).padStart(5, '0')}.jsonl`,
+          Body: `${processedLines.join('\n')}\n`,
+          ContentType: 'application/x-ndjson',
+        }),
+      );
+    }
+    if (verbatims.length > 0) await store.putVerbatims(verbatims);
+    if (outbox.length > 0) await store.putOutbox(fileId, outbox);
+    state.segments++;
+    const { cellWrites } = await store.commitSegment({
+      fileId,
+      token,
+      segmentStartRow,
+      nextRow,
+      segment: segment + 1,
+      resume: checkpoint ?? null,
+      state: { ...state, cellWrites: state.cellWrites + deltas.size, touched: [...touched] } as unknown as Record<
+        string,
+        unknown
+      >,
+      deltas,
+    });
+    state.cellWrites += cellWrites;
+    segment++;
+    segmentStartRow = nextRow;
+    committed = cloneReportState(state);
+    deltas = new CellDeltas();
+    processedLines = [];
+    verbatims = [];
+    rowsInSegment = 0;
+    outbox = [];
+    await flushOutbox(store, fileId, nextRow, publish);
+    await deps.afterSegment?.(segment);
+  };
+
+  try {
+    for await (const outcome of reader) {
+      if (outcome.row < segmentStartRow) continue;
+      switch (outcome.kind) {
+        case 'warning':
+          addIssue(state, 'warning', { row: outcome.row, code: outcome.code, detail: outcome.detail });
+          continue;
+        case 'rejected':
+          state.rows.total++;
+          state.rows.rejected++;
+          addIssue(state, 'reject', { row: outcome.row, code: outcome.reason, detail: outcome.detail });
+          break;
+        case 'duplicate':
+          state.rows.total++;
+          state.rows.duplicates++;
+          break;
+        case 'accepted':
+          state.rows.total++;
+          chunk.push(outcome.record);
+          break;
+      }
+      lastRow = outcome.row;
+      rowsInSegment++;
+      if (chunk.length >= CHUNK_ROWS) await processChunk();
+      const cellsNearLimit = deltas.size > MAX_SEGMENT_CELLS - CHUNK_ROWS * 6;
+      const timeLow = deps.remainingMs !== undefined && deps.remainingMs() < HANDOFF_MARGIN_MS;
+      if (rowsInSegment >= deps.config.segmentRows || cellsNearLimit || timeLow) {
+        await commit(false);
+        if (timeLow) {
+          await handOff(target, fileId, token, deps, store);
+          log('info', 'handed off to a continuation', { key: target.key, nextRow: segmentStartRow });
+          return { status: 'continued', fileId };
+        }
+      }
+    }
+    await commit(true);
+  } catch (err) {
+    if (err instanceof FileRejectedError) {
+      return rejectFile(target, fileId, token, err, committed, recordsPrefix, deps, store, publish);
+    }
+    throw err;
+  }
+
+  const report = buildReport(target, fileId, 'processed', state, meta, recordsPrefix);
+  const reportKey = reportKeyOf(target.key);
+  await putJson(deps.s3, target.bucket, reportKey, report);
+  const fileEvent: PendingEvent = {
+    detailType: EVENTS.detailTypes.fileProcessed,
+    detail: {
+      version: EVENTS.version,
+      eventId: `file-processed-${fileId}`,
+      file: { bucket: target.bucket, key: target.key, etag: target.etag, fileId },
+      format: meta.format,
+      encoding: meta.encoding,
+      rows: state.rows,
+      sentiment: {
+        positive: state.sentiment.positive,
+        negative: state.sentiment.negative,
+        neutral: state.sentiment.neutral,
+        mixed: state.sentiment.mixed,
+      },
+      comprehend: {
+        calls: totalCalls(state.usage),
+        units: state.usage.units,
+        estimatedCostUsd: Math.round(state.usage.estimatedCostUsd * 1e6) / 1e6,
+      },
+      reportKey,
+      recordsPrefix,
+    },
+  };
+  await store.completeFile(fileId, token, 'processed', { rows: state.rows, reportKey, event: fileEvent });
+  await raiseSpikes(deps, store, publish, touched);
+  await publish([fileEvent]);
+  await store.markEventsPublished(fileId);
+  log('info', 'file processed', { key: target.key, rows: state.rows });
+  return { status: 'processed', fileId, reportKey, report };
+}
+
+function versionOf(r: CanonicalRecord): number {
+  return r.updatedAt ? Date.parse(r.updatedAt) || 0 : 0;
+}
+
+function countSentiment(state: ReportState, label: Contribution['l'], sign: 1 | -1): void {
+  if (label === 'P') state.sentiment.positive += sign;
+  else if (label === 'N') state.sentiment.negative += sign;
+  else if (label === 'U') state.sentiment.neutral += sign;
+  else if (label === 'M') state.sentiment.mixed += sign;
+  else state.sentiment.none += sign;
+}
+
+/** A superseded record no longer counts: move it from accepted to duplicates in this file's report. */
+function retractFromState(state: ReportState, c: Contribution): void {
+  state.rows.accepted--;
+  state.rows.duplicates++;
+  if (c.t) state.rows.withText--;
+  countScores(state, c.n, c.r, -1);
+  countSentiment(state, c.l, -1);
+}
+
+async function flushOutbox(
+  store: LedgerStore,
+  fileId: string,
+  nextRow: number,
+  publish: (e: PendingEvent[]) => Promise<number>,
+): Promise<void> {
+  const pending = await store.readCommittedOutbox(fileId, nextRow);
+  if (pending.length === 0) return;
+  await publish(pending.map((p) => ({ detailType: p.detailType as PendingEvent['detailType'], detail: p.detail })));
+  await store.deleteOutbox(
+    fileId,
+    pending.map((p) => p.sk),
+  );
+}
+
+async function handOff(target: IngestTarget, fileId: string, token: string, deps: IngestDeps, store: LedgerStore) {
+  await deps.sqs.send(
+    new SendMessageCommand({
+      QueueUrl: deps.config.queueUrl,
+      MessageBody: JSON.stringify({ continuation: { ...target, fileId } }),
+    }),
+  );
+  await store.releaseFile(fileId, token);
+}
+
+async function rejectFile(
+  target: IngestTarget,
+  fileId: string,
+  token: string,
+  err: FileRejectedError,
+  state: ReportState,
+  recordsPrefix: string,
+  deps: IngestDeps,
+  store: LedgerStore,
+  publish: (e: PendingEvent[]) => Promise<number>,
+): Promise<IngestResult> {
+  const report = buildReport(target, fileId, 'failed', state, undefined, recordsPrefix);
+  report.error = { code: err.code, message: err.message };
+  const reportKey = reportKeyOf(target.key);
+  await putJson(deps.s3, target.bucket, reportKey, report);
+  const event: PendingEvent = {
+    detailType: EVENTS.detailTypes.fileRejected,
+    detail: {
+      version: EVENTS.version,
+      eventId: `file-rejected-${fileId}`,
+      file: { bucket: target.bucket, key: target.key, etag: target.etag, fileId },
+      error: report.error,
+      reportKey,
+    },
+  };
+  await store.completeFile(fileId, token, 'failed', { error: report.error, reportKey, event });
+  await publish([event]);
+  await store.markEventsPublished(fileId);
+  deps.log?.('warn', 'file rejected', { key: target.key, code: err.code });
+  return { status: 'failed', fileId, reportKey, report };
+}
+
+function buildReport(
+  target: IngestTarget,
+  fileId: string,
+  status: 'processed' | 'failed',
+  state: ReportState,
+  meta: ExportMeta | undefined,
+  recordsPrefix: string,
+): FileReport {
+  return {
+    file: target.key,
+    bucket: target.bucket,
+    fileId,
+    status,
+    format: meta?.format,
+    encoding: meta?.encoding,
+    delimiter: meta?.delimiter,
+    columns: meta?.columns as Record<string, string> | undefined,
+    droppedPersonalColumns: meta?.droppedPersonalColumns,
+    dateOrder: meta?.dateOrder,
+    timeZone: meta?.timeZone,
+    fileWarnings: meta?.fileWarnings,
+    rows: state.rows,
+    rejects: state.rejects,
+    warnings: state.warnings,
+    rejectCodes: state.rejectCodes,
+    warningCodes: state.warningCodes,
+    kpis: kpis(state),
+    sentiment: state.sentiment,
+    duplicates: {
+      inFileOrSuperseded: state.rows.duplicates - state.crossFileDuplicates,
+      crossFile: state.crossFileDuplicates,
+      superseded: state.superseded,
+    },
+    comprehend: {
+      calls: totalCalls(state.usage),
+      units: state.usage.units,
+      estimatedCostUsd: Math.round(state.usage.estimatedCostUsd * 1e6) / 1e6,
+      cacheHits: state.usage.cacheHits,
+      failed: state.usage.failed,
+    },
+    aggregateWrites: state.cellWrites,
+    segments: state.segments,
+    invocations: state.invocations,
+    recordsPrefix,
+  };
+}
+
+async function putJson(s3: S3Client, bucket: string, key: string, body: unknown): Promise<void> {
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      Body: JSON.stringify(body, null, 2),
+      ContentType: 'application/json',
+    }),
+  );
+}
+
+/** The object's bytes, from the checkpoint's byte offset when there is one (S3 Range read). */
+async function* objectBytes(s3: S3Client, target: IngestTarget, resume?: ResumeState): AsyncIterable<Uint8Array> {
+  const range = resume?.byteOffset !== undefined ? `bytes=${resume.byteOffset}-` : undefined;
+  const out = await s3.send(
+    new GetObjectCommand({ Bucket: target.bucket, Key: target.key, Range: range, IfMatch: target.etag || undefined }),
+  );
+  const body = out.Body as AsyncIterable<Uint8Array> | undefined;
+  if (!body) return;
+  yield* body;
+}
+
+async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      if (item !== undefined) await fn(item);
+    }
+  });
+  await Promise.all(workers);
+}
+
+/**
+ * After a file commits, checks every day × segment it touched against the trailing window and raises each
+ * spike once (the spike ledger's conditional put makes a second file or a redelivery skip it).
+ */
+async function raiseSpikes(
+  deps: IngestDeps,
+  store: LedgerStore,
+  publish: (e: PendingEvent[]) => Promise<number>,
+  touched: ReadonlySet<string>,
+): Promise<void> {
+  if (touched.size === 0) return;
+  const candidates = [...touched].map(parseCellKey);
+  const days = candidates.map((c) => c.day).sort();
+  const from = shiftDay(days[0] ?? '', -SPIKE_TRAILING_DAYS);
+  const to = days[days.length - 1] ?? from;
+  const dimensions = [...new Set(candidates.map((c) => c.dimension))];
+  const cells = await new DynamoAggregateReader(deps.db, deps.config.table).readCells({ from, to, dimensions });
+  const spikes = findSpikes(cells, candidates, { ...deps.config.spike, trailingDays: SPIKE_TRAILING_DAYS });
+  const events: PendingEvent[] = [];
+  for (const s of spikes) {
+    const detail = {
+      version: EVENTS.version,
+      eventId: `spike-${s.day}-${s.dimension}-${s.value}`,
+      day: s.day,
+      segment: { dimension: s.dimension, value: s.value },
+      negative: s.negative,
+      volume: s.volume,
+      baseline: Math.round(s.baseline * 100) / 100,
+      ratio: s.ratio === null ? null : Math.round(s.ratio * 100) / 100,
+      trailingDays: SPIKE_TRAILING_DAYS,
+    };
+    if (await store.claimSpike(s.day, s.dimension, s.value, detail)) {
+      events.push({ detailType: EVENTS.detailTypes.spike, detail });
+    }
+  }
+  if (events.length > 0) await publish(events);
+}
+
+function cellKeysOf(c: Contribution): string[] {
+  const out = [cellKey('all', 'all', c.d)];
+  for (const [dimension, value] of Object.entries(c.s)) out.push(cellKey(dimension as SegmentDimension, value, c.d));
+  return out;
+}

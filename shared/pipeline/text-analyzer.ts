@@ -1,0 +1,40 @@
+import type { AnalysisReport, AnalysisUsage, SentimentRequest } from '../sentiment/comprehend-adapter.js';
+
+export type {
+  AnalysisOutcome as Analysis,
+  SentimentRequest as AnalysisRequest,
+} from '../sentiment/comprehend-adapter.js';
+export type { AnalysisUsage };
+
+/** What the ingest pipeline needs from sentiment: the Comprehend adapter, in AWS and locally alike. */
+export interface TextAnalyzer {
+  analyze(requests: SentimentRequest[]): Promise<AnalysisReport>;
+}
+
+export function emptyUsage(): AnalysisUsage {
+  return {
+    calls: { sentiment: 0, keyPhrases: 0, dominantLanguage: 0 },
+    units: 0,
+    estimatedCostUsd: 0,
+    cacheHits: 0,
+    failed: 0,
+    unsupported: 0,
+    uniqueTexts: 0,
+  };
+}
+
+export function addUsage(a: AnalysisUsage, b: AnalysisUsage): void {
+  a.calls.sentiment += b.calls.sentiment;
+  a.calls.keyPhrases += b.calls.keyPhrases;
+  a.calls.dominantLanguage += b.calls.dominantLanguage;
+  a.units += b.units;
+  a.estimatedCostUsd += b.estimatedCostUsd;
+  a.cacheHits += b.cacheHits;
+  a.failed += b.failed;
+  a.unsupported += b.unsupported;
+  a.uniqueTexts += b.uniqueTexts;
+}
+
+export function totalCalls(u: AnalysisUsage): number {
+  return u.calls.sentiment + u.calls.keyPhrases + u.calls.dominantLanguage;
+}

@@ -1,0 +1,44 @@
+/**
+ * Single-table layout. Access patterns (see docs/data-model.md):
+ * - aggregate cells by dimension and day range: Query pk = AGG#<dimension>, sk BETWEEN <from> AND <to>~
+ * - row ledger by fingerprint: GetItem / conditional PutItem pk = ROW#<fingerprint>
+ * - file ledger, staged deltas and event outbox of one file: Query pk = FILE#<fileId>
+ * - negative verbatims of a day, most negative first: Query pk = VERB#<day>, Limit n
+ * - sentiment cache by text hash: BatchGetItem pk = TXT#<hash>
+ * - spike ledger: conditional PutItem pk = SPIKE#<day>, sk = <dimension>#<value>
+ */
+import type { SegmentDimension } from './cells.js';
+
+export const keys = {
+  cell: (dimension: SegmentDimension, day: string, value: string) => ({
+    pk: `AGG#${dimension}`,
+    sk: `${day}#${value}`,
+  }),
+  row: (fingerprint: string) => ({ pk: `ROW#${fingerprint}`, sk: 'ROW' }),
+  file: (fileId: string) => ({ pk: `FILE#${fileId}`, sk: 'FILE' }),
+  stage: (fileId: string, segment: number, part: number) => ({
+    pk: `FILE#${fileId}`,
+    sk: `STAGE#${String(segment).padStart(6, '0')}#${String(part).padStart(3, '0')}`,
+  }),
+  outbox: (fileId: string, row: number, n = 0) => ({
+    pk: `FILE#${fileId}`,
+    sk: `OUTBOX#${String(row).padStart(10, '0')}#${n}`,
+  }),
+  verbatim: (day: string, negative: number, fingerprint: string) => ({
+    pk: `VERB#${day}`,
+    sk: `${String(999 - Math.round(negative * 999)).padStart(3, '0')}#${fingerprint}`,
+  }),
+  text: (hash: string) => ({ pk: `TXT#${hash}`, sk: 'SENT' }),
+  spike: (day: string, dimension: SegmentDimension, value: string) => ({
+    pk: `SPIKE#${day}`,
+    sk: `${dimension}#${value}`,
+  }),
+} as const;
+
+/** Numeric counters stored as top-level attributes of a cell item; themes are stored as `t:<phrase>`. */
+export const THEME_ATTRIBUTE_PREFIX = 't:';
+
+/** Epoch seconds `days` from `now`, for the TTL attribute. */
+export function ttlAfterDays(now: Date, days: number): number {
+  return Math.floor(now.getTime() / 1000) + days * 86_400;
+}
