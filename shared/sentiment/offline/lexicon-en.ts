@@ -1,0 +1,557 @@
+/**
+ * English lexicon for the offline model, built once per process.
+ *
+ * Base valences (about -4..+4) come from the VADER lexicon (`vader-sentiment`, Apache-2.0, lexicon MIT, by
+ * C.J. Hutto); words VADER lacks fall back to AFINN-165 (`sentiment`, MIT, by Finn Årup Nielsen), scaled to VADER's
+ * range; emoji come from the Emoji Sentiment Ranking shipped with `sentiment`. On top sit hand-written entries for the
+ * vocabulary of customer feedback (products, service, delivery, apps, travel) that general-purpose lexicons miss.
+ * Only the local endpoint and benchmarks load this file: it reads from node_modules and is never in a Lambda bundle.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+/** Everything the tokenizer needs to know about one word, looked up once. */
+export interface EnglishWord {
+  /** Own valence (for a negator: the valence it keeps when it negates nothing). */
+  v: number;
+  /** Bit set: 1 negator, 4 contrast, 8 concessive, 16 degree word, 32 function word, 128 summary. */
+  flags: number;
+  /** Degree added to the next sentiment word's magnitude (negative damps). */
+  boost: number;
+  /** Valence a following unknown word takes ("too small"). */
+  excess: number;
+}
+
+export interface EnglishLexicon {
+  /** Lower-case word → everything the tokenizer needs, in one lookup. */
+  words: Map<string, EnglishWord>;
+  /** Lower-case word or emoticon → valence. */
+  valence: Map<string, number>;
+  /** Emoji code point → valence. */
+  emoji: Map<number, number>;
+  /** Degree adverbs: positive boosts, negative damps. */
+  boosters: Map<string, number>;
+  negators: Set<string>;
+  /** Words that turn the weight to what follows (VADER's "but" rule). */
+  contrast: Set<string>;
+  concessive: Set<string>;
+  negatorAlone: Map<string, number>;
+  /** Two-word expressions whose meaning differs from their parts, keyed `"w1 w2"`. */
+  bigrams: Map<string, number>;
+  /** First words of `bigrams`, to avoid building a key for every word pair. */
+  bigramStarts: Set<string>;
+}
+
+const B = 0.293;
+
+/** Feedback vocabulary missing from, or weighted differently than, the general lexicons. */
+const FEEDBACK_WORDS: Record<string, number> = {
+  // Things that function (so "doesn't work" / "stopped working" reads negative).
+  work: 0.9,
+  works: 1.1,
+  worked: 0.9,
+  working: 0.8,
+  functional: 1.0,
+  reliable: 1.9,
+  reliably: 1.5,
+  durable: 1.8,
+  sturdy: 1.6,
+  solid: 1.2,
+  quick: 1.0,
+  quickly: 0.9,
+  fast: 1.2,
+  prompt: 1.3,
+  promptly: 1.3,
+  responsive: 1.4,
+  smooth: 1.3,
+  smoothly: 1.3,
+  seamless: 1.8,
+  intuitive: 1.6,
+  tasty: 2.1,
+  yummy: 2.2,
+  delicious: 2.7,
+  flavorful: 2.0,
+  crisp: 1.0,
+  clear: 0.9,
+  affordable: 1.5,
+  recommended: 1.8,
+  recommend: 1.9,
+  'must-have': 2.2,
+  handy: 1.4,
+  courteous: 2.0,
+  attentive: 1.8,
+  knowledgeable: 1.6,
+  professional: 1.4,
+  polite: 1.7,
+  spacious: 1.3,
+  cozy: 1.6,
+  clean: 1.3,
+  spotless: 2.0,
+  impressed: 2.2,
+  impressive: 2.3,
+  exceeded: 1.4,
+  flawless: 2.6,
+  flawlessly: 2.4,
+  superb: 3.0,
+  outstanding: 3.0,
+  'top-notch': 2.8,
+  gem: 2.0,
+  thanks: 1.6,
+  thank: 1.5,
+  thx: 1.5,
+  // Failures, defects and poor service.
+  broke: -2.0,
+  breaks: -1.8,
+  junk: -2.5,
+  garbage: -2.5,
+  trash: -2.2,
+  crap: -2.5,
+  crappy: -2.5,
+  waste: -2.2,
+  wasted: -2.1,
+  useless: -2.4,
+  unusable: -2.4,
+  worthless: -2.6,
+  defective: -2.4,
+  faulty: -2.1,
+  flimsy: -1.8,
+  cheaply: -1.2,
+  refund: -1.0,
+  refunded: -0.6,
+  returned: -1.0,
+  slow: -1.3,
+  slowly: -1.0,
+  sluggish: -1.5,
+  laggy: -1.6,
+  lag: -1.2,
+  lags: -1.3,
+  glitch: -1.4,
+  glitches: -1.4,
+  glitchy: -1.7,
+  buggy: -1.8,
+  bug: -1.0,
+  bugs: -1.0,
+  crashes: -1.7,
+  crashed: -1.7,
+  crashing: -1.7,
+  freezes: -1.6,
+  froze: -1.6,
+  freezing: -1.0,
+  died: -2.0,
+  dies: -1.8,
+  dead: -1.8,
+  stopped: -1.2,
+  disconnects: -1.5,
+  disconnected: -1.2,
+  dropped: -1.0,
+  drops: -1.0,
+  static: -0.8,
+  mediocre: -1.5,
+  meh: -1.2,
+  bland: -1.6,
+  tasteless: -2.0,
+  stale: -1.7,
+  soggy: -1.7,
+  greasy: -1.4,
+  overcooked: -1.6,
+  undercooked: -1.8,
+  overpriced: -2.0,
+  pricey: -0.8,
+  expensive: -0.9,
+  rude: -2.4,
+  unhelpful: -2.0,
+  unprofessional: -2.2,
+  incompetent: -2.5,
+  dirty: -2.0,
+  filthy: -2.6,
+  smelly: -1.8,
+  noisy: -1.4,
+  uncomfortable: -1.8,
+  unreliable: -1.9,
+  unresponsive: -1.8,
+  delayed: -1.5,
+  delay: -1.4,
+  delays: -1.4,
+  cancelled: -1.6,
+  canceled: -1.6,
+  cancellation: -1.2,
+  late: -1.2,
+  lost: -1.5,
+  missing: -1.3,
+  hassle: -1.7,
+  nightmare: -2.7,
+  unacceptable: -2.5,
+  ridiculous: -2.0,
+  pathetic: -2.6,
+  poorly: -1.9,
+  disappointment: -2.4,
+  worst: -3.1,
+  horrible: -2.9,
+  terrible: -2.9,
+  awful: -2.7,
+  sucks: -2.2,
+  sucked: -2.2,
+  beware: -1.6,
+  avoid: -1.6,
+  complaint: -1.4,
+  complain: -1.2,
+  issue: -0.8,
+  issues: -0.9,
+  problems: -1.5,
+  unfortunately: -1.5,
+  // Neutralised: frequent in feedback, with a sense that is usually not sentiment.
+  kind: 0,
+  like: 1.2,
+  pretty: 0.3,
+  free: 0.6,
+  please: 0.2,
+  lol: 0.6,
+  yes: 0.5,
+  cheap: -0.3,
+  hard: -0.4,
+  fine: 0.9,
+  ok: 0.6,
+  okay: 0.6,
+  alright: 0.6,
+  hot: 0,
+  cold: -0.4,
+  joke: -1.2,
+  fan: 1.0,
+  care: 0.3,
+  help: 0.5,
+  sure: 0.3,
+  god: 0,
+  want: 0,
+  pay: 0,
+  miss: -0.6,
+};
+
+const FEEDBACK_BIGRAMS: Record<string, number> = {
+  'stopped working': -2.6,
+  'quit working': -2.6,
+  'stops working': -2.5,
+  'fell apart': -2.4,
+  'falls apart': -2.4,
+  'waste of': -2.6,
+  'rip off': -2.6,
+  'ripped off': -2.6,
+  'never again': -2.6,
+  'no longer': -0.8,
+  'highly recommend': 2.8,
+  'highly recommended': 2.8,
+  'five stars': 2.5,
+  '5 stars': 2.5,
+  'one star': -2.2,
+  '1 star': -2.2,
+  'zero stars': -2.6,
+  '0 stars': -2.6,
+  'on hold': -1.3,
+  'customer disservice': -2.5,
+  'go wrong': 1.0,
+  'well done': 2.4,
+  'well made': 2.2,
+  'well worth': 2.4,
+  'works great': 3.0,
+  'works well': 2.6,
+  'works perfectly': 3.0,
+  'no problem': 1.4,
+  'no problems': 1.4,
+  'no issues': 1.4,
+  'no complaints': 1.8,
+  'not bad': 1.3,
+  'too bad': -1.5,
+  'come back': 1.0,
+  'coming back': 1.0,
+  'go back': 0.9,
+  'going back': 0.9,
+  'yeah right': -2.0,
+  'thank you': 1.9,
+  'waited for': -1.0,
+  'still waiting': -1.8,
+  'sent back': -1.6,
+  'be back': 1.0,
+  'had better': -1.2,
+  'expected better': -1.6,
+  'expect better': -1.6,
+  'deserve better': -1.6,
+  'expected more': -1.2,
+  'dont waste': -2.2,
+  'dont bother': -2.0,
+  'dont buy': -2.0,
+  'send back': -1.6,
+};
+
+const BOOSTERS: Record<string, number> = {
+  absolutely: B,
+  amazingly: B,
+  awfully: B,
+  completely: B,
+  considerably: B,
+  decidedly: B,
+  deeply: B,
+  enormously: B,
+  entirely: B,
+  especially: B,
+  exceptionally: B,
+  extremely: B,
+  fully: B,
+  greatly: B,
+  highly: B,
+  hugely: B,
+  incredibly: B,
+  intensely: B,
+  most: B,
+  particularly: B,
+  quite: B,
+  really: B,
+  remarkably: B,
+  so: B,
+  super: B,
+  soo: B,
+  sooo: B,
+  substantially: B,
+  thoroughly: B,
+  totally: B,
+  tremendously: B,
+  truly: B,
+  unbelievably: B,
+  utterly: B,
+  very: B,
+  too: B,
+  real: B,
+  damn: B,
+  freaking: B,
+  fucking: B,
+  almost: -B,
+  barely: -B,
+  hardly: -B,
+  kinda: -B,
+  less: -B,
+  little: -B,
+  marginally: -B,
+  occasionally: -B,
+  partly: -B,
+  scarcely: -B,
+  slightly: -B,
+  somewhat: -B,
+  sorta: -B,
+  fairly: -B,
+  rather: -B,
+  bit: -B,
+};
+
+const NEGATORS = [
+  'not',
+  'no',
+  'never',
+  'none',
+  'nothing',
+  'nobody',
+  'nowhere',
+  'neither',
+  'nor',
+  'without',
+  'cannot',
+  'cant',
+  'dont',
+  'doesnt',
+  'didnt',
+  'isnt',
+  'arent',
+  'wasnt',
+  'werent',
+  'wont',
+  'wouldnt',
+  'shouldnt',
+  'couldnt',
+  'hasnt',
+  'havent',
+  'hadnt',
+  'aint',
+  'mustnt',
+  'neednt',
+  'rarely',
+  'seldom',
+  'lack',
+  'lacks',
+  'lacking',
+  'hardly',
+  'barely',
+  'nope',
+  'n\u2019t',
+];
+
+const CONTRAST = ['but', 'however', 'nevertheless', 'nonetheless', 'except'];
+
+/** Concessive words: the clause they open weighs less ("although the screen is nice, ..."). */
+const CONCESSIVE = ['although', 'though', 'despite', 'whilst'];
+
+/** Summary markers: the clause they open is the overall verdict. */
+const SUMMARY = ['overall', 'altogether'];
+
+/** Valence a negator keeps when it negates nothing ("no reply", "never arrived"). */
+const NEGATOR_ALONE: Record<string, number> = {
+  no: -0.5,
+  never: -0.6,
+  nothing: -0.4,
+  nobody: -0.6,
+  lack: -1.0,
+  lacks: -1.0,
+  lacking: -1.0,
+  without: -0.2,
+};
+
+const FUNCTION_WORDS =
+  'a an the to of and or i it its is was be been are were this that my me we our in on at for with as by from'.split(
+    ' ',
+  );
+
+const EMOTICONS: Record<string, number> = {
+  ':)': 2.0,
+  ':-)': 2.0,
+  ':]': 1.8,
+  '=)': 1.8,
+  ':d': 2.3,
+  ':-d': 2.3,
+  xd: 1.6,
+  ';)': 1.6,
+  ';-)': 1.6,
+  ':p': 1.2,
+  ':-p': 1.2,
+  '<3': 2.6,
+  '^_^': 2.0,
+  '^^': 1.7,
+  ':(': -2.0,
+  ':-(': -2.0,
+  ':[': -1.8,
+  ":'(": -2.3,
+  ':/': -1.2,
+  ':-/': -1.2,
+  ':|': -0.6,
+  '>:(': -2.5,
+  'd:': -1.8,
+  '</3': -2.3,
+  t_t: -2.0,
+  ';(': -2.0,
+};
+
+function load(): EnglishLexicon {
+  const require = createRequire(import.meta.url);
+  const valence = new Map<string, number>();
+  const vader = readFileSync(require.resolve('vader-sentiment/vader_lexicon.txt'), 'utf8');
+  for (const line of vader.split('\n')) {
+    const tab = line.indexOf('\t');
+    if (tab <= 0) continue;
+    const word = line.slice(0, tab);
+    const value = Number.parseFloat(line.slice(tab + 1, line.indexOf('\t', tab + 1)));
+    if (Number.isFinite(value)) valence.set(word.toLowerCase(), value);
+  }
+  const afinn = JSON.parse(readFileSync(require.resolve('sentiment/languages/en/labels.json'), 'utf8')) as Record<
+    string,
+    number
+  >;
+  for (const [word, value] of Object.entries(afinn)) {
+    if (!valence.has(word)) valence.set(word, value * 0.75);
+  }
+  for (const [word, value] of Object.entries(FEEDBACK_WORDS)) valence.set(word, value);
+  for (const [token, value] of Object.entries(EMOTICONS)) valence.set(token, value);
+  // Inflections the lexicons list only in their base form.
+  for (const [word, value] of [...valence]) {
+    if (!/^[a-z]+$/.test(word) || value === 0) continue;
+    for (const form of [`${word}s`, `${word}ed`, `${word}d`, `${word}ly`]) {
+      if (!valence.has(form)) valence.set(form, value * 0.9);
+    }
+  }
+
+  const emoji = new Map<number, number>();
+  const emojiData = JSON.parse(readFileSync(require.resolve('sentiment/build/emoji.json'), 'utf8')) as Record<
+    string,
+    number
+  >;
+  for (const [char, value] of Object.entries(emojiData)) {
+    const cp = char.codePointAt(0);
+    if (cp !== undefined && [...char].length === 1) emoji.set(cp, value * 0.9);
+  }
+  // Emoji the ranking weighs oddly for feedback.
+  const emojiOverrides: Array<[string, number]> = [
+    ['😂', 0.8],
+    ['😭', -1.8],
+    ['😡', -2.8],
+    ['🤬', -3.0],
+    ['😠', -2.5],
+    ['👎', -2.4],
+    ['👍', 2.0],
+    ['💩', -2.2],
+    ['🤮', -2.6],
+    ['🤢', -2.2],
+    ['😞', -2.0],
+    ['😤', -2.0],
+    ['🙄', -1.6],
+    ['😢', -2.0],
+    ['😔', -1.6],
+    ['😕', -1.2],
+    ['🥰', 2.8],
+    ['🤩', 2.8],
+    ['🙂', 1.4],
+    ['🙁', -1.4],
+    ['⭐', 1.2],
+    ['✅', 1.0],
+    ['❌', -1.2],
+    ['💯', 2.0],
+    ['🔥', 1.5],
+  ];
+  for (const [char, value] of emojiOverrides) {
+    const cp = char.codePointAt(0);
+    if (cp !== undefined) emoji.set(cp, value);
+  }
+
+  const words = new Map<string, EnglishWord>();
+  const word = (w: string): EnglishWord => {
+    let e = words.get(w);
+    if (!e) {
+      e = { v: valence.get(w) ?? 0, flags: 0, boost: 0, excess: 0 };
+      words.set(w, e);
+    }
+    return e;
+  };
+  for (const w of valence.keys()) word(w);
+  for (const w of FUNCTION_WORDS) word(w).flags |= 32;
+  for (const [w, b] of Object.entries(BOOSTERS)) {
+    const e = word(w);
+    e.flags |= 16;
+    e.boost = b;
+    if (w === 'too') e.excess = -1.1;
+  }
+  for (const w of CONCESSIVE) word(w).flags = 8;
+  for (const w of CONTRAST) word(w).flags = 4;
+  for (const w of SUMMARY) word(w).flags = 128;
+  for (const w of NEGATORS) {
+    const e = word(w);
+    e.flags = 1;
+    e.v = NEGATOR_ALONE[w] ?? 0;
+  }
+
+  const bigrams = new Map(Object.entries(FEEDBACK_BIGRAMS));
+  const bigramStarts = new Set<string>();
+  for (const key of bigrams.keys()) bigramStarts.add(key.slice(0, key.indexOf(' ')));
+  return {
+    words,
+    valence,
+    emoji,
+    boosters: new Map(Object.entries(BOOSTERS)),
+    negators: new Set(NEGATORS),
+    contrast: new Set(CONTRAST),
+    concessive: new Set(CONCESSIVE),
+    negatorAlone: new Map(Object.entries(NEGATOR_ALONE)),
+    bigrams,
+    bigramStarts,
+  };
+}
+
+let cached: EnglishLexicon | undefined;
+
+/** The English lexicon, loaded on first use. */
+export function englishLexicon(): EnglishLexicon {
+  cached ??= load();
+  return cached;
+}

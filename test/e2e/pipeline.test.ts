@@ -1,0 +1,134 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ListObjectsV2Command, PutObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { describe, expect, it } from 'vitest';
+import { EVENTS } from '../../shared/config/resources.js';
+import { DETAIL_SCHEMAS } from '../../shared/events/contract.js';
+import { type FileReport, reportKeyOf } from '../../shared/pipeline/ingest-object.js';
+import { eventually, getJson, journalEvents, localClients, localStack } from '../helpers/clients.js';
+import { s3NotificationBody } from '../helpers/events.js';
+
+const stack = localStack();
+const { s3, sqs } = localClients(stack);
+const samplesDir = new URL('../../samples/', import.meta.url).pathname;
+
+async function upload(key: string, body: Uint8Array | string): Promise<string> {
+  const out = await s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: key, Body: body }));
+  return (out.ETag ?? '').replace(/"/g, '');
+}
+
+function waitForReport(key: string): Promise<FileReport> {
+  return eventually(() => getJson<FileReport>(s3, stack.bucket, reportKeyOf(key)), 90_000);
+}
+
+async function recordsOf(report: FileReport): Promise<Record<string, unknown>[]> {
+  const listed = await s3.send(new ListObjectsV2Command({ Bucket: stack.bucket, Prefix: report.recordsPrefix }));
+  const lines: Record<string, unknown>[] = [];
+  for (const o of listed.Contents ?? []) {
+    const out = await s3.send(new GetObjectCommand({ Bucket: stack.bucket, Key: o.Key }));
+    for (const line of ((await out.Body?.transformToString()) ?? '').split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+  }
+  return lines;
+}
+
+describe('pipeline on the local stack', () => {
+  it('processes a file whose key has spaces, a plus sign and Chinese characters', async () => {
+    // Prepare
+    const key = 'incoming/e2e-keys/客户 反馈+导出 (1).csv';
+    // Act
+    await upload(key, 'Comment,Rating\n"Great app, love it",5\nIt keeps crashing,1\n');
+    const report = await waitForReport(key);
+    // Assess
+    expect(report.file).toBe(key);
+    expect(report.status).toBe('processed');
+    expect(report.rows).toMatchObject({ total: 2, accepted: 2, rejected: 0, duplicates: 0 });
+    const processed = (await journalEvents()).filter(
+      (e) => e['detail-type'] === EVENTS.detailTypes.fileProcessed && (e.detail.file as { key: string }).key === key,
+    );
+    expect(processed).toHaveLength(1);
+  });
+
+  it('runs every bundled sample through and emits events that match their schemas and the data', async () => {
+    // Prepare
+    const files: { key: string; path: string }[] = [];
+    for (const dir of await readdir(samplesDir)) {
+      for (const name of await readdir(join(samplesDir, dir))) {
+        files.push({ key: `incoming/e2e-samples-${dir}/${name}`, path: join(samplesDir, dir, name) });
+      }
+    }
+    // Act
+    for (const f of files) await upload(f.key, await readFile(f.path));
+    const reports = await Promise.all(files.map((f) => waitForReport(f.key)));
+    // Assess
+    const keys = new Set(files.map((f) => f.key));
+    const ours = async () =>
+      (await journalEvents()).filter((e) => {
+        const d = e.detail as { file?: { key: string }; source?: { key: string } };
+        return keys.has(d.file?.key ?? d.source?.key ?? '');
+      });
+    // The file event is the last thing a worker sends, after the report: wait for all of them.
+    const events = await eventually(async () => {
+      const found = await ours();
+      const done = found.filter((e) => e['detail-type'] === EVENTS.detailTypes.fileProcessed).length;
+      return done === files.length ? found : undefined;
+    });
+    for (const e of events) {
+      const schema = DETAIL_SCHEMAS[e['detail-type'] as keyof typeof DETAIL_SCHEMAS];
+      expect(schema, e['detail-type']).toBeDefined();
+      expect(schema.safeParse(e.detail).success, JSON.stringify(e.detail).slice(0, 300)).toBe(true);
+      expect(e.source).toBe(EVENTS.defaultSource);
+    }
+    for (const r of reports) {
+      expect(r.status).toBe('processed');
+      expect(r.rows.total).toBe(r.rows.accepted + r.rows.rejected + r.rows.duplicates);
+    }
+    const count = (type: string) => events.filter((e) => e['detail-type'] === type).length;
+    expect(count(EVENTS.detailTypes.fileProcessed)).toBe(files.length);
+    let detractors = 0;
+    for (const r of reports) {
+      for (const rec of await recordsOf(r)) {
+        if ((typeof rec.nps === 'number' && rec.nps <= 6) || (typeof rec.rating === 'number' && rec.rating <= 2)) detractors++;
+      }
+    }
+    expect(detractors).toBeGreaterThan(0);
+    expect(count(EVENTS.detailTypes.detractor)).toBe(detractors);
+    const ids = events.map((e) => e.detail.eventId);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('emits nothing new and changes no report when the same notification is delivered again', async () => {
+    // Prepare
+    const key = 'incoming/e2e-redelivery/nps.csv';
+    const etag = await upload(key, 'How likely are you to recommend us?,Comment\n3,Support never answered\n10,Perfect\n');
+    const first = await waitForReport(key);
+    const before = (await journalEvents()).length;
+    // Act: S3 delivers at least once; send the same notification twice more.
+    for (let i = 0; i < 2; i++) {
+      await sqs.send(new SendMessageCommand({ QueueUrl: stack.queueUrl, MessageBody: s3NotificationBody(stack.bucket, key, etag) }));
+    }
+    await new Promise((r) => setTimeout(r, 3000));
+    // Assess
+    expect(await getJson<FileReport>(s3, stack.bucket, reportKeyOf(key))).toEqual(first);
+    expect((await journalEvents()).length).toBe(before);
+  });
+
+  it('rejects a binary file with a file-level error and a rejection event, and goes on', async () => {
+    // Prepare
+    const key = 'incoming/e2e-bad/photo.csv';
+    const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0]);
+    // Act
+    await upload(key, png);
+    const report = await waitForReport(key);
+    // Assess
+    expect(report.status).toBe('failed');
+    expect(report.error?.code).toBe('BINARY_FILE');
+    const rejected = await eventually(async () => {
+      const found = (await journalEvents()).find(
+        (e) => e['detail-type'] === EVENTS.detailTypes.fileRejected && (e.detail.file as { key: string }).key === key,
+      );
+      return found;
+    });
+    expect(DETAIL_SCHEMAS[EVENTS.detailTypes.fileRejected].safeParse(rejected.detail).success).toBe(true);
+  });
+});
