@@ -1,0 +1,677 @@
+/**
+ * Digest figures: KPIs for a period and the previous period of the same length, derived from additive
+ * aggregate cells. Counts are summed exactly; scores are derived from the sums and rounded once, here, at
+ * the edge of the figures (the JSON contract carries one-decimal scores as design.md specifies). Deltas are
+ * computed from the unrounded scores. A figure whose n is 0 is `null`, never 0 or NaN.
+ */
+import {
+  type AggregateCell,
+  type AggregateReader,
+  type CellCounts,
+  emptyCounts,
+  SEGMENT_DIMENSIONS,
+  type SegmentDimension,
+  type Verbatim,
+} from '../store/cells.js';
+import { addDays, customPeriod, eachDay, type PeriodKind, previousPeriod } from './period.js';
+
+export class DigestOptionsError extends Error {
+  override name = 'DigestOptionsError';
+}
+
+/* ------------------------------------------------------------------ numbers */
+
+/** Rounds half away from zero to `decimals` places without binary-float artefacts (1.005 → 1.01). */
+export function roundTo(value: number, decimals: number): number {
+  const sign = value < 0 ? -1 : 1;
+  const rounded = Number(`${Math.round(Number(`${Math.abs(value)}e${decimals}`))}e-${decimals}`);
+  return rounded === 0 ? 0 : sign * rounded;
+}
+
+function roundOrNull(value: number | null, decimals: number): number | null {
+  return value === null ? null : roundTo(value, decimals);
+}
+
+/** 100 × numerator / n, or null when n is 0. */
+function percent(numerator: number, n: number): number | null {
+  return n > 0 ? (100 * numerator) / n : null;
+}
+
+function difference(current: number | null, previous: number | null): number | null {
+  return current === null || previous === null ? null : current - previous;
+}
+
+/* ------------------------------------------------------------------ KPI definitions (design.md) */
+
+export interface NpsFigure {
+  n: number;
+  promoters: number;
+  passives: number;
+  detractors: number;
+  /** 100 × (promoters − detractors) / n, one decimal; null when n = 0. */
+  score: number | null;
+}
+
+export interface CsatFigure {
+  n: number;
+  /** Ratings of 4 or 5 (top-two-box). */
+  satisfied: number;
+  /** 100 × satisfied / n, one decimal; null when n = 0. */
+  score: number | null;
+  /** Mean rating (1–5), two decimals; null when n = 0. */
+  average: number | null;
+}
+
+export interface SentimentFigure {
+  /** Rows with a sentiment. */
+  n: number;
+  positive: number;
+  negative: number;
+  neutral: number;
+  mixed: number;
+  /** 100 × (positive − negative) / n, one decimal; null when n = 0. Mixed and neutral count in n only. */
+  net: number | null;
+}
+
+/** Unrounded KPI scores, for deltas and for renderers that round differently (integer NPS in a subject). */
+export function rawScores(counts: CellCounts): {
+  nps: number | null;
+  csat: number | null;
+  csatAverage: number | null;
+  netSentiment: number | null;
+} {
+  const sentimentN = counts.positive + counts.negative + counts.neutral + counts.mixed;
+  return {
+    nps: percent(counts.npsPromoters - counts.npsDetractors, counts.npsN),
+    csat: percent(counts.rating4 + counts.rating5, counts.ratingN),
+    csatAverage: counts.ratingN > 0 ? counts.ratingSum / counts.ratingN : null,
+    netSentiment: percent(counts.positive - counts.negative, sentimentN),
+  };
+}
+
+export function npsFigure(counts: CellCounts): NpsFigure {
+  return {
+    n: counts.npsN,
+    promoters: counts.npsPromoters,
+    passives: counts.npsPassives,
+    detractors: counts.npsDetractors,
+    score: roundOrNull(rawScores(counts).nps, 1),
+  };
+}
+
+export function csatFigure(counts: CellCounts): CsatFigure {
+  const raw = rawScores(counts);
+  return {
+    n: counts.ratingN,
+    satisfied: counts.rating4 + counts.rating5,
+    score: roundOrNull(raw.csat, 1),
+    average: roundOrNull(raw.csatAverage, 2),
+  };
+}
+
+export function sentimentFigure(counts: CellCounts): SentimentFigure {
+  return {
+    n: counts.positive + counts.negative + counts.neutral + counts.mixed,
+    positive: counts.positive,
+    negative: counts.negative,
+    neutral: counts.neutral,
+    mixed: counts.mixed,
+    net: roundOrNull(rawScores(counts).netSentiment, 1),
+  };
+}
+
+/* ------------------------------------------------------------------ counts */
+
+/** Adds `source` into `target` (themes merged). */
+export function addCounts(target: CellCounts, source: CellCounts): CellCounts {
+  target.volume += source.volume;
+  target.texts += source.texts;
+  target.positive += source.positive;
+  target.negative += source.negative;
+  target.neutral += source.neutral;
+  target.mixed += source.mixed;
+  target.npsN += source.npsN;
+  target.npsPromoters += source.npsPromoters;
+  target.npsPassives += source.npsPassives;
+  target.npsDetractors += source.npsDetractors;
+  target.npsSum += source.npsSum;
+  target.ratingN += source.ratingN;
+  target.ratingSum += source.ratingSum;
+  target.rating1 += source.rating1;
+  target.rating2 += source.rating2;
+  target.rating3 += source.rating3;
+  target.rating4 += source.rating4;
+  target.rating5 += source.rating5;
+  for (const [theme, count] of Object.entries(source.themes)) {
+    target.themes[theme] = (target.themes[theme] ?? 0) + count;
+  }
+  return target;
+}
+
+/* ------------------------------------------------------------------ spikes */
+
+export interface SpikeOptions {
+  /** A day is a spike when its negative count is above `ratio` × the trailing mean. @default 1.5 */
+  ratio: number;
+  /** Minimum negative count on the day for it to count as a spike. @default 5 */
+  minVolume: number;
+  /** Days in the trailing window whose mean negative count is the baseline. @default 7 */
+  trailingDays: number;
+}
+
+export const DEFAULT_SPIKE_OPTIONS: Readonly<SpikeOptions> = { ratio: 1.5, minVolume: 5, trailingDays: 7 };
+
+export interface SpikeSeriesPoint {
+  day: string;
+  /** Accepted rows that day (tells a quiet day from a day without any data). */
+  volume: number;
+  negative: number;
+}
+
+export interface Spike {
+  day: string;
+  negative: number;
+  /** Mean negative count over the `trailingDays` days before `day` (days without data count as 0). */
+  baseline: number;
+  /** negative / baseline; null when the baseline is 0. */
+  ratio: number | null;
+}
+
+export function resolveSpikeOptions(options: Partial<SpikeOptions> = {}): SpikeOptions {
+  const merged = { ...DEFAULT_SPIKE_OPTIONS, ...options };
+  if (!(Number.isFinite(merged.ratio) && merged.ratio > 0)) {
+    throw new DigestOptionsError(`spike.ratio must be a positive number, got ${merged.ratio}`);
+  }
+  if (!(Number.isFinite(merged.minVolume) && merged.minVolume >= 0)) {
+    throw new DigestOptionsError(`spike.minVolume must be a number ≥ 0, got ${merged.minVolume}`);
+  }
+  if (!(Number.isInteger(merged.trailingDays) && merged.trailingDays >= 1)) {
+    throw new DigestOptionsError(`spike.trailingDays must be an integer ≥ 1, got ${merged.trailingDays}`);
+  }
+  return merged;
+}
+
+/**
+ * The negative-sentiment spike rule, shared by the digest and the ingest side's spike events.
+ *
+ * A day is a spike when `negative ≥ minVolume` and `negative > ratio × baseline`, where the baseline is the
+ * mean negative count of the `trailingDays` calendar days before it. Days missing from the series count as
+ * 0; a day is only judged when at least one trailing day had any feedback (volume > 0), so the first day of
+ * data never counts as a spike. Points may come in any order; only days in [`from`, `to`] (default: all) are
+ * judged.
+ */
+export function detectSpikes(
+  series: readonly SpikeSeriesPoint[],
+  options: Partial<SpikeOptions> & { from?: string; to?: string } = {},
+): Spike[] {
+  const { ratio, minVolume, trailingDays } = resolveSpikeOptions({
+    ...(options.ratio === undefined ? {} : { ratio: options.ratio }),
+    ...(options.minVolume === undefined ? {} : { minVolume: options.minVolume }),
+    ...(options.trailingDays === undefined ? {} : { trailingDays: options.trailingDays }),
+  });
+  const byDay = new Map<string, { volume: number; negative: number }>();
+  for (const point of series) {
+    const seen = byDay.get(point.day) ?? { volume: 0, negative: 0 };
+    byDay.set(point.day, { volume: seen.volume + point.volume, negative: seen.negative + point.negative });
+  }
+  const spikes: Spike[] = [];
+  for (const day of [...byDay.keys()].sort()) {
+    if ((options.from !== undefined && day < options.from) || (options.to !== undefined && day > options.to)) continue;
+    const negative = byDay.get(day)?.negative ?? 0;
+    if (negative < minVolume) continue;
+    let trailingNegative = 0;
+    let trailingHasData = false;
+    for (let back = 1; back <= trailingDays; back += 1) {
+      const point = byDay.get(addDays(day, -back));
+      if (point === undefined) continue;
+      trailingNegative += point.negative;
+      if (point.volume > 0) trailingHasData = true;
+    }
+    if (!trailingHasData) continue;
+    const baseline = trailingNegative / trailingDays;
+    if (negative > ratio * baseline) {
+      spikes.push({ day, negative, baseline, ratio: baseline > 0 ? negative / baseline : null });
+    }
+  }
+  return spikes;
+}
+
+/* ------------------------------------------------------------------ figures */
+
+export interface DigestFigureOptions {
+  /** First business day, inclusive (YYYY-MM-DD). */
+  from: string;
+  /** Last business day, inclusive (YYYY-MM-DD). */
+  to: string;
+  /** How the period was chosen; carried into the figures for the subject and archive keys. @default 'custom' */
+  kind?: PeriodKind;
+  /** Business time zone the days are in (informational: cells are already bucketed). */
+  timeZone?: string;
+  /** Dimensions for segment movers, breakdowns and segment spikes (`all` is always read). */
+  segments: readonly SegmentDimension[];
+  /** Spike rule. @default { ratio: 1.5, minVolume: 5, trailingDays: 7 } */
+  spike?: Partial<SpikeOptions>;
+  /** How many negative themes to list. @default 5 */
+  topThemes?: number;
+  /** How many representative negative verbatims to include. @default 3 */
+  verbatims?: number;
+  /** Minimum n (in each period) for a segment to be ranked as a mover. @default 10 */
+  minSegmentN?: number;
+  /** Movers listed per metric. @default 3 */
+  movers?: number;
+  /** Segment values listed per dimension in the breakdown (the rest are summed as "others"). @default 6 */
+  breakdownRows?: number;
+  /** Minimum number of days in the daily series (for a daily digest's sparkline). @default 14 */
+  seriesDays?: number;
+}
+
+export interface PeriodFigures {
+  from: string;
+  to: string;
+  days: number;
+  /** Accepted rows. */
+  volume: number;
+  /** Accepted rows with text. */
+  texts: number;
+  sentiment: SentimentFigure;
+  nps: NpsFigure;
+  csat: CsatFigure;
+  /** Ratings per star, 1 to 5. */
+  ratings: { stars: 1 | 2 | 3 | 4 | 5; count: number }[];
+}
+
+export interface CountDelta {
+  change: number;
+  /** Relative change in percent, one decimal; null when the previous value is 0. */
+  pct: number | null;
+}
+
+export interface DigestDeltas {
+  volume: CountDelta;
+  texts: CountDelta;
+  /** Points, one decimal; null when either period has no NPS answers. */
+  nps: number | null;
+  /** CSAT points, one decimal; null when either period has no ratings. */
+  csat: number | null;
+  /** Two decimals. */
+  csatAverage: number | null;
+  /** Points, one decimal. */
+  netSentiment: number | null;
+}
+
+export interface DailyFigures {
+  day: string;
+  /** True for days of the reported period (the series also covers the days before, for context). */
+  inPeriod: boolean;
+  volume: number;
+  texts: number;
+  positive: number;
+  negative: number;
+  neutral: number;
+  mixed: number;
+  netSentiment: number | null;
+  nps: number | null;
+  csat: number | null;
+  /** The overall negative count that day is a spike. */
+  spike: boolean;
+}
+
+export interface SegmentSpike extends Spike {
+  dimension: SegmentDimension;
+  value: string;
+}
+
+export type MoverMetric = 'share' | 'netSentiment' | 'nps';
+
+export interface SegmentMove {
+  dimension: SegmentDimension;
+  value: string;
+  metric: MoverMetric;
+  /** Share of all responses (%), net sentiment or NPS in the period, one decimal. */
+  current: number;
+  previous: number;
+  /** current − previous in points, from unrounded values, one decimal. */
+  change: number;
+  /** n behind the metric (volume for share, rows with a sentiment, NPS answers). */
+  n: number;
+  previousN: number;
+}
+
+export interface SegmentRow {
+  value: string;
+  volume: number;
+  previousVolume: number;
+  /** Share of all responses in the period (%), one decimal; null when the period is empty. */
+  share: number | null;
+  netSentiment: number | null;
+  nps: number | null;
+  csat: number | null;
+}
+
+export interface SegmentBreakdown {
+  dimension: Exclude<SegmentDimension, 'all'>;
+  rows: SegmentRow[];
+  /** Values beyond `breakdownRows`, summed. */
+  others: { values: number; volume: number } | null;
+}
+
+export interface ThemeFigure {
+  theme: string;
+  count: number;
+  previous: number;
+}
+
+export interface DigestFigures {
+  version: '1';
+  kind: PeriodKind;
+  timeZone: string | null;
+  period: PeriodFigures;
+  previous: PeriodFigures;
+  deltas: DigestDeltas;
+  series: DailyFigures[];
+  /** Overall spikes first, then segment spikes; each group by day. */
+  spikes: SegmentSpike[];
+  movers: Record<MoverMetric, SegmentMove[]>;
+  breakdown: SegmentBreakdown[];
+  themes: ThemeFigure[];
+  verbatims: Verbatim[];
+  options: { spike: SpikeOptions; minSegmentN: number };
+}
+
+function nonNegativeInteger(value: number | undefined, fallback: number, name: string): number {
+  const resolved = value ?? fallback;
+  if (!(Number.isInteger(resolved) && resolved >= 0)) {
+    throw new DigestOptionsError(`${name} must be an integer ≥ 0, got ${resolved}`);
+  }
+  return resolved;
+}
+
+const segmentKey = (dimension: SegmentDimension, value: string): string => `${dimension}\u0000${value}`;
+
+/** Cells indexed by segment and day; cells for the same segment and day are summed (they are additive). */
+class CellIndex {
+  private readonly bySegment = new Map<
+    string,
+    { dimension: SegmentDimension; value: string; days: Map<string, CellCounts> }
+  >();
+
+  constructor(cells: readonly AggregateCell[]) {
+    for (const cell of cells) {
+      const key = segmentKey(cell.dimension, cell.value);
+      let entry = this.bySegment.get(key);
+      if (entry === undefined) {
+        entry = { dimension: cell.dimension, value: cell.value, days: new Map() };
+        this.bySegment.set(key, entry);
+      }
+      const sum = entry.days.get(cell.day) ?? emptyCounts();
+      entry.days.set(cell.day, addCounts(sum, cell.counts));
+    }
+  }
+
+  segments(dimension: SegmentDimension): { value: string; days: Map<string, CellCounts> }[] {
+    return [...this.bySegment.values()].filter((s) => s.dimension === dimension);
+  }
+
+  day(dimension: SegmentDimension, value: string, day: string): CellCounts | undefined {
+    return this.bySegment.get(segmentKey(dimension, value))?.days.get(day);
+  }
+
+  sum(dimension: SegmentDimension, value: string, from: string, to: string): CellCounts {
+    const total = emptyCounts();
+    const days = this.bySegment.get(segmentKey(dimension, value))?.days;
+    if (days === undefined) return total;
+    for (const [day, counts] of days) {
+      if (day >= from && day <= to) addCounts(total, counts);
+    }
+    return total;
+  }
+}
+
+function periodFigures(counts: CellCounts, from: string, to: string, days: number): PeriodFigures {
+  return {
+    from,
+    to,
+    days,
+    volume: counts.volume,
+    texts: counts.texts,
+    sentiment: sentimentFigure(counts),
+    nps: npsFigure(counts),
+    csat: csatFigure(counts),
+    ratings: [
+      { stars: 1, count: counts.rating1 },
+      { stars: 2, count: counts.rating2 },
+      { stars: 3, count: counts.rating3 },
+      { stars: 4, count: counts.rating4 },
+      { stars: 5, count: counts.rating5 },
+    ],
+  };
+}
+
+function countDelta(current: number, previous: number): CountDelta {
+  return { change: current - previous, pct: roundOrNull(percent(current - previous, previous), 1) };
+}
+
+function segmentMovers(
+  index: CellIndex,
+  dimension: SegmentDimension,
+  current: { from: string; to: string; total: number },
+  previous: { from: string; to: string; total: number },
+  minN: number,
+): SegmentMove[] {
+  const moves: SegmentMove[] = [];
+  for (const { value } of index.segments(dimension)) {
+    const cur = index.sum(dimension, value, current.from, current.to);
+    const prev = index.sum(dimension, value, previous.from, previous.to);
+    const curRaw = rawScores(cur);
+    const prevRaw = rawScores(prev);
+    const candidates: { metric: MoverMetric; c: number | null; p: number | null; n: number; pn: number }[] = [
+      {
+        metric: 'share',
+        c: percent(cur.volume, current.total),
+        p: percent(prev.volume, previous.total),
+        n: cur.volume,
+        pn: prev.volume,
+      },
+      {
+        metric: 'netSentiment',
+        c: curRaw.netSentiment,
+        p: prevRaw.netSentiment,
+        n: sentimentFigure(cur).n,
+        pn: sentimentFigure(prev).n,
+      },
+      { metric: 'nps', c: curRaw.nps, p: prevRaw.nps, n: cur.npsN, pn: prev.npsN },
+    ];
+    for (const { metric, c, p, n, pn } of candidates) {
+      // Share compares a segment with the whole, so one side may be small; scores need n on both sides.
+      const enough = metric === 'share' ? Math.max(n, pn) >= minN : n >= minN && pn >= minN;
+      const change = difference(c, p);
+      if (!enough || c === null || p === null || change === null || roundTo(change, 1) === 0) continue;
+      moves.push({
+        dimension,
+        value,
+        metric,
+        current: roundTo(c, 1),
+        previous: roundTo(p, 1),
+        change: roundTo(change, 1),
+        n,
+        previousN: pn,
+      });
+    }
+  }
+  return moves;
+}
+
+function rankMoves(moves: SegmentMove[], limit: number): SegmentMove[] {
+  return moves
+    .sort(
+      (a, b) =>
+        Math.abs(b.change) - Math.abs(a.change) ||
+        b.n - a.n ||
+        a.dimension.localeCompare(b.dimension) ||
+        a.value.localeCompare(b.value),
+    )
+    .slice(0, limit);
+}
+
+/**
+ * Reads the aggregates for the period, the previous period of the same length and the trailing spike
+ * window, and derives every figure the digest shows.
+ */
+export async function computeDigestFigures(
+  reader: AggregateReader,
+  options: DigestFigureOptions,
+): Promise<DigestFigures> {
+  const period = customPeriod(options.from, options.to);
+  const previous = previousPeriod(period);
+  const spike = resolveSpikeOptions(options.spike);
+  const topThemes = nonNegativeInteger(options.topThemes, 5, 'topThemes');
+  const verbatimLimit = nonNegativeInteger(options.verbatims, 3, 'verbatims');
+  const minSegmentN = nonNegativeInteger(options.minSegmentN, 10, 'minSegmentN');
+  const moverLimit = nonNegativeInteger(options.movers, 3, 'movers');
+  const breakdownRows = nonNegativeInteger(options.breakdownRows, 6, 'breakdownRows');
+  const seriesDays = nonNegativeInteger(options.seriesDays, 14, 'seriesDays');
+  for (const segment of options.segments) {
+    if (!SEGMENT_DIMENSIONS.includes(segment)) throw new DigestOptionsError(`Unknown segment dimension "${segment}"`);
+  }
+  const segmentDimensions = [...new Set(options.segments)].filter(
+    (d): d is Exclude<SegmentDimension, 'all'> => d !== 'all',
+  );
+
+  const seriesFrom = [previous.from, addDays(period.to, 1 - Math.max(1, seriesDays))].sort()[0] ?? previous.from;
+  const readFrom = [seriesFrom, addDays(period.from, -spike.trailingDays)].sort()[0] ?? seriesFrom;
+  const [cells, verbatims] = await Promise.all([
+    reader.readCells({ from: readFrom, to: period.to, dimensions: ['all', ...segmentDimensions] }),
+    verbatimLimit > 0
+      ? reader.readVerbatims({ from: period.from, to: period.to, limit: verbatimLimit })
+      : Promise.resolve([]),
+  ]);
+  const index = new CellIndex(cells.filter((c) => c.day >= readFrom && c.day <= period.to));
+
+  const current = index.sum('all', 'all', period.from, period.to);
+  const before = index.sum('all', 'all', previous.from, previous.to);
+  const curRaw = rawScores(current);
+  const prevRaw = rawScores(before);
+
+  const spikeSeries = (dimension: SegmentDimension, value: string): SpikeSeriesPoint[] =>
+    eachDay(readFrom, period.to).map((day) => {
+      const counts = index.day(dimension, value, day);
+      return { day, volume: counts?.volume ?? 0, negative: counts?.negative ?? 0 };
+    });
+  const spikeWindow = { ...spike, from: period.from, to: period.to };
+  const overallSpikes = detectSpikes(spikeSeries('all', 'all'), spikeWindow).map((s) => ({
+    ...s,
+    dimension: 'all' as const,
+    value: 'all',
+  }));
+  const segmentSpikes = segmentDimensions
+    .flatMap((dimension) =>
+      index
+        .segments(dimension)
+        .flatMap(({ value }) =>
+          detectSpikes(spikeSeries(dimension, value), spikeWindow).map((s) => ({ ...s, dimension, value })),
+        ),
+    )
+    .sort((a, b) => a.day.localeCompare(b.day) || (b.ratio ?? Infinity) - (a.ratio ?? Infinity));
+  const spikeDays = new Set(overallSpikes.map((s) => s.day));
+
+  const series: DailyFigures[] = eachDay(seriesFrom, period.to).map((day) => {
+    const counts = index.day('all', 'all', day) ?? emptyCounts();
+    const raw = rawScores(counts);
+    return {
+      day,
+      inPeriod: day >= period.from,
+      volume: counts.volume,
+      texts: counts.texts,
+      positive: counts.positive,
+      negative: counts.negative,
+      neutral: counts.neutral,
+      mixed: counts.mixed,
+      netSentiment: roundOrNull(raw.netSentiment, 1),
+      nps: roundOrNull(raw.nps, 1),
+      csat: roundOrNull(raw.csat, 1),
+      spike: spikeDays.has(day),
+    };
+  });
+
+  const allMoves = segmentDimensions.flatMap((dimension) =>
+    segmentMovers(
+      index,
+      dimension,
+      { ...period, total: current.volume },
+      { ...previous, total: before.volume },
+      minSegmentN,
+    ),
+  );
+  const movers: Record<MoverMetric, SegmentMove[]> = {
+    share: rankMoves(
+      allMoves.filter((m) => m.metric === 'share'),
+      moverLimit,
+    ),
+    netSentiment: rankMoves(
+      allMoves.filter((m) => m.metric === 'netSentiment'),
+      moverLimit,
+    ),
+    nps: rankMoves(
+      allMoves.filter((m) => m.metric === 'nps'),
+      moverLimit,
+    ),
+  };
+
+  const breakdown: SegmentBreakdown[] = segmentDimensions.map((dimension) => {
+    const rows = index
+      .segments(dimension)
+      .map(({ value }): SegmentRow => {
+        const counts = index.sum(dimension, value, period.from, period.to);
+        const raw = rawScores(counts);
+        return {
+          value,
+          volume: counts.volume,
+          previousVolume: index.sum(dimension, value, previous.from, previous.to).volume,
+          share: roundOrNull(percent(counts.volume, current.volume), 1),
+          netSentiment: roundOrNull(raw.netSentiment, 1),
+          nps: roundOrNull(raw.nps, 1),
+          csat: roundOrNull(raw.csat, 1),
+        };
+      })
+      .filter((row) => row.volume > 0)
+      .sort((a, b) => b.volume - a.volume || a.value.localeCompare(b.value));
+    const rest = rows.slice(breakdownRows);
+    return {
+      dimension,
+      rows: rows.slice(0, breakdownRows),
+      others: rest.length > 0 ? { values: rest.length, volume: rest.reduce((sum, r) => sum + r.volume, 0) } : null,
+    };
+  });
+
+  const themes: ThemeFigure[] = Object.entries(current.themes)
+    .filter(([, count]) => count > 0)
+    .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+    .slice(0, topThemes)
+    .map(([theme, count]) => ({ theme, count, previous: before.themes[theme] ?? 0 }));
+
+  return {
+    version: '1',
+    kind: options.kind ?? 'custom',
+    timeZone: options.timeZone ?? null,
+    period: periodFigures(current, period.from, period.to, period.days),
+    previous: periodFigures(before, previous.from, previous.to, previous.days),
+    deltas: {
+      volume: countDelta(current.volume, before.volume),
+      texts: countDelta(current.texts, before.texts),
+      nps: roundOrNull(difference(curRaw.nps, prevRaw.nps), 1),
+      csat: roundOrNull(difference(curRaw.csat, prevRaw.csat), 1),
+      csatAverage: roundOrNull(difference(curRaw.csatAverage, prevRaw.csatAverage), 2),
+      netSentiment: roundOrNull(difference(curRaw.netSentiment, prevRaw.netSentiment), 1),
+    },
+    series,
+    spikes: [...overallSpikes, ...segmentSpikes],
+    movers,
+    breakdown,
+    themes,
+    verbatims: [...verbatims]
+      .filter((v) => v.day >= period.from && v.day <= period.to)
+      .sort((a, b) => b.negative - a.negative || b.day.localeCompare(a.day))
+      .slice(0, verbatimLimit),
+    options: { spike, minSegmentN },
+  };
+}
