@@ -6,6 +6,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CellDeltas, type Contribution, cellKey, parseCellKey, toContribution } from '../aggregate/contribution.js';
 import type { IngestConfig } from '../config/env.js';
 import { EVENTS, PREFIXES } from '../config/resources.js';
+import { detectSpikes } from '../digest/figures.js';
+import { addDays } from '../digest/period.js';
 import { type CanonicalRecord, FileRejectedError } from '../domain/types.js';
 import { type PendingEvent, publishEvents } from '../events/publisher.js';
 import { readExport } from '../ingest/read-export.js';
@@ -22,7 +24,6 @@ import {
   type ReportState,
   restoreReportState,
 } from './report.js';
-import { findSpikes, shiftDay } from './spikes.js';
 import { type Analysis, type AnalysisRequest, type TextAnalyzer, totalCalls } from './text-analyzer.js';
 
 /** The object an S3 notification (or a continuation message) points at. */
@@ -620,25 +621,39 @@ async function raiseSpikes(
   if (touched.size === 0) return;
   const candidates = [...touched].map(parseCellKey);
   const days = candidates.map((c) => c.day).sort();
-  const from = shiftDay(days[0] ?? '', -SPIKE_TRAILING_DAYS);
+  const from = addDays(days[0] ?? '', -SPIKE_TRAILING_DAYS);
   const to = days[days.length - 1] ?? from;
   const dimensions = [...new Set(candidates.map((c) => c.dimension))];
   const cells = await new DynamoAggregateReader(deps.db, deps.config.table).readCells({ from, to, dimensions });
-  const spikes = findSpikes(cells, candidates, { ...deps.config.spike, trailingDays: SPIKE_TRAILING_DAYS });
+  const series = new Map<string, { day: string; volume: number; negative: number }[]>();
+  for (const c of cells) {
+    const key = `${c.dimension}\u0000${c.value}`;
+    const list = series.get(key) ?? [];
+    list.push({ day: c.day, volume: c.counts.volume, negative: c.counts.negative });
+    series.set(key, list);
+  }
   const events: PendingEvent[] = [];
-  for (const s of spikes) {
+  for (const cand of candidates) {
+    const [spike] = detectSpikes(series.get(`${cand.dimension}\u0000${cand.value}`) ?? [], {
+      ...deps.config.spike,
+      trailingDays: SPIKE_TRAILING_DAYS,
+      from: cand.day,
+      to: cand.day,
+    });
+    if (!spike) continue;
+    const volume = cells.find((c) => c.dimension === cand.dimension && c.value === cand.value && c.day === cand.day);
     const detail = {
       version: EVENTS.version,
-      eventId: `spike-${s.day}-${s.dimension}-${s.value}`,
-      day: s.day,
-      segment: { dimension: s.dimension, value: s.value },
-      negative: s.negative,
-      volume: s.volume,
-      baseline: Math.round(s.baseline * 100) / 100,
-      ratio: s.ratio === null ? null : Math.round(s.ratio * 100) / 100,
+      eventId: `spike-${spike.day}-${cand.dimension}-${cand.value}`,
+      day: spike.day,
+      segment: { dimension: cand.dimension, value: cand.value },
+      negative: spike.negative,
+      volume: volume?.counts.volume ?? 0,
+      baseline: Math.round(spike.baseline * 100) / 100,
+      ratio: spike.ratio === null ? null : Math.round(spike.ratio * 100) / 100,
       trailingDays: SPIKE_TRAILING_DAYS,
     };
-    if (await store.claimSpike(s.day, s.dimension, s.value, detail)) {
+    if (await store.claimSpike(spike.day, cand.dimension, cand.value, detail)) {
       events.push({ detailType: EVENTS.detailTypes.spike, detail });
     }
   }
