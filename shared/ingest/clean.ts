@@ -1,0 +1,172 @@
+import { createHmac } from 'node:crypto';
+
+/** Values tools write for an empty answer (compared after cleaning, lower-cased). */
+const PLACEHOLDERS = new Set([
+  '',
+  '-',
+  '--',
+  '---',
+  '.',
+  '/',
+  '?',
+  'n/a',
+  'na',
+  '#n/a',
+  'null',
+  'nil',
+  'none',
+  'nan',
+  'undefined',
+  '(blank)',
+  '(empty)',
+  '(none)',
+  '(skipped)',
+  '(空)',
+  '空',
+  '无',
+  '(跳过)',
+  '此用户没有填写评论!',
+  '此用户没有填写评价内容',
+  '用户未填写评价内容',
+  '该用户未填写评价内容',
+  '该用户未及时主动评价,系统默认好评!',
+  '系统默认好评',
+  '用户未及时评价,系统默认好评!',
+  '您没有填写内容,默认好评',
+]);
+
+const ENTITIES: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+  hellip: '…',
+  mdash: '—',
+  ndash: '–',
+  rsquo: '’',
+  lsquo: '‘',
+  rdquo: '”',
+  ldquo: '“',
+  copy: '©',
+  reg: '®',
+  euro: '€',
+};
+
+// Fast gate: plain printable ASCII with no markup needs only whitespace handling.
+const NEEDS_WORK = /[^\x20-\x7e]|[<&]/;
+const TAG = /<\/?[a-zA-Z][^<>]*>|<!--[\s\S]*?-->/g;
+const ENTITY = /&(#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});/g;
+// C0/C1 controls (except whitespace, handled below), zero-width and bidi marks, BOM, line/paragraph separators.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]/g;
+const WHITESPACE_RUN = /\s{2,}|[\t\n\r\f\v\u00a0\u2028\u2029\u3000]/g;
+
+function decodeEntity(whole: string, body: string): string {
+  if (body.charCodeAt(0) === 35) {
+    const hex = body.charCodeAt(1) === 120 || body.charCodeAt(1) === 88;
+    const cp = Number.parseInt(body.slice(hex ? 2 : 1), hex ? 16 : 10);
+    if (!Number.isFinite(cp) || cp <= 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return ' ';
+    return String.fromCodePoint(cp);
+  }
+  return ENTITIES[body.toLowerCase()] ?? whole;
+}
+
+/**
+ * Cleans one free-text value: NFKC, HTML tags stripped and entities decoded, control characters removed, whitespace
+ * collapsed; placeholders for an empty answer become `undefined`.
+ */
+export function cleanText(raw: string): string | undefined {
+  if (raw.length === 0) return undefined;
+  let s = raw;
+  if (NEEDS_WORK.test(s)) {
+    s = s.normalize('NFKC');
+    if (s.includes('<')) s = s.replace(TAG, ' ');
+    if (s.includes('&')) s = s.replace(ENTITY, decodeEntity);
+    s = s.replace(CONTROL, '');
+  }
+  s = s.replace(WHITESPACE_RUN, ' ').trim();
+  if (s.length <= 40 && PLACEHOLDERS.has(s.toLowerCase())) return undefined;
+  return s.length === 0 ? undefined : s;
+}
+
+/** Cleans a short label value (channel, product…): same as text, without placeholder semantics beyond emptiness. */
+export function cleanLabel(raw: string): string | undefined {
+  const s = cleanText(raw);
+  return s === undefined ? undefined : s.slice(0, 200);
+}
+
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+const IPV4 = /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\d.]*\d)/g;
+const IPV6 = /(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![0-9A-Fa-f:])/g;
+const CARD = /(?<!\d)\d(?:[ -]?\d){12,18}(?!\d)/g;
+const PHONE_INTL = /(?<![\w+])\+\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]?\d{2,5}){1,4}(?!\d)/g;
+const PHONE_CN_MOBILE = /(?<!\d)1[3-9]\d(?:[\s-]?\d{4}){2}(?!\d)/g;
+const PHONE_NANP = /(?<![\w])(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?!\d)/g;
+const PHONE_CN_LANDLINE = /(?<!\d)0\d{2,3}-\d{7,8}(?!\d)/g;
+const HAS_DIGIT = /\d/;
+
+function luhnValid(digits: string): boolean {
+  let sum = 0;
+  let double = false;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let d = digits.charCodeAt(i) - 48;
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    double = !double;
+  }
+  return sum % 10 === 0;
+}
+
+function redactCard(m: string): string {
+  const digits = m.replace(/[ -]/g, '');
+  return digits.length >= 13 && digits.length <= 19 && luhnValid(digits) ? '[CARD]' : m;
+}
+
+function redactIpv6(m: string): string {
+  // A time such as 12:30:45 is not an address: require '::' or at least five groups with a hex letter somewhere.
+  const groups = m.split(':').length;
+  if (m.includes('::') ? groups >= 3 : groups >= 6 && /[a-fA-F]/.test(m)) return '[IP]';
+  if (groups >= 8) return '[IP]';
+  return m;
+}
+
+/** Redacts e-mail addresses, Luhn-valid card numbers, IP addresses and phone numbers in text. */
+export function redact(text: string): string {
+  let s = text;
+  if (s.includes('@')) s = s.replace(EMAIL, '[EMAIL]');
+  if (s.includes(':')) s = s.replace(IPV6, redactIpv6);
+  if (HAS_DIGIT.test(s)) {
+    s = s.replace(CARD, redactCard);
+    s = s.replace(IPV4, '[IP]');
+    s = s.replace(PHONE_INTL, '[PHONE]');
+    s = s.replace(PHONE_CN_MOBILE, '[PHONE]');
+    s = s.replace(PHONE_NANP, '[PHONE]');
+    s = s.replace(PHONE_CN_LANDLINE, '[PHONE]');
+  }
+  return s;
+}
+
+/** Keyed hash (HMAC-SHA256, hex) of an identifier; e-mails are trimmed and lower-cased first. */
+export function hashIdentifier(key: string, value: string, kind: 'email' | 'id'): string {
+  const v = kind === 'email' ? value.trim().toLowerCase() : value.trim();
+  // Exports repeat the same customers; an HMAC costs microseconds, a bounded cache lookup does not.
+  const cacheKey = `${key}\u0000${kind}\u0000${v}`;
+  const hit = hashCache.get(cacheKey);
+  if (hit !== undefined) return hit;
+  const h = createHmac('sha256', key).update(`${kind}:${v}`).digest('hex');
+  if (hashCache.size >= 20_000) hashCache.clear();
+  hashCache.set(cacheKey, h);
+  return h;
+}
+
+const hashCache = new Map<string, string>();
+
+/** Excel turned a long number into scientific notation (`5.69588E+17`): digits are lost, so it is no id. */
+export function isMangledNumber(value: string): boolean {
+  return /^\s*\d(?:\.\d+)?E\+\d+\s*$/i.test(value);
+}

@@ -1,0 +1,689 @@
+import { createHash } from 'node:crypto';
+import { type CanonicalRecord, FileRejectedError } from '../domain/types.js';
+import { cleanLabel, cleanText, hashIdentifier, isMangledNumber, redact } from './clean.js';
+import { mapColumns, normaliseName } from './column-mapping.js';
+import { createDecoder, sniffEncoding } from './encoding.js';
+import { detectHeader } from './headers.js';
+import { csvRows, jsonDocumentRows, jsonLinesRows, KeyIndex, PeekableBytes, type RawRow, xlsxRows } from './sources.js';
+import type {
+  ColumnMapping,
+  ExportFormat,
+  ExportMeta,
+  ExportReader,
+  FileWarning,
+  MappedField,
+  ParserState,
+  ReadExportOptions,
+  ResumeState,
+  RowOutcome,
+} from './types.js';
+import { inferDateOrder, isValidTimeZone, parseDate, parseNps, parseRating } from './values.js';
+
+const SNIFF_BYTES = 64 * 1024;
+const SAMPLE_ROWS = 200;
+const DEFAULT_MAX_TEXT = 20_000;
+const DEFAULT_MAX_CELL = 1_000_000;
+
+type ByteInput = AsyncIterable<Uint8Array> | (() => AsyncIterable<Uint8Array>);
+
+interface Prepared {
+  meta: ExportMeta;
+  state: ParserState;
+  rows: AsyncIterator<RawRow[]>;
+  /** Data rows already read during sniffing, replayed first. */
+  lookahead: RawRow[];
+  /** Records to skip before the first one to process (resume without byte offset). */
+  skip: number;
+  rowBase: number;
+  /** Raw offset of the first data byte, for checkpoints taken before any record. */
+  keys?: KeyIndex;
+}
+
+/** Sniffs the delimiter from decoded text: the candidate with the most consistent non-zero count per record. */
+export function sniffDelimiter(text: string, atEof: boolean): string {
+  const candidates = [',', ';', '\t', '|'];
+  const counts: number[][] = candidates.map(() => []);
+  const current = candidates.map(() => 0);
+  let inQuotes = false;
+  let records = 0;
+  for (let i = 0; i < text.length && records < 50; i++) {
+    const ch = text[i];
+    if (ch === '"') inQuotes = !inQuotes;
+    else if (!inQuotes && (ch === '\n' || ch === '\r')) {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      candidates.forEach((_, k) => {
+        counts[k]?.push(current[k] ?? 0);
+        current[k] = 0;
+      });
+      records++;
+    } else if (!inQuotes) {
+      const k = candidates.indexOf(ch ?? '');
+      if (k !== -1) current[k] = (current[k] ?? 0) + 1;
+    }
+  }
+  if (atEof || records === 0) {
+    for (let k = 0; k < candidates.length; k++) counts[k]?.push(current[k] ?? 0);
+  }
+  let best = ',';
+  let bestScore = 0;
+  candidates.forEach((c, k) => {
+    const cs = (counts[k] ?? []).filter((_, i, a) => !(i === a.length - 1 && a.length > 1 && a[i] === 0));
+    if (cs.length === 0) return;
+    const freq = new Map<number, number>();
+    for (const n of cs) if (n > 0) freq.set(n, (freq.get(n) ?? 0) + 1);
+    let modeCount = 0;
+    let mode = 0;
+    for (const [n, f] of freq) {
+      if (f > modeCount || (f === modeCount && n > mode)) {
+        modeCount = f;
+        mode = n;
+      }
+    }
+    const score = (modeCount / cs.length) * 100 + Math.min(mode, 50) / 100;
+    if (mode > 0 && score > bestScore) {
+      bestScore = score;
+      best = c;
+    }
+  });
+  return best;
+}
+
+function detectBinary(bytes: Uint8Array): string | undefined {
+  const b = bytes;
+  if (b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04) return 'zip';
+  if (b[0] === 0xd0 && b[1] === 0xcf && b[2] === 0x11 && b[3] === 0xe0) return 'ole2';
+  if (b[0] === 0x1f && b[1] === 0x8b) return 'gzip';
+  if (b[0] === 0x25 && b[1] === 0x50 && b[2] === 0x44 && b[3] === 0x46) return 'pdf';
+  return undefined;
+}
+
+function controlRatio(text: string): number {
+  const n = Math.min(text.length, 16_384);
+  if (n === 0) return 0;
+  let bad = 0;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12) || c === 0xfffd) bad++;
+  }
+  return bad / n;
+}
+
+function detectTextFormat(text: string): ExportFormat | 'json-lines-or-doc' {
+  const t = text.trimStart();
+  if (t.startsWith('[')) return 'json';
+  if (t.startsWith('{')) return 'json-lines-or-doc';
+  return 'csv';
+}
+
+function looksLikeJsonLines(text: string): boolean {
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  const first = lines[0]?.trim() ?? '';
+  try {
+    const v: unknown = JSON.parse(first);
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      // One line holding an object with an array of records is a minified document (App Store Connect API).
+      if (lines.length === 1)
+        return !Object.values(v).some((x) => Array.isArray(x) && x.some((e) => typeof e === 'object'));
+      return true;
+    }
+  } catch {
+    // First line is not a whole object: either a pretty-printed document or a broken first line.
+  }
+  const objectLines = lines.filter((l) => l.trimStart().startsWith('{')).length;
+  return objectLines >= 2 && objectLines >= lines.length * 0.8;
+}
+
+function resolveInput(input: ByteInput): AsyncIterable<Uint8Array> {
+  return typeof input === 'function' ? input() : input;
+}
+
+function mappingNames(state: ParserState): ColumnMapping {
+  const out: ColumnMapping = {};
+  for (const [field, idx] of Object.entries(state.fieldIndex) as [MappedField, number][]) {
+    const name = state.columns[idx];
+    if (name !== undefined) out[field] = name;
+  }
+  return out;
+}
+
+function sha(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 32);
+}
+
+const REVIEW_ID_IN_LINK = /[?&#]review[iI]d=([^&#]+)/;
+
+/** Google Play review links (old `…#ReviewDetailsPlace:…&reviewid=gp:…`, new `…review-details?reviewId=gp%3A…`) → id. */
+export function normaliseSourceId(value: string): string {
+  const v = value.trim();
+  if (!/^https?:\/\//i.test(v)) return v;
+  const m = REVIEW_ID_IN_LINK.exec(v);
+  if (m?.[1] !== undefined) {
+    try {
+      return decodeURIComponent(m[1]);
+    } catch {
+      return m[1];
+    }
+  }
+  return v;
+}
+
+/**
+ * Streams an export: sniffs encoding and format from its first bytes, maps columns from its first rows, then yields
+ * one outcome per record in order (warnings for a record come before its `accepted`/`rejected`). Throws
+ * `FileRejectedError` when the file cannot be read at all.
+ */
+export function readExport(input: ByteInput, opts: ReadExportOptions): ExportReader {
+  const maxText = opts.maxTextLength ?? DEFAULT_MAX_TEXT;
+  const maxCell = opts.maxCellSize ?? DEFAULT_MAX_CELL;
+  let prepared: Promise<Prepared> | undefined;
+  let lastRow = 0;
+  let lastEnd: number | undefined;
+  let started = false;
+  let currentState: ParserState | undefined;
+
+  const prepare = (): Promise<Prepared> => {
+    prepared ??= (
+      opts.resume === undefined
+        ? sniffExport(resolveInput(input), opts, maxCell)
+        : resumeExport(resolveInput(input), opts.resume, maxCell)
+    ).then((p) => {
+      currentState = p.state;
+      return p;
+    });
+    return prepared;
+  };
+
+  async function* iterate(): AsyncGenerator<RowOutcome> {
+    if (started) throw new Error('An ExportReader can be iterated once.');
+    started = true;
+    const p = await prepare();
+    const ctx = new RowContext(p.state, opts, maxText, maxCell);
+    let row = p.rowBase;
+    let toSkip = p.skip;
+    const out: RowOutcome[] = [];
+    const handle = (raw: RawRow): void => {
+      if (toSkip > 0) {
+        toSkip--;
+        return;
+      }
+      row++;
+      ctx.process(raw, row, out);
+    };
+    // The record's final outcome comes last: the checkpoint moves just before it is handed out.
+    function* flush(raw: RawRow): Generator<RowOutcome> {
+      const last = out.length - 1;
+      for (let i = 0; i < last; i++) yield out[i] as RowOutcome;
+      const final = out[last];
+      out.length = 0;
+      if (final === undefined) return;
+      lastRow = row;
+      lastEnd = raw.end;
+      yield final;
+    }
+    for (const raw of p.lookahead) {
+      handle(raw);
+      yield* flush(raw);
+    }
+    p.lookahead.length = 0;
+    for (;;) {
+      const next = await p.rows.next();
+      if (next.done) break;
+      for (const raw of next.value) {
+        handle(raw);
+        if (out.length > 0) yield* flush(raw);
+      }
+    }
+  }
+
+  return {
+    meta: async () => (await prepare()).meta,
+    checkpoint: (): ResumeState | undefined => {
+      if (prepared === undefined || lastRow === 0) return undefined;
+      if (currentState === undefined) return undefined;
+      const cp: ResumeState = { version: 1, recordsDone: lastRow, parser: currentState };
+      if (lastEnd !== undefined) cp.byteOffset = lastEnd;
+      return cp;
+    },
+    [Symbol.asyncIterator]: () => iterate(),
+  };
+}
+
+async function sniffExport(
+  bytesIn: AsyncIterable<Uint8Array>,
+  opts: ReadExportOptions,
+  maxCell: number,
+): Promise<Prepared> {
+  if (!isValidTimeZone(opts.defaultTimeZone)) {
+    throw new FileRejectedError('MALFORMED_FILE', `Default time zone "${opts.defaultTimeZone}" is not an IANA zone.`);
+  }
+  const src = new PeekableBytes(bytesIn);
+  const { bytes, eof } = await src.peek(SNIFF_BYTES);
+  if (bytes.length === 0) throw new FileRejectedError('EMPTY_FILE', 'The file is empty (0 bytes).');
+  const magic = detectBinary(bytes);
+  if (magic === 'ole2') {
+    throw new FileRejectedError(
+      'UNSUPPORTED_FORMAT',
+      'Legacy Excel .xls (OLE2) is not supported: save it as .xlsx or CSV.',
+    );
+  }
+  if (magic === 'gzip')
+    throw new FileRejectedError('UNSUPPORTED_FORMAT', 'The file is gzip-compressed: upload it uncompressed.');
+  if (magic === 'pdf') throw new FileRejectedError('BINARY_FILE', 'The file is a PDF, not a table.');
+  if (magic === 'zip')
+    return prepareRows(xlsxRows(src.replay()), 'xlsx', 'utf-8', undefined, opts, undefined, 'skip-records');
+
+  const enc = sniffEncoding(bytes, eof);
+  const decoder = createDecoder(enc.encoding);
+  const text = decoder.write(bytes.subarray(enc.bomLength)) + (eof ? decoder.end() : '');
+  if (text.includes('\u0000') || controlRatio(text) > 0.02) {
+    throw new FileRejectedError(
+      'BINARY_FILE',
+      `The file holds binary data (control bytes), not text in ${enc.encoding}.`,
+    );
+  }
+  if (text.replace(/^\ufeff/, '').trim() === '')
+    throw new FileRejectedError('EMPTY_FILE', 'The file holds only whitespace.');
+
+  const kind = detectTextFormat(text);
+  const body = skipBytes(src.replay(), enc.bomLength);
+  if (kind === 'json' || (kind === 'json-lines-or-doc' && !looksLikeJsonLines(text))) {
+    const keys = new KeyIndex();
+    return prepareRows(
+      jsonDocumentRows(body, enc.encoding, keys, maxCell),
+      'json',
+      enc.encoding,
+      undefined,
+      opts,
+      keys,
+      'skip-records',
+    );
+  }
+  if (kind === 'json-lines-or-doc') {
+    const keys = new KeyIndex();
+    const exact = enc.encoding === 'utf-8' || enc.encoding === 'utf-8-bom';
+    return prepareRows(
+      jsonLinesRows(body, enc.encoding, enc.bomLength, keys, maxCell),
+      'jsonl',
+      enc.encoding,
+      undefined,
+      opts,
+      keys,
+      exact ? 'byte-offset' : 'skip-records',
+    );
+  }
+  const delimiter = sniffDelimiter(text, eof);
+  const exact = enc.encoding === 'utf-8' || enc.encoding === 'utf-8-bom' || enc.encoding === 'utf-16le';
+  return prepareRows(
+    csvRows(body, enc.encoding, delimiter, enc.bomLength, maxCell),
+    delimiter === '\t' ? 'tsv' : 'csv',
+    enc.encoding,
+    delimiter,
+    opts,
+    undefined,
+    exact ? 'byte-offset' : 'skip-records',
+  );
+}
+
+async function* skipBytes(bytes: AsyncIterable<Uint8Array>, n: number): AsyncGenerator<Uint8Array> {
+  let left = n;
+  for await (const c of bytes) {
+    if (left >= c.byteLength) {
+      left -= c.byteLength;
+      continue;
+    }
+    yield left > 0 ? c.subarray(left) : c;
+    left = 0;
+  }
+}
+
+async function prepareRows(
+  rows: AsyncGenerator<RawRow[]>,
+  format: ExportFormat,
+  encoding: ParserState['encoding'],
+  delimiter: string | undefined,
+  opts: ReadExportOptions,
+  keys: KeyIndex | undefined,
+  resumeMode: ExportMeta['resumeMode'],
+): Promise<Prepared> {
+  const tabular = keys === undefined;
+  const head: RawRow[] = [];
+  const wanted = SAMPLE_ROWS + (tabular ? 3 : 0);
+  while (head.length < wanted) {
+    const next = await rows.next();
+    if (next.done) break;
+    head.push(...next.value);
+  }
+  const good = head.filter((r) => r.reject === undefined);
+  if (good.length === 0 && head.length === 0) throw new FileRejectedError('EMPTY_FILE', 'The file has no rows.');
+
+  let columns: string[];
+  let aliases: string[][];
+  let headerRows = 0;
+  let timeZone = opts.defaultTimeZone;
+  let lookahead: RawRow[];
+  if (tabular) {
+    const firstGood = head.findIndex((r) => r.reject === undefined);
+    if (firstGood !== 0) {
+      throw new FileRejectedError('MALFORMED_FILE', 'The header row could not be parsed (malformed quoting).');
+    }
+    const layout = detectHeader(head.slice(0, 3).map((r) => r.cells));
+    headerRows = layout.headerRows;
+    columns = layout.columns;
+    aliases = layout.aliases;
+    if (layout.timeZone !== undefined) {
+      const tz = layout.timeZone === 'Z' ? 'UTC' : layout.timeZone;
+      if (isValidTimeZone(tz)) timeZone = tz;
+    }
+    lookahead = head.slice(headerRows);
+    if (columns.every((c) => c === '')) throw new FileRejectedError('NO_USABLE_COLUMNS', 'The header row is empty.');
+  } else {
+    if (good.length === 0) {
+      throw new FileRejectedError(
+        'MALFORMED_FILE',
+        `No record could be parsed as a JSON object (${head[0]?.reject ?? 'unknown'}: ${head[0]?.detail ?? ''}).`,
+      );
+    }
+    columns = [...keys.keys];
+    aliases = columns.map((k) => {
+      const parts = k.split('.');
+      const leaf = parts[parts.length - 1] ?? k;
+      const withoutAttr = parts.filter((p) => p !== 'attributes' && p !== 'data').join('.');
+      return [leaf, withoutAttr].filter((x) => x !== k);
+    });
+    lookahead = head;
+  }
+
+  const sample = lookahead.filter((r) => r.reject === undefined).map((r) => r.cells);
+  const mapping = mapColumns({ columns, aliases, sample, overrides: opts.overrides });
+  const utcColumns: number[] = [];
+  columns.forEach((c, i) => {
+    if (/\(UTC\)|\bUTC\b|\(GMT\)/i.test(c)) utcColumns.push(i);
+  });
+  const fileWarnings: FileWarning[] = [...mapping.warnings];
+  let dateOrder: ParserState['dateOrder'];
+  const dateCols = [mapping.fieldIndex.submittedAt, mapping.fieldIndex.updatedAt].filter(
+    (x): x is number => x !== undefined,
+  );
+  const dateValues = sample.flatMap((cells) => dateCols.map((i) => cells[i] ?? ''));
+  const inferred = inferDateOrder(dateValues);
+  if (inferred === 'ambiguous') {
+    dateOrder = 'MDY';
+    fileWarnings.push({
+      code: 'DATE_ORDER_AMBIGUOUS',
+      detail: 'No sampled date settles day/month order (all parts ≤ 12); reading as M/D/YYYY.',
+    });
+  } else dateOrder = inferred;
+
+  const state: ParserState = {
+    format,
+    encoding,
+    delimiter,
+    headerRows,
+    columns,
+    fieldIndex: mapping.fieldIndex,
+    ratingScale: mapping.ratingScale,
+    dateOrder,
+    timeZone,
+    utcColumns,
+    unreliableIdColumns: mapping.unreliableIdColumns,
+  };
+  const meta: ExportMeta = {
+    format,
+    encoding,
+    delimiter,
+    headerRows,
+    columns: mappingNames(state),
+    seenColumns: columns.filter((c) => c !== ''),
+    droppedPersonalColumns: mapping.personal.map((i) => columns[i] ?? '').filter((c) => c !== ''),
+    ratingScale: mapping.ratingScale,
+    dateOrder,
+    timeZone,
+    fileWarnings,
+    resumeMode,
+  };
+  return { meta, state, rows, lookahead, skip: 0, rowBase: 0, keys };
+}
+
+async function resumeExport(bytesIn: AsyncIterable<Uint8Array>, r: ResumeState, maxCell: number): Promise<Prepared> {
+  const s = r.parser;
+  const byOffset = r.byteOffset !== undefined;
+  const keys = s.format === 'json' || s.format === 'jsonl' ? new KeyIndex(s.columns) : undefined;
+  let rows: AsyncGenerator<RawRow[]>;
+  let skip = 0;
+  const bom = s.encoding === 'utf-8-bom' ? 3 : s.encoding === 'utf-16le' || s.encoding === 'utf-16be' ? 2 : 0;
+  const body = byOffset ? bytesIn : skipBytes(bytesIn, bom);
+  const start = byOffset ? (r.byteOffset ?? 0) : bom;
+  switch (s.format) {
+    case 'csv':
+    case 'tsv':
+      rows = csvRows(body, s.encoding, s.delimiter ?? ',', start, maxCell);
+      skip = byOffset ? 0 : s.headerRows + r.recordsDone;
+      break;
+    case 'jsonl':
+      rows = jsonLinesRows(body, s.encoding, start, keys ?? new KeyIndex(), maxCell);
+      skip = byOffset ? 0 : r.recordsDone;
+      break;
+    case 'json':
+      rows = jsonDocumentRows(body, s.encoding, keys ?? new KeyIndex(), maxCell);
+      skip = r.recordsDone;
+      break;
+    case 'xlsx':
+      rows = xlsxRows(bytesIn);
+      skip = s.headerRows + r.recordsDone;
+      break;
+  }
+  const meta: ExportMeta = {
+    format: s.format,
+    encoding: s.encoding,
+    delimiter: s.delimiter,
+    headerRows: s.headerRows,
+    columns: mappingNames(s),
+    seenColumns: s.columns.filter((c) => c !== ''),
+    droppedPersonalColumns: [],
+    ratingScale: s.ratingScale,
+    dateOrder: s.dateOrder,
+    timeZone: s.timeZone,
+    fileWarnings: [],
+    resumeMode: byOffset ? 'byte-offset' : 'skip-records',
+  };
+  return { meta, state: s, rows, lookahead: [], skip, rowBase: r.recordsDone, keys };
+}
+
+/** Per-file row processing: mapping, cleaning, scores, dates, privacy and fingerprint. Allocation-light. */
+class RowContext {
+  private readonly f: Partial<Record<MappedField, number>>;
+  private readonly columnCount: number;
+  private readonly uploadMs: number;
+  private readonly uploadIso: string;
+  private readonly nowMs: number;
+  private readonly utc: Set<number>;
+  private readonly unreliable: Set<number>;
+
+  constructor(
+    private readonly s: ParserState,
+    private readonly opts: ReadExportOptions,
+    private readonly maxText: number,
+    private readonly maxCell: number,
+  ) {
+    this.f = s.fieldIndex;
+    this.columnCount = s.columns.length;
+    this.uploadMs = opts.uploadTime.getTime();
+    this.uploadIso = opts.uploadTime.toISOString();
+    this.nowMs = Math.max(Date.now(), this.uploadMs);
+    this.utc = new Set(s.utcColumns);
+    this.unreliable = new Set(s.unreliableIdColumns);
+  }
+
+  private cell(cells: readonly string[], field: MappedField): string | undefined {
+    const i = this.f[field];
+    if (i === undefined) return undefined;
+    const v = cells[i];
+    return v === undefined || v.length === 0 ? undefined : v;
+  }
+
+  private date(
+    cells: readonly string[],
+    field: 'submittedAt' | 'updatedAt',
+    row: number,
+    out: RowOutcome[],
+  ): number | undefined {
+    const raw = this.cell(cells, field);
+    if (raw === undefined || raw.trim() === '' || cleanText(raw) === undefined) return undefined;
+    const idx = this.f[field] ?? -1;
+    const zone = this.utc.has(idx) ? 'UTC' : this.s.timeZone;
+    const r = parseDate(raw, zone, this.s.dateOrder, this.nowMs);
+    if ('problem' in r) {
+      out.push({ kind: 'warning', row, code: 'DATE_UNPARSEABLE', detail: `${field}: ${raw.slice(0, 40)}` });
+      return undefined;
+    }
+    if ('conflict' in r) out.push({ kind: 'warning', row, code: 'DATE_ORDER_CONFLICT', detail: raw.slice(0, 40) });
+    return r.ms;
+  }
+
+  process(raw: RawRow, row: number, out: RowOutcome[]): void {
+    if (raw.reject !== undefined) {
+      out.push({ kind: 'rejected', row, reason: raw.reject, detail: raw.detail });
+      return;
+    }
+    const cells = raw.cells;
+    if (this.s.format === 'csv' || this.s.format === 'tsv') {
+      if (cells.length > this.columnCount) {
+        for (let i = this.columnCount; i < cells.length; i++) {
+          if ((cells[i] ?? '').trim() !== '') {
+            out.push({
+              kind: 'rejected',
+              row,
+              reason: 'WRONG_COLUMN_COUNT',
+              detail: `${cells.length} cells, header has ${this.columnCount}`,
+            });
+            return;
+          }
+        }
+      } else if (cells.length < this.columnCount && cells.length > 1) {
+        out.push({
+          kind: 'warning',
+          row,
+          code: 'WRONG_COLUMN_COUNT',
+          detail: `${cells.length} of ${this.columnCount} cells`,
+        });
+      }
+    }
+    for (const field of ['text', 'title'] as const) {
+      const v = this.cell(cells, field);
+      if (v !== undefined && v.length > this.maxCell) {
+        out.push({ kind: 'rejected', row, reason: 'CELL_TOO_LARGE', detail: `${field}: ${v.length} characters` });
+        return;
+      }
+    }
+
+    // Text: title and body joined when both exist.
+    const titleRaw = this.cell(cells, 'title');
+    const bodyRaw = this.cell(cells, 'text');
+    const title = titleRaw === undefined ? undefined : cleanText(titleRaw);
+    const body = bodyRaw === undefined ? undefined : cleanText(bodyRaw);
+    let text: string | undefined;
+    if (title !== undefined && body !== undefined)
+      text = /[.!?。！？…]$/.test(title) ? `${title} ${body}` : `${title}. ${body}`;
+    else text = title ?? body;
+    if (text !== undefined) {
+      if (text.includes('\ufffd')) out.push({ kind: 'warning', row, code: 'INVALID_BYTES' });
+      if (text.length > this.maxText) {
+        text = text.slice(0, this.maxText);
+        out.push({ kind: 'warning', row, code: 'TEXT_TRUNCATED', detail: `cut to ${this.maxText} characters` });
+      }
+      text = redact(text);
+    }
+
+    let nps: number | undefined;
+    const npsRaw = this.cell(cells, 'nps');
+    if (npsRaw !== undefined) {
+      const r = parseNps(npsRaw);
+      if (r !== undefined) {
+        if ('value' in r) nps = r.value;
+        else out.push({ kind: 'warning', row, code: r.problem, detail: `nps: ${npsRaw.slice(0, 20)}` });
+      }
+    }
+    let rating: number | undefined;
+    const ratingRaw = this.cell(cells, 'rating');
+    if (ratingRaw !== undefined) {
+      const r = parseRating(ratingRaw, this.s.ratingScale);
+      if (r !== undefined) {
+        if ('value' in r) rating = r.value;
+        else out.push({ kind: 'warning', row, code: r.problem, detail: `rating: ${ratingRaw.slice(0, 20)}` });
+      }
+    }
+    if (text === undefined && nps === undefined && rating === undefined) {
+      out.push({ kind: 'rejected', row, reason: 'NO_CONTENT' });
+      return;
+    }
+
+    let submittedMs = this.date(cells, 'submittedAt', row, out);
+    const updatedMs = this.date(cells, 'updatedAt', row, out);
+    let submittedFromFile = true;
+    if (submittedMs === undefined && updatedMs !== undefined && this.f.submittedAt === undefined)
+      submittedMs = updatedMs;
+    if (submittedMs === undefined) {
+      submittedFromFile = false;
+      out.push({ kind: 'warning', row, code: 'DATE_MISSING', detail: 'upload time used' });
+    }
+
+    let sourceRecordId: string | undefined;
+    const idRaw = this.cell(cells, 'sourceRecordId');
+    if (idRaw !== undefined && idRaw.trim() !== '') {
+      if (this.unreliable.has(this.f.sourceRecordId ?? -1) && isMangledNumber(idRaw)) {
+        out.push({ kind: 'warning', row, code: 'UNRELIABLE_ID', detail: `sourceRecordId ${idRaw.trim()}` });
+      } else sourceRecordId = normaliseSourceId(idRaw).slice(0, 500);
+    }
+    let customerHash: string | undefined;
+    const custRaw = this.cell(cells, 'customerId');
+    if (custRaw !== undefined && custRaw.trim() !== '' && cleanText(custRaw) !== undefined) {
+      if (isMangledNumber(custRaw)) {
+        out.push({ kind: 'warning', row, code: 'UNRELIABLE_ID', detail: 'customerId in scientific notation' });
+      } else customerHash = hashIdentifier(this.opts.hashKey, custRaw, 'id');
+    }
+    if (customerHash === undefined) {
+      const email = this.cell(cells, 'email');
+      if (email?.includes('@')) customerHash = hashIdentifier(this.opts.hashKey, email, 'email');
+    }
+    const language = this.label(cells, 'language');
+    const channel = this.label(cells, 'channel');
+    const product = this.label(cells, 'product');
+    const region = this.label(cells, 'region');
+
+    const submittedAt = submittedMs === undefined ? this.uploadIso : new Date(submittedMs).toISOString();
+    const source = this.opts.source;
+    let fingerprint: string;
+    let fingerprintKind: CanonicalRecord['fingerprintKind'];
+    if (sourceRecordId !== undefined) {
+      fingerprint = sha(`${source}\u0000id\u0000${sourceRecordId}`);
+      fingerprintKind = 'sourceId';
+    } else {
+      fingerprint = sha(
+        `${source}\u0000c\u0000${text ?? ''}\u0000${submittedFromFile ? submittedAt : ''}\u0000${nps ?? ''}\u0000${rating ?? ''}\u0000${customerHash ?? ''}\u0000${channel ?? ''}\u0000${product ?? ''}\u0000${region ?? ''}\u0000${language ?? ''}`,
+      );
+      fingerprintKind = 'content';
+    }
+    const record: CanonicalRecord = { fingerprint, fingerprintKind, row, source, submittedAt };
+    if (updatedMs !== undefined) record.updatedAt = new Date(updatedMs).toISOString();
+    if (text !== undefined) record.text = text;
+    if (language !== undefined) record.language = language;
+    if (nps !== undefined) record.nps = nps;
+    if (rating !== undefined) record.rating = rating;
+    if (channel !== undefined) record.channel = channel;
+    if (product !== undefined) record.product = product;
+    if (region !== undefined) record.region = region;
+    if (customerHash !== undefined) record.customerHash = customerHash;
+    if (sourceRecordId !== undefined) record.sourceRecordId = sourceRecordId;
+    out.push({ kind: 'accepted', row, record });
+  }
+
+  private label(cells: readonly string[], field: MappedField): string | undefined {
+    const v = this.cell(cells, field);
+    if (v === undefined) return undefined;
+    const c = cleanLabel(v);
+    return c === undefined ? undefined : redact(c);
+  }
+}
+
+/** Exposed for tests and the CLI: normalised column name. */
+export { normaliseName };

@@ -1,0 +1,174 @@
+import type { CanonicalRecord, RejectReason } from '../domain/types.js';
+
+/** Canonical fields a column can be mapped to. `title` is joined in front of `text` when both exist. */
+export const MAPPED_FIELDS = [
+  'text',
+  'title',
+  'submittedAt',
+  'updatedAt',
+  'nps',
+  'rating',
+  'channel',
+  'product',
+  'region',
+  'language',
+  'customerId',
+  'email',
+  'sourceRecordId',
+] as const;
+export type MappedField = (typeof MAPPED_FIELDS)[number];
+
+/** Per-source overrides: field → exact column name as it appears in the file (after header merging). `null` disables a field. */
+export type ColumnOverrides = Partial<Record<MappedField, string | null>>;
+
+export type ExportFormat = 'csv' | 'tsv' | 'json' | 'jsonl' | 'xlsx';
+export type TextEncoding = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'gb18030' | 'windows-1252';
+export type DateOrder = 'DMY' | 'MDY';
+
+export type WarningCode =
+  | 'SCORE_OUT_OF_RANGE'
+  | 'SCORE_UNPARSEABLE'
+  | 'DATE_MISSING'
+  | 'DATE_UNPARSEABLE'
+  | 'DATE_ORDER_CONFLICT'
+  | 'UNRELIABLE_ID'
+  | 'WRONG_COLUMN_COUNT'
+  | 'INVALID_BYTES'
+  | 'TEXT_TRUNCATED';
+
+export type FileWarningCode =
+  | 'DATE_ORDER_AMBIGUOUS'
+  | 'TEXT_COLUMN_INFERRED'
+  | 'SCORE_KIND_INFERRED'
+  | 'NO_DATE_COLUMN'
+  | 'UNRELIABLE_ID_COLUMN';
+
+export interface FileWarning {
+  code: FileWarningCode;
+  detail: string;
+}
+
+/** What the column mapping used: canonical field → column name as seen in the file. */
+export type ColumnMapping = Partial<Record<MappedField, string>>;
+
+/** How the rating column's labels are read. */
+export type RatingScale = 'numeric' | 'good-bad';
+
+/** Everything needed to read rows the same way again; part of {@link ResumeState}. */
+export interface ParserState {
+  format: ExportFormat;
+  encoding: TextEncoding;
+  /** CSV/TSV only. */
+  delimiter?: string;
+  headerRows: number;
+  /** Merged column names in file order (for JSON: flattened keys in discovery order). */
+  columns: string[];
+  /** Canonical field → column index in `columns`. */
+  fieldIndex: Partial<Record<MappedField, number>>;
+  ratingScale: RatingScale;
+  dateOrder?: DateOrder;
+  /** Zone the export states (Qualtrics ImportId row), else the default zone. */
+  timeZone: string;
+  /** Columns whose header says they are UTC (e.g. `Submit Date (UTC)`). */
+  utcColumns: number[];
+  unreliableIdColumns: number[];
+}
+
+/**
+ * JSON-serialisable checkpoint. With `byteOffset` set, the next invocation passes only the bytes from that offset
+ * (S3 Range `bytes=<byteOffset>-`); without it, the whole file is passed again and `recordsDone` records are skipped.
+ */
+export interface ResumeState {
+  version: 1;
+  /** Records (rows after the header) completed so far; the next record is `recordsDone + 1`. */
+  recordsDone: number;
+  /** Offset in the raw file just after record `recordsDone`, when the format allows it. */
+  byteOffset?: number;
+  parser: ParserState;
+}
+
+export interface ExportMeta {
+  format: ExportFormat;
+  encoding: TextEncoding;
+  delimiter?: string;
+  headerRows: number;
+  columns: ColumnMapping;
+  /** Every column name seen (merged headers), for reports and errors. */
+  seenColumns: string[];
+  /** Personal columns present in the file and never copied into records (names, e-mails, IPs…). */
+  droppedPersonalColumns: string[];
+  ratingScale: RatingScale;
+  dateOrder?: DateOrder;
+  timeZone: string;
+  fileWarnings: FileWarning[];
+  /** Whether {@link ExportReader.checkpoint} gives byte offsets (`byte-offset`) or needs a full re-read (`skip-records`). */
+  resumeMode: 'byte-offset' | 'skip-records';
+}
+
+export interface AcceptedOutcome {
+  kind: 'accepted';
+  row: number;
+  record: CanonicalRecord;
+  /** Set by a dedupe stage when this record is a newer version of an earlier accepted one (which becomes a duplicate). */
+  replaces?: ReplacedRecord;
+}
+export interface RejectedOutcome {
+  kind: 'rejected';
+  row: number;
+  reason: RejectReason;
+  detail?: string;
+}
+export interface WarningOutcome {
+  kind: 'warning';
+  row: number;
+  code: WarningCode;
+  detail?: string;
+}
+export interface DuplicateOutcome {
+  kind: 'duplicate';
+  row: number;
+  fingerprint: string;
+  /** Row of the record kept, when known (in-file). */
+  keptRow?: number;
+}
+export type RowOutcome = AcceptedOutcome | RejectedOutcome | WarningOutcome | DuplicateOutcome;
+
+/** Summary of an earlier accepted record that a newer version replaced, so counts and KPIs can be moved. */
+export interface ReplacedRecord {
+  row: number;
+  hasText: boolean;
+  nps?: number;
+  rating?: number;
+}
+
+export interface ReadExportOptions {
+  /** Object key or path; the extension is a hint only, the content is sniffed. */
+  fileName: string;
+  /** Source name (e.g. `google-play`, from `incoming/<source>/…`). */
+  source: string;
+  /** HMAC-SHA256 key for customer ids and e-mails. */
+  hashKey: string;
+  /** IANA zone used when the export states none. */
+  defaultTimeZone: string;
+  /** Fallback instant for rows without a usable date (with a `DATE_MISSING` warning). */
+  uploadTime: Date;
+  overrides?: ColumnOverrides;
+  resume?: ResumeState;
+  /**
+   * Longest cleaned text kept; longer text is cut with a `TEXT_TRUNCATED` warning.
+   * @default 20000
+   */
+  maxTextLength?: number;
+  /**
+   * A raw cell or JSON record larger than this (characters) rejects the row with `CELL_TOO_LARGE`.
+   * @default 1000000
+   */
+  maxCellSize?: number;
+}
+
+export interface ExportReader extends AsyncIterable<RowOutcome> {
+  /** Sniffs the file (reading only its beginning) and resolves to its metadata; rejects with `FileRejectedError`. */
+  meta(): Promise<ExportMeta>;
+  /** State to resume after the last completed record yielded so far (undefined before the first). */
+  checkpoint(): ResumeState | undefined;
+}

@@ -1,0 +1,313 @@
+import type { DateOrder, RatingScale } from './types.js';
+
+export type ScoreResult = { value: number } | { problem: 'SCORE_OUT_OF_RANGE' | 'SCORE_UNPARSEABLE' } | undefined;
+
+const LIKERT: Record<string, number> = {
+  'very satisfied': 5,
+  'extremely satisfied': 5,
+  'completely satisfied': 5,
+  satisfied: 4,
+  'somewhat satisfied': 4,
+  'mostly satisfied': 4,
+  neutral: 3,
+  'neither satisfied nor dissatisfied': 3,
+  'neither satisfied or dissatisfied': 3,
+  'somewhat dissatisfied': 2,
+  dissatisfied: 2,
+  unsatisfied: 2,
+  'very dissatisfied': 1,
+  'extremely dissatisfied': 1,
+  'very unsatisfied': 1,
+  'strongly agree': 5,
+  agree: 4,
+  'neither agree nor disagree': 3,
+  disagree: 2,
+  'strongly disagree': 1,
+  excellent: 5,
+  'very good': 4,
+  good: 3,
+  fair: 2,
+  poor: 1,
+  'very poor': 1,
+  非常满意: 5,
+  很满意: 5,
+  十分满意: 5,
+  满意: 4,
+  比较满意: 4,
+  较满意: 4,
+  一般: 3,
+  中立: 3,
+  还行: 3,
+  不太满意: 2,
+  不满意: 2,
+  较不满意: 2,
+  比较不满意: 2,
+  非常不满意: 1,
+  很不满意: 1,
+  极不满意: 1,
+  好评: 5,
+  中评: 3,
+  差评: 1,
+};
+
+const GOOD_BAD: Record<string, number | null> = {
+  good: 5,
+  'good, i am satisfied': 5,
+  bad: 1,
+  "bad, i'm unsatisfied": 1,
+  offered: null,
+  'not offered': null,
+  unoffered: null,
+};
+
+const NUMBER = /^[+-]?(?:\d+(?:[.,]\d+)?|[.,]\d+)$/;
+const LEADING_NUMBER = /^(\d{1,2}(?:\.\d+)?)\s*(?:\/\s*(?:5|10)|stars?|星|分|[-–:]\s*\S.*)?$/i;
+
+function parseNumber(s: string): number | undefined {
+  if (NUMBER.test(s)) return Number(s.replace(',', '.'));
+  const m = LEADING_NUMBER.exec(s);
+  if (m?.[1] !== undefined) return Number(m[1]);
+  const stars = s.replace(/[☆\s]/g, '');
+  if (stars.length > 0 && stars.length <= 5 && /^★+$/.test(stars)) return stars.length;
+  return undefined;
+}
+
+/** NPS answer 0–10 (whole numbers). Empty is missing, never zero. */
+export function parseNps(raw: string): ScoreResult {
+  const s = raw.trim();
+  if (s.length === 0 || isPlaceholderScore(s)) return undefined;
+  const n = parseNumber(s);
+  if (n === undefined) return { problem: 'SCORE_UNPARSEABLE' };
+  if (n < 0 || n > 10 || !Number.isInteger(n)) return { problem: 'SCORE_OUT_OF_RANGE' };
+  return { value: n };
+}
+
+/** Rating/CSAT 1–5: numbers, stars, Likert labels (English and Chinese), or Zendesk Good/Bad. */
+export function parseRating(raw: string, scale: RatingScale): ScoreResult {
+  const s = raw.trim();
+  if (s.length === 0 || isPlaceholderScore(s)) return undefined;
+  const lower = s.toLowerCase().replace(/\s+/g, ' ');
+  if (scale === 'good-bad') {
+    const v = GOOD_BAD[lower];
+    if (v === null) return undefined;
+    if (v !== undefined) return { value: v };
+  }
+  const label = LIKERT[lower];
+  if (label !== undefined) return { value: label };
+  const n = parseNumber(s);
+  if (n === undefined) return { problem: 'SCORE_UNPARSEABLE' };
+  if (n < 1 || n > 5) return { problem: 'SCORE_OUT_OF_RANGE' };
+  return { value: n };
+}
+
+function isPlaceholderScore(s: string): boolean {
+  const l = s.toLowerCase();
+  return l === '-' || l === 'n/a' || l === 'na' || l === 'null' || l === '(空)' || l === 'nan' || l === 'none';
+}
+
+/** A zendesk-style Good/Bad column: its sampled values are all Good/Bad/Offered/Not Offered. */
+export function looksGoodBad(values: readonly string[]): boolean {
+  let hits = 0;
+  for (const v of values) {
+    const l = v.trim().toLowerCase();
+    if (l === '') continue;
+    if (!(l in GOOD_BAD)) return false;
+    hits++;
+  }
+  return hits > 0;
+}
+
+// ---------------------------------------------------------------- dates
+
+export type DateResult = { ms: number } | { problem: 'DATE_UNPARSEABLE' } | { ms: number; conflict: true };
+
+const ISO =
+  /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?$/i;
+const YMD_SLASH = /^(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
+const CN_DATE = /^(\d{4})年(\d{1,2})月(\d{1,2})日\s*(?:(\d{1,2})[:时](\d{1,2})(?:[:分](\d{1,2})秒?)?)?$/;
+const DOTTED = /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
+const AMBIGUOUS = /^(\d{1,2})[/-](\d{1,2})[/-](\d{4}|\d{2})(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$/;
+const DIGITS = /^\d+(?:\.\d+)?$/;
+
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+const offsetCache = new Map<string, number>();
+
+/** Offset (ms) of `zone` at the UTC instant `utcMs`, cached per zone and hour. */
+function zoneOffset(zone: string, utcMs: number): number {
+  if (zone === 'UTC' || zone === 'Etc/UTC' || zone === 'Z') return 0;
+  const hour = Math.floor(utcMs / 3_600_000);
+  const key = `${zone}|${hour}`;
+  const cached = offsetCache.get(key);
+  if (cached !== undefined) return cached;
+  let fmt = offsetFormatters.get(zone);
+  if (fmt === undefined) {
+    fmt = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    offsetFormatters.set(zone, fmt);
+  }
+  const parts: Record<string, number> = {};
+  for (const p of fmt.formatToParts(new Date(hour * 3_600_000))) parts[p.type] = Number(p.value);
+  const asUtc = Date.UTC(
+    parts.year ?? 1970,
+    (parts.month ?? 1) - 1,
+    parts.day ?? 1,
+    parts.hour ?? 0,
+    parts.minute ?? 0,
+    parts.second ?? 0,
+  );
+  const off = asUtc - hour * 3_600_000;
+  if (offsetCache.size > 50_000) offsetCache.clear();
+  offsetCache.set(key, off);
+  return off;
+}
+
+/** Whether `zone` is an IANA zone name this runtime knows. */
+export function isValidTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Wall-clock fields in `zone` → UTC ms (two-pass for DST edges). */
+export function wallTimeToUtc(
+  zone: string,
+  y: number,
+  mo: number,
+  d: number,
+  h: number,
+  mi: number,
+  s: number,
+): number {
+  const guess = Date.UTC(y, mo - 1, d, h, mi, s);
+  const off1 = zoneOffset(zone, guess);
+  const off2 = zoneOffset(zone, guess - off1);
+  return guess - off2;
+}
+
+function validFields(y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || s > 60) return false;
+  const probe = new Date(Date.UTC(y, mo - 1, d));
+  return probe.getUTCDate() === d;
+}
+
+function num(s: string | undefined): number {
+  return s === undefined ? 0 : Number(s);
+}
+
+function local(zone: string, y: number, mo: number, d: number, h: number, mi: number, s: number): DateResult {
+  if (!validFields(y, mo, d, h, mi, s)) return { problem: 'DATE_UNPARSEABLE' };
+  return { ms: wallTimeToUtc(zone, y, mo, d, h, mi, s) };
+}
+
+/** Instants before 1990 or more than two days ahead are taken as misreads. */
+const MIN_MS = Date.UTC(1990, 0, 1);
+
+/**
+ * Parses one date cell. Explicit offsets win; otherwise the wall time is read in `zone`. Handles ISO 8601,
+ * `yyyy/m/d H:mm:ss`, `dd.mm.yyyy`, `M/D/YYYY H:mm` (order from `order`), Chinese `yyyy年m月d日`, Excel serials and
+ * epoch seconds/milliseconds.
+ */
+export function parseDate(raw: string, zone: string, order: DateOrder | undefined, nowMs: number): DateResult {
+  const s = raw.trim();
+  let m = ISO.exec(s);
+  if (m) {
+    const [y, mo, d, h, mi, sec] = [num(m[1]), num(m[2]), num(m[3]), num(m[4]), num(m[5]), num(m[6])];
+    const frac = m[7] === undefined ? 0 : Number(`0.${m[7]}`) * 1000;
+    if (!validFields(y, mo, d, h, mi, sec)) return { problem: 'DATE_UNPARSEABLE' };
+    const tz = m[8];
+    if (tz === undefined) {
+      const r = local(zone, y, mo, d, h, mi, sec);
+      return 'ms' in r ? { ms: r.ms + Math.floor(frac) } : r;
+    }
+    let off = 0;
+    const tzU = tz.toUpperCase();
+    if (tzU !== 'Z' && tzU !== 'UTC' && tzU !== 'GMT') {
+      const sign = tz[0] === '-' ? -1 : 1;
+      const digits = tz.slice(1).replace(':', '');
+      off = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4))) * 60_000;
+    }
+    return { ms: Date.UTC(y, mo - 1, d, h, mi, sec) + Math.floor(frac) - off };
+  }
+  m = YMD_SLASH.exec(s) ?? CN_DATE.exec(s);
+  if (m) return local(zone, num(m[1]), num(m[2]), num(m[3]), num(m[4]), num(m[5]), num(m[6]));
+  m = DOTTED.exec(s);
+  if (m) return local(zone, num(m[3]), num(m[2]), num(m[1]), num(m[4]), num(m[5]), num(m[6]));
+  m = AMBIGUOUS.exec(s);
+  if (m) {
+    const a = num(m[1]);
+    const b = num(m[2]);
+    let y = num(m[3]);
+    if (y < 100) y += 2000;
+    let h = num(m[4]);
+    const ampm = m[7]?.toLowerCase();
+    if (ampm === 'pm' && h < 12) h += 12;
+    if (ampm === 'am' && h === 12) h = 0;
+    const effective: DateOrder = order ?? 'MDY';
+    const [mo, d] = effective === 'MDY' ? [a, b] : [b, a];
+    const r = local(zone, y, mo, d, h, num(m[5]), num(m[6]));
+    if ('ms' in r) return r;
+    // The value contradicts the file's inferred order but is unambiguous the other way round.
+    const alt = local(zone, y, d, mo, h, num(m[5]), num(m[6]));
+    return 'ms' in alt ? { ms: alt.ms, conflict: true } : alt;
+  }
+  if (DIGITS.test(s)) {
+    const v = Number(s);
+    if (s.length >= 12 && s.length <= 13 && Number.isInteger(v)) return range(v, nowMs);
+    if (s.length >= 9 && s.length <= 10 && Number.isInteger(v)) return range(v * 1000, nowMs);
+    if (v >= 25_000 && v < 80_000) {
+      // Excel serial day (1900 system, Lotus leap-year bug absorbed by the 1899-12-30 epoch), wall time in `zone`.
+      const wall = Math.round((v - 25_569) * 86_400_000);
+      const dt = new Date(wall);
+      return local(
+        zone,
+        dt.getUTCFullYear(),
+        dt.getUTCMonth() + 1,
+        dt.getUTCDate(),
+        dt.getUTCHours(),
+        dt.getUTCMinutes(),
+        dt.getUTCSeconds(),
+      );
+    }
+  }
+  const fallback = Date.parse(s);
+  if (Number.isFinite(fallback) && /[a-zA-Z]{3}/.test(s)) return range(fallback, nowMs);
+  return { problem: 'DATE_UNPARSEABLE' };
+}
+
+function range(ms: number, nowMs: number): DateResult {
+  return ms < MIN_MS || ms > nowMs + 2 * 86_400_000 ? { problem: 'DATE_UNPARSEABLE' } : { ms };
+}
+
+/**
+ * Infers day/month order from sampled values of the form a/b/yyyy: any first part > 12 proves DMY, any second part
+ * > 12 proves MDY. Returns `undefined` when the sample has no such values, `ambiguous` when it cannot tell.
+ */
+export function inferDateOrder(values: readonly string[]): DateOrder | 'ambiguous' | undefined {
+  let seen = false;
+  let dmy = 0;
+  let mdy = 0;
+  for (const v of values) {
+    const m = AMBIGUOUS.exec(v.trim());
+    if (!m) continue;
+    seen = true;
+    const a = num(m[1]);
+    const b = num(m[2]);
+    if (a > 12 && b <= 12) dmy++;
+    else if (b > 12 && a <= 12) mdy++;
+  }
+  if (!seen) return undefined;
+  if (dmy > mdy) return 'DMY';
+  if (mdy > dmy) return 'MDY';
+  return 'ambiguous';
+}
