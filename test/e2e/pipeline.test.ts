@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ListObjectsV2Command, PutObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { EVENTS } from '../../shared/config/resources.js';
@@ -27,7 +27,8 @@ async function recordsOf(report: FileReport): Promise<Record<string, unknown>[]>
   const lines: Record<string, unknown>[] = [];
   for (const o of listed.Contents ?? []) {
     const out = await s3.send(new GetObjectCommand({ Bucket: stack.bucket, Key: o.Key }));
-    for (const line of ((await out.Body?.transformToString()) ?? '').split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+    for (const line of ((await out.Body?.transformToString()) ?? '').split('\n').filter(Boolean))
+      lines.push(JSON.parse(line));
   }
   return lines;
 }
@@ -88,7 +89,8 @@ describe('pipeline on the local stack', () => {
     let detractors = 0;
     for (const r of reports) {
       for (const rec of await recordsOf(r)) {
-        if ((typeof rec.nps === 'number' && rec.nps <= 6) || (typeof rec.rating === 'number' && rec.rating <= 2)) detractors++;
+        if ((typeof rec.nps === 'number' && rec.nps <= 6) || (typeof rec.rating === 'number' && rec.rating <= 2))
+          detractors++;
       }
     }
     expect(detractors).toBeGreaterThan(0);
@@ -100,12 +102,17 @@ describe('pipeline on the local stack', () => {
   it('emits nothing new and changes no report when the same notification is delivered again', async () => {
     // Prepare
     const key = 'incoming/e2e-redelivery/nps.csv';
-    const etag = await upload(key, 'How likely are you to recommend us?,Comment\n3,Support never answered\n10,Perfect\n');
+    const etag = await upload(
+      key,
+      'How likely are you to recommend us?,Comment\n3,Support never answered\n10,Perfect\n',
+    );
     const first = await waitForReport(key);
     const before = (await journalEvents()).length;
     // Act: S3 delivers at least once; send the same notification twice more.
     for (let i = 0; i < 2; i++) {
-      await sqs.send(new SendMessageCommand({ QueueUrl: stack.queueUrl, MessageBody: s3NotificationBody(stack.bucket, key, etag) }));
+      await sqs.send(
+        new SendMessageCommand({ QueueUrl: stack.queueUrl, MessageBody: s3NotificationBody(stack.bucket, key, etag) }),
+      );
     }
     await new Promise((r) => setTimeout(r, 3000));
     // Assess
@@ -116,7 +123,10 @@ describe('pipeline on the local stack', () => {
   it('rejects a binary file with a file-level error and a rejection event, and goes on', async () => {
     // Prepare
     const key = 'incoming/e2e-bad/photo.csv';
-    const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0]);
+    const png = Uint8Array.from([
+      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6,
+      0, 0, 0,
+    ]);
     // Act
     await upload(key, png);
     const report = await waitForReport(key);

@@ -14,7 +14,10 @@ export function localStack(): ProvidedStack {
 function base(stack: ProvidedStack) {
   return {
     region: stack.env.AWS_REGION ?? 'us-east-1',
-    credentials: { accessKeyId: stack.env.AWS_ACCESS_KEY_ID ?? '', secretAccessKey: stack.env.AWS_SECRET_ACCESS_KEY ?? '' },
+    credentials: {
+      accessKeyId: stack.env.AWS_ACCESS_KEY_ID ?? '',
+      secretAccessKey: stack.env.AWS_SECRET_ACCESS_KEY ?? '',
+    },
   };
 }
 
