@@ -241,7 +241,15 @@ export async function ingestObject(target: IngestTarget, deps: IngestDeps): Prom
           },
           deps.config.timeZone,
         );
-        const outcome = await store.claim(r.fingerprint, fileId, r.row, versionOf(r), contribution, known);
+        const outcome = await store.claim(
+          r.fingerprint,
+          fileId,
+          r.row,
+          versionOf(r),
+          contribution,
+          known,
+          segmentStartRow,
+        );
         outcomes.set(r.row, { record: r, outcome, contribution, analysis });
         known = undefined; // re-read on the next record of the group: the claim may have changed
         if (group.length > 1) known = (await store.getClaims([r.fingerprint])).get(r.fingerprint);
@@ -259,15 +267,18 @@ export async function ingestObject(target: IngestTarget, deps: IngestDeps): Prom
           break;
         case 'mine':
           counted = outcome.contribution;
-          if (outcome.retract) {
-            deltas.add(outcome.retract, -1);
-            retractFromState(state, outcome.retract);
+          // A crashed attempt superseded an earlier version. Take it back out only if that version was counted
+          // in a committed segment; one in the segment being redone is now (again) a duplicate, never counted.
+          if (outcome.retract && (outcome.retract.fileId !== fileId || outcome.retract.row < segmentStartRow)) {
+            deltas.add(outcome.retract.contribution, -1);
+            if (outcome.retract.fileId === fileId) retractFromState(state, outcome.retract.contribution);
           }
           break;
         case 'supersede':
           counted = o.contribution;
           deltas.add(outcome.retract, -1);
-          retractFromState(state, outcome.retract);
+          // Within a file the older version becomes a duplicate; across files it stays in its own file's report.
+          if (outcome.sameFile) retractFromState(state, outcome.retract);
           state.superseded++;
           break;
         case 'duplicate':

@@ -62,11 +62,14 @@ export interface RowClaim {
   ver: number;
   c: Contribution;
   prev?: Contribution;
+  /** File and row whose contribution `prev` is. */
+  prevFile?: string;
+  prevRow?: number;
 }
 
 export type ClaimOutcome =
   | { kind: 'new' }
-  | { kind: 'mine'; contribution: Contribution; retract?: Contribution }
+  | { kind: 'mine'; contribution: Contribution; retract?: { contribution: Contribution; fileId: string; row: number } }
   | { kind: 'duplicate'; sameFile: boolean }
   | { kind: 'supersede'; retract: Contribution; sameFile: boolean };
 
@@ -93,7 +96,11 @@ function isTransactionCanceled(err: unknown): err is TransactionCanceledExceptio
 export function classifyAgainstClaim(claim: RowClaim, fileId: string, row: number, ver: number): ClaimOutcome {
   if (claim.fileId === fileId && claim.row === row) {
     return claim.prev
-      ? { kind: 'mine', contribution: claim.c, retract: claim.prev }
+      ? {
+          kind: 'mine',
+          contribution: claim.c,
+          retract: { contribution: claim.prev, fileId: claim.prevFile ?? '', row: claim.prevRow ?? 0 },
+        }
       : { kind: 'mine', contribution: claim.c };
   }
   const sameFile = claim.fileId === fileId;
@@ -223,7 +230,8 @@ export class LedgerStore {
 
   /**
    * Claims a fingerprint for this file's row, or tells what the record is relative to an existing claim.
-   * `known` is the claim read earlier (if any); a lost race re-reads and re-classifies.
+   * `known` is the claim read earlier (if any); a lost race re-reads and re-classifies. `segmentStartRow` is the
+   * first row of this file not yet committed: a superseded version at or after it was never counted.
    */
   async claim(
     fingerprint: string,
@@ -231,7 +239,8 @@ export class LedgerStore {
     row: number,
     ver: number,
     contribution: Contribution,
-    known?: RowClaim,
+    known: RowClaim | undefined,
+    segmentStartRow: number,
   ): Promise<ClaimOutcome> {
     let current = known;
     for (let attempt = 0; attempt < 5; attempt++) {
@@ -262,15 +271,25 @@ export class LedgerStore {
       }
       const outcome = classifyAgainstClaim(current, fileId, row, ver);
       if (outcome.kind !== 'supersede') return outcome;
+      // `prev` must name the last *committed* version, the one a retry after a crash has to take back out. When the
+      // version we replace is itself uncommitted (earlier in this file's open segment), inherit what it replaced.
+      const replacedCommitted = current.fileId !== fileId || current.row < segmentStartRow;
+      const prev = replacedCommitted
+        ? { c: current.c, file: current.fileId, row: current.row }
+        : current.prev
+          ? { c: current.prev, file: current.prevFile ?? '', row: current.prevRow ?? 0 }
+          : undefined;
       try {
         await this.db.send(
           new UpdateCommand({
             TableName: this.table,
             Key: keys.row(fingerprint),
             ConditionExpression: '#fileId = :oldFile AND #row = :oldRow',
-            UpdateExpression:
-              'SET #fileId = :file, #row = :row, #ver = :ver, #c = :c, #prev = :prev, #expiresAt = :ttl',
-            ExpressionAttributeNames: names('fileId', 'row', 'ver', 'c', 'prev', 'expiresAt'),
+            UpdateExpression: prev
+              ? 'SET #fileId = :file, #row = :row, #ver = :ver, #c = :c, #prev = :prev, #prevFile = :prevFile, ' +
+                '#prevRow = :prevRow, #expiresAt = :ttl'
+              : 'SET #fileId = :file, #row = :row, #ver = :ver, #c = :c, #expiresAt = :ttl REMOVE #prev, #prevFile, #prevRow',
+            ExpressionAttributeNames: names('fileId', 'row', 'ver', 'c', 'prev', 'prevFile', 'prevRow', 'expiresAt'),
             ExpressionAttributeValues: {
               ':oldFile': current.fileId,
               ':oldRow': current.row,
@@ -278,8 +297,8 @@ export class LedgerStore {
               ':row': row,
               ':ver': ver,
               ':c': contribution,
-              ':prev': current.c,
               ':ttl': ttlAfterDays(this.now(), this.options.ledgerTtlDays),
+              ...(prev ? { ':prev': prev.c, ':prevFile': prev.file, ':prevRow': prev.row } : {}),
             },
           }),
         );
@@ -643,6 +662,8 @@ function toClaim(a: Record<string, unknown>): RowClaim {
     ver: Number(a.ver ?? 0),
     c: a.c as Contribution,
     prev: a.prev as Contribution | undefined,
+    prevFile: a.prevFile as string | undefined,
+    prevRow: a.prevRow === undefined ? undefined : Number(a.prevRow),
   };
 }
 

@@ -47,6 +47,24 @@ function exportRows(from: number, to: number, withIds = true): string {
   return `${lines.join('\n')}\n`;
 }
 
+const PLAY_HEADER =
+  'Package Name,App Version Code,App Version Name,Reviewer Language,Device,Review Submit Date and Time,Review Submit Millis Since Epoch,Review Last Update Date and Time,Review Last Update Millis Since Epoch,Star Rating,Review Title,Review Text,Developer Reply Date and Time,Developer Reply Millis Since Epoch,Developer Reply Text,Review Link';
+
+/** Google Play rows: [review number, version (edit count), stars]; a later version has a later update time. */
+function playReport(rows: [number, number, number][]): string {
+  const lines = [PLAY_HEADER];
+  for (const [n, version, stars] of rows) {
+    const submitted = Date.UTC(2026, 9, 1 + (n % 9), 9, 0, 0);
+    const updated = submitted + version * 3_600_000;
+    const iso = (ms: number) => new Date(ms).toISOString().replace('.000', '');
+    const text = stars <= 2 ? `Broken after update ${n}` : `Works well now ${n}`;
+    lines.push(
+      `com.example,1,1.0,en,Pixel,${iso(submitted)},${submitted},${iso(updated)},${updated},${stars},,${text},,,,https://play.google.com/apps/publish?account=1#ReviewDetailsPlace:p=com.example&reviewid=gp:AOqp${n}x`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 interface Sandbox {
   config: IngestConfig;
   deps: (overrides?: Partial<IngestDeps>) => IngestDeps;
@@ -247,6 +265,54 @@ describe('exactly-once aggregates against DynamoDB Local', () => {
     expect(second.report?.invocations).toBe(2);
     expect(await sb.cells()).toEqual(expected);
   });
+
+  it.each([0, 1, 2, 4])(
+    'keeps the newest version of edited reviews across files and within a file (crash at transaction %i)',
+    async (k) => {
+      const final: [number, number, number][] = [
+        [1, 0, 5],
+        [2, 0, 4],
+        [3, 2, 1],
+        [4, 0, 2],
+        [5, 1, 5],
+        [6, 1, 1],
+        [7, 0, 3],
+        [8, 0, 5],
+      ];
+      const expected = await cleanCells([['incoming/play/final.csv', playReport(final)]]);
+      // Segments of two rows: the edits of review 3 (rows 2 and 5) fall in different segments.
+      const sb = await sandbox({ SEGMENT_ROWS: '2' });
+      const october = playReport([
+        [1, 0, 5],
+        [2, 0, 4],
+        [3, 0, 2],
+        [4, 0, 2],
+        [5, 0, 1],
+        [6, 0, 4],
+      ]);
+      // November: 5 and 6 edited, 3 edited twice inside the file (older edit first), 7 and 8 new, 1 unchanged.
+      const november = playReport([
+        [1, 0, 5],
+        [3, 1, 3],
+        [5, 1, 5],
+        [6, 1, 1],
+        [3, 2, 1],
+        [7, 0, 3],
+        [8, 0, 5],
+      ]);
+      await ingestObject(await sb.put('incoming/play/2026-10.csv', october), sb.deps());
+      const target = await sb.put('incoming/play/2026-11.csv', november);
+      if (k > 0) await ingestObject(target, sb.deps({ db: crashingDb(clients.db, k) })).catch(() => undefined);
+      await sleep(k > 0 ? 1100 : 0);
+      const result = await deliverUntilDone(sb, target, sb.deps());
+      expect(result.status).toBe('processed');
+      expect(result.report?.rows.total).toBe(7);
+      expect(result.report?.rows.total).toBe(
+        (result.report?.rows.accepted ?? 0) + (result.report?.rows.rejected ?? 0) + (result.report?.rows.duplicates ?? 0),
+      );
+      expect(await sb.cells()).toEqual(expected);
+    },
+  );
 
   it('stays exact under random schedules of redeliveries, re-uploads, overlaps and crashes', async () => {
     const files: [string, string][] = [
