@@ -1,0 +1,11 @@
+/**
+ * esbuild settings shared by the CDK bundling and `scripts/build-bundles.ts`. Target Node.js 20 so the same bundle
+ * loads on the Node.js 20 used locally and on Lambda's Node.js 24.
+ */
+export const ESBUILD_SETTINGS = {
+  target: 'node20',
+  mainFields: ['module', 'main'],
+  // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
+  banner:
+    "import { createRequire as __feedbackCreateRequire } from 'node:module'; const require = __feedbackCreateRequire(import.meta.url);",
+} as const;

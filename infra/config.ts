@@ -1,0 +1,275 @@
+/**
+ * Deployment configuration: everything a deployer sets lives in cdk.json context under `environments`,
+ * one entry per environment (`dev`, `prod`, …). It is validated here at synth time, so a bad cron, an
+ * unknown time zone or a malformed address fails `cdk synth` with a message that names the setting.
+ */
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { z } from 'zod';
+import { EVENTS, INGEST_QUEUE } from '../shared/config/resources.js';
+import { SEGMENT_DIMENSIONS } from '../shared/store/cells.js';
+
+/** Thrown for any invalid deployment setting; the message starts with the setting's full context path. */
+export class InvalidConfigurationError extends Error {
+  override name = 'InvalidConfigurationError';
+}
+
+const CRON_FIELDS = [
+  { name: 'minutes', min: 0, max: 59, special: /^[*]$/ },
+  { name: 'hours', min: 0, max: 23, special: /^[*]$/ },
+  { name: 'day-of-month', min: 1, max: 31, special: /^([*?]|L|L-\d{1,2}|\d{1,2}W|LW)$/ },
+  {
+    name: 'month',
+    min: 1,
+    max: 12,
+    special: /^[*]$/,
+    names: ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'],
+  },
+  {
+    name: 'day-of-week',
+    min: 1,
+    max: 7,
+    special: /^([*?]|L|[1-7]L|[1-7]#[1-5]|(SUN|MON|TUE|WED|THU|FRI|SAT)(L|#[1-5]))$/,
+    names: ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'],
+  },
+  { name: 'year', min: 1970, max: 2199, special: /^[*]$/ },
+] as const;
+
+function cronValue(field: (typeof CRON_FIELDS)[number], token: string): number | undefined {
+  if (/^\d+$/.test(token)) {
+    const n = Number(token);
+    return n >= field.min && n <= field.max ? n : undefined;
+  }
+  const names: readonly string[] | undefined = 'names' in field ? field.names : undefined;
+  const index = names?.indexOf(token.toUpperCase()) ?? -1;
+  return index >= 0 ? index + field.min : undefined;
+}
+
+/** One comma-separated element of a field: `*`, `?`, `5`, `MON-FRI`, `0/15`, `L`, `3#2`, … */
+function cronElementError(field: (typeof CRON_FIELDS)[number], element: string): string | undefined {
+  if (field.special.test(element.toUpperCase())) return undefined;
+  const [range = '', step, extra] = element.split('/');
+  if (extra !== undefined) return `has more than one "/" in "${element}"`;
+  if (step !== undefined && !/^\d+$/.test(step)) return `has an invalid step "${step}"`;
+  if (range === '*' && step !== undefined) return undefined;
+  const bounds = range.split('-');
+  if (bounds.length > 2) return `has an invalid range "${range}"`;
+  for (const bound of bounds) {
+    if (cronValue(field, bound) === undefined) {
+      return `value "${bound}" is out of range (${field.min}-${field.max}${'names' in field ? ` or ${field.names[0]}-${field.names[field.names.length - 1]}` : ''})`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Checks an EventBridge Scheduler cron expression: `cron(minutes hours day-of-month month day-of-week year)`,
+ * six fields, and exactly one of day-of-month and day-of-week must be `?`.
+ * @returns a description of the first problem, or `undefined` when the expression is valid.
+ */
+export function cronExpressionError(expression: string): string | undefined {
+  const match = /^cron\((.*)\)$/.exec(expression.trim());
+  if (!match?.[1]) return 'must look like cron(minutes hours day-of-month month day-of-week year)';
+  const fields = match[1].trim().split(/\s+/);
+  if (fields.length !== 6)
+    return `must have 6 fields (minutes hours day-of-month month day-of-week year), found ${fields.length}`;
+  for (const [i, field] of CRON_FIELDS.entries()) {
+    const value = fields[i] ?? '';
+    if ((value.includes('?') && value !== '?') || (value === '?' && i !== 2 && i !== 4)) {
+      return `field ${field.name} cannot contain "?"`;
+    }
+    for (const element of value.split(',')) {
+      const problem = cronElementError(field, element);
+      if (problem) return `field ${field.name} ${problem}`;
+    }
+  }
+  const dayOfMonth = fields[2];
+  const dayOfWeek = fields[4];
+  if ((dayOfMonth === '?') === (dayOfWeek === '?')) {
+    return 'exactly one of day-of-month and day-of-week must be "?" (EventBridge cannot combine them)';
+  }
+  return undefined;
+}
+
+/** True for an IANA zone name the runtime knows (`Europe/Berlin`, `UTC`); rejects offsets such as `+01:00`. */
+export function isIanaTimeZone(name: string): boolean {
+  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(name)) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const cron = z.string().superRefine((value, ctx) => {
+  const problem = cronExpressionError(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: `invalid cron expression "${value}": ${problem}` });
+});
+const timeZone = z
+  .string()
+  .refine(isIanaTimeZone, { error: (issue) => `unknown IANA time zone "${String(issue.input)}"` });
+const email = z.email({ error: (issue) => `malformed email address "${String(issue.input)}"` });
+const days = z.number().int().positive();
+const LOG_RETENTION_VALUES = Object.values(RetentionDays).filter((v): v is number => typeof v === 'number');
+
+const scheduleSchema = z.strictObject({
+  /** EventBridge Scheduler cron expression, e.g. `cron(0 8 ? * MON-FRI *)`. */
+  cron,
+  /** IANA time zone the cron expression is evaluated in (Scheduler handles DST). */
+  timeZone,
+  enabled: z.boolean().default(true),
+});
+
+const environmentSchema = z
+  .strictObject({
+    /** 12-digit account id; omit for an environment-agnostic stack. */
+    account: z
+      .string()
+      .regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id' })
+      .optional(),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'must be an AWS region such as eu-central-1' })
+      .optional(),
+    terminationProtection: z.boolean().default(false),
+    /** What happens to the bucket, table and secret when the stack is deleted. */
+    removalPolicy: z.enum(['retain', 'destroy']).default('retain'),
+    /** Days are bucketed in this zone. */
+    businessTimeZone: timeZone,
+    eventSource: z
+      .string()
+      .min(1)
+      .max(256)
+      .refine((s) => !s.startsWith('aws.'), { error: 'must not start with "aws."' })
+      .default(EVENTS.defaultSource),
+    ses: z.strictObject({
+      /** Verified sender address. */
+      from: email,
+      /** The verified SES identity the sender belongs to: the address itself or its domain. Default: `from`. */
+      identity: z
+        .string()
+        .regex(/^([^@\s]+@)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, { error: 'must be an email address or a domain' })
+        .optional(),
+      /** Create the identity in this stack (SES then mails a verification link, or needs DNS for a domain). */
+      createIdentity: z.boolean().default(false),
+      /** In the SES sandbox, recipients must be verified identities and SendEmail is authorised on them too. */
+      sandbox: z.boolean().default(false),
+    }),
+    digest: z.strictObject({
+      recipients: z.array(email).min(1).max(50, { error: 'at most 50 recipients (SES limit per message)' }),
+      /** Segment dimensions the digest breaks figures down by. */
+      segments: z.array(z.enum(SEGMENT_DIMENSIONS)).default(['channel', 'source', 'product', 'region', 'language']),
+      schedules: z.strictObject({ daily: scheduleSchema, weekly: scheduleSchema }),
+      memoryMiB: z.number().int().min(128).max(10240).default(512),
+      timeoutSeconds: z.number().int().min(10).max(900).default(120),
+    }),
+    ingest: z
+      .strictObject({
+        /** Caps concurrent ingest invocations so Comprehend's per-account TPS is not overrun. */
+        reservedConcurrency: z.number().int().min(2).max(1000).default(5),
+        /** Parallel Comprehend batch calls per invocation. */
+        comprehendConcurrency: z.number().int().min(1).max(25).default(2),
+        memoryMiB: z.number().int().min(128).max(10240).default(1024),
+        themesEnabled: z.boolean().default(true),
+      })
+      .prefault({}),
+    spike: z
+      .strictObject({
+        ratio: z.number().gt(1, { error: 'must be greater than 1' }).default(1.5),
+        minVolume: z.number().int().positive().default(10),
+      })
+      .prefault({}),
+    retention: z
+      .strictObject({
+        /** Lambda log retention; one of CloudWatch's allowed values. */
+        logDays: z
+          .number()
+          .refine((d) => LOG_RETENTION_VALUES.includes(d), {
+            error: `must be one of ${LOG_RETENTION_VALUES.join(', ')}`,
+          })
+          .default(RetentionDays.THREE_MONTHS),
+        /** Raw exports under `incoming/` move to Glacier Instant Retrieval after this many days. */
+        archiveIncomingAfterDays: days.default(30),
+        /** Raw exports are deleted after this many days; omit to keep them. */
+        expireIncomingAfterDays: days.optional(),
+        /** File reports under `reports/`; omit to keep them. */
+        expireReportsAfterDays: days.optional(),
+        /** Processed records under `processed/`; omit to keep them. */
+        expireProcessedAfterDays: days.optional(),
+        /** Archived digests under `digests/`; omit to keep them. */
+        expireDigestsAfterDays: days.optional(),
+        /** Overwritten or deleted object versions are removed after this many days. */
+        noncurrentVersionsDays: days.default(30),
+        ledgerTtlDays: days.default(400),
+        cacheTtlDays: days.default(90),
+        /** Replay archive on the event bus. */
+        eventArchiveDays: days.default(30),
+        /** Server access logs. */
+        accessLogDays: days.default(365),
+      })
+      .prefault({}),
+    alarms: z.strictObject({ email }),
+  })
+  .superRefine((env, ctx) => {
+    const { archiveIncomingAfterDays, expireIncomingAfterDays } = env.retention;
+    if (expireIncomingAfterDays !== undefined && expireIncomingAfterDays <= archiveIncomingAfterDays) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['retention', 'expireIncomingAfterDays'],
+        message: `must be greater than retention.archiveIncomingAfterDays (${archiveIncomingAfterDays})`,
+      });
+    }
+  });
+
+export type EnvironmentConfig = z.output<typeof environmentSchema> & { readonly name: string };
+
+const ENV_NAME = /^[a-z][a-z0-9-]{0,15}$/;
+
+/** Validates one environment's settings. `name` is the key under `environments`. */
+export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig {
+  if (!ENV_NAME.test(name)) {
+    throw new InvalidConfigurationError(
+      `environments.${name}: environment names must match ${ENV_NAME} (they become part of resource names)`,
+    );
+  }
+  const result = environmentSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const path = ['environments', name, ...issue.path.map(String)].join('.');
+      return `${path}: ${issue.message}`;
+    });
+    throw new InvalidConfigurationError(`Invalid cdk.json context:\n  ${problems.join('\n  ')}`);
+  }
+  return { ...result.data, name };
+}
+
+/**
+ * Reads the `environments` context and returns the validated environments to synthesize: all of them, or only
+ * the one named by the `env` context value (`cdk synth -c env=dev`).
+ */
+export function loadEnvironments(environments: unknown, selected: unknown): EnvironmentConfig[] {
+  if (typeof environments !== 'object' || environments === null || Array.isArray(environments)) {
+    throw new InvalidConfigurationError(
+      'environments: cdk.json context must contain an "environments" object, e.g. { "dev": { … } }',
+    );
+  }
+  const entries = Object.entries(environments);
+  if (entries.length === 0) throw new InvalidConfigurationError('environments: define at least one environment');
+  if (selected !== undefined) {
+    if (typeof selected !== 'string' || !Object.hasOwn(environments, selected)) {
+      throw new InvalidConfigurationError(
+        `env: unknown environment "${String(selected)}"; defined: ${entries.map(([k]) => k).join(', ')}`,
+      );
+    }
+    return [parseEnvironment(selected, (environments as Record<string, unknown>)[selected])];
+  }
+  return entries.map(([name, raw]) => parseEnvironment(name, raw));
+}
+
+/** Settings not worth exposing: derived from the shared resource definitions. */
+export const INGEST_SETTINGS = {
+  timeoutSeconds: INGEST_QUEUE.functionTimeoutSeconds,
+  /** Lambda's SQS guide: visibility ≥ 6 × function timeout, plus the batching window. */
+  visibilityTimeoutSeconds:
+    INGEST_QUEUE.visibilityTimeoutFactor * INGEST_QUEUE.functionTimeoutSeconds + INGEST_QUEUE.maxBatchingWindowSeconds,
+} as const;

@@ -1,0 +1,352 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags, TimeZone } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as ses from 'aws-cdk-lib/aws-ses';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { EVENTS, INGEST_EVENT_TYPES, INGEST_QUEUE, PREFIXES, TABLE_SCHEMA } from '../../shared/config/resources.js';
+import { type EnvironmentConfig, INGEST_SETTINGS } from '../config.js';
+import { FeedbackFunction } from '../constructs/feedback-function.js';
+import { PIPELINE_METRICS, PipelineOperations } from '../constructs/operations.js';
+import { digestSettings, ingestSettings } from '../function-settings.js';
+import { acknowledge, arnResourceFinding } from '../nag.js';
+import { FUNCTION_ENTRIES } from '../paths.js';
+
+export interface FeedbackPipelineStackProps extends StackProps {
+  readonly config: EnvironmentConfig;
+}
+
+/**
+ * Powertools service names: the `service` dimension of the custom metrics the dashboard reads. They match the
+ * `serviceName` the handlers pass to Metrics; environments are told apart by account, not by dimension.
+ */
+export const SERVICE_NAMES = { ingest: 'feedback-ingest', digest: 'feedback-digest' } as const;
+
+/** Digest periods and the schedule input each one sends to the digest function. */
+export const DIGEST_PERIODS = ['daily', 'weekly'] as const;
+
+/**
+ * The whole pipeline for one environment: ingest bucket → SQS (+DLQ) → ingest function → DynamoDB table and
+ * EventBridge bus; EventBridge Scheduler → digest function → SES; alarms and a dashboard.
+ */
+export class FeedbackPipelineStack extends Stack {
+  readonly bucket: s3.Bucket;
+  readonly table: dynamodb.Table;
+  readonly bus: events.EventBus;
+  readonly ingestQueue: sqs.Queue;
+  readonly ingest: FeedbackFunction;
+  readonly digest: FeedbackFunction;
+  readonly operations: PipelineOperations;
+
+  constructor(scope: Construct, id: string, props: FeedbackPipelineStackProps) {
+    super(scope, id, { terminationProtection: props.config.terminationProtection, ...props });
+    const { config } = props;
+    const prefix = `feedback-${config.name}`;
+    const removalPolicy = config.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    const retention = config.retention;
+    Tags.of(this).add('project', 'feedback-pipeline');
+    Tags.of(this).add('environment', config.name);
+
+    // ── Storage ──────────────────────────────────────────────────────────────────────────────────────────────
+    const accessLogs = new s3.Bucket(this, 'access-logs', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: true,
+      lifecycleRules: [
+        {
+          id: 'expire-access-logs',
+          expiration: Duration.days(retention.accessLogDays),
+          noncurrentVersionExpiration: Duration.days(1),
+        },
+      ],
+      removalPolicy,
+    });
+
+    this.bucket = new s3.Bucket(this, 'ingest-bucket', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: true,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'ingest-bucket/',
+      lifecycleRules: this.lifecycleRules(config),
+      removalPolicy,
+    });
+
+    this.table = new dynamodb.Table(this, 'table', {
+      partitionKey: { name: TABLE_SCHEMA.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: TABLE_SCHEMA.sortKey, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: TABLE_SCHEMA.timeToLiveAttribute,
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
+      removalPolicy,
+    });
+
+    const hashKeySecretName = `${prefix}/customer-id-hash-key`;
+    const hashKeySecret = new secretsmanager.Secret(this, 'customer-id-hash-key', {
+      secretName: hashKeySecretName,
+      description: 'HMAC key that pseudonymises customer identifiers in feedback records.',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      removalPolicy,
+    });
+    acknowledge(
+      hashKeySecret,
+      'AwsSolutions-SMG4',
+      'The HMAC key must stay stable: rotating it would change every customer hash and break deduplication and per-customer history.',
+    );
+
+    // ── Events ───────────────────────────────────────────────────────────────────────────────────────────────
+    this.bus = new events.EventBus(this, 'event-bus', {
+      eventBusName: prefix,
+      description: 'Feedback pipeline events (versioned contract, see schemas/).',
+    });
+    this.bus.archive('event-archive', {
+      description: 'Replay archive of the pipeline events.',
+      eventPattern: { source: [config.eventSource] },
+      retention: Duration.days(retention.eventArchiveDays),
+    });
+
+    const detractorDlq = this.queue('detractor-subscriber-dlq', {
+      retentionPeriod: Duration.days(INGEST_QUEUE.dlqRetentionDays),
+    });
+    const detractorQueue = this.queue('detractor-subscriber-queue', {
+      deadLetterQueue: { queue: detractorDlq, maxReceiveCount: INGEST_QUEUE.maxReceiveCount },
+    });
+    new events.Rule(this, 'detractor-rule', {
+      eventBus: this.bus,
+      description: `Example subscriber: ${EVENTS.detailTypes.detractor} events into an SQS queue.`,
+      eventPattern: { source: [config.eventSource], detailType: [EVENTS.detailTypes.detractor] },
+      targets: [
+        new eventTargets.SqsQueue(detractorQueue, {
+          deadLetterQueue: detractorDlq,
+          retryAttempts: 20,
+          maxEventAge: Duration.hours(24),
+        }),
+      ],
+    });
+
+    // ── Ingest: S3 → SQS → Lambda ────────────────────────────────────────────────────────────────────────────
+    const ingestDlq = this.queue('ingest-dlq', { retentionPeriod: Duration.days(INGEST_QUEUE.dlqRetentionDays) });
+    this.ingestQueue = this.queue('ingest-queue', {
+      visibilityTimeout: Duration.seconds(INGEST_SETTINGS.visibilityTimeoutSeconds),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: ingestDlq, maxReceiveCount: INGEST_QUEUE.maxReceiveCount },
+    });
+    for (const type of INGEST_EVENT_TYPES) {
+      const eventType = Object.values(s3.EventType).find((t) => t === type);
+      if (!eventType) throw new Error(`INGEST_EVENT_TYPES: "${type}" is not an S3 event type`);
+      this.bucket.addEventNotification(eventType, new s3n.SqsDestination(this.ingestQueue), {
+        prefix: PREFIXES.incoming,
+      });
+    }
+
+    const logRemovalPolicy = removalPolicy;
+
+    this.ingest = new FeedbackFunction(this, 'ingest', {
+      entry: FUNCTION_ENTRIES.ingest,
+      functionName: `${prefix}-ingest`,
+      description: 'Decodes, cleans, redacts, deduplicates and scores feedback exports dropped under incoming/.',
+      serviceName: SERVICE_NAMES.ingest,
+      metricsNamespace: PIPELINE_METRICS.namespace,
+      timeout: Duration.seconds(INGEST_SETTINGS.timeoutSeconds),
+      memorySize: config.ingest.memoryMiB,
+      reservedConcurrentExecutions: config.ingest.reservedConcurrency,
+      logRetention: retention.logDays,
+      logRemovalPolicy,
+      environment: ingestSettings(config),
+    })
+      .bindBucket(this.bucket, { read: [PREFIXES.incoming], write: [PREFIXES.reports, PREFIXES.processed] })
+      .bindTable(this.table, [
+        'GetItem',
+        'BatchGetItem',
+        'Query',
+        'PutItem',
+        'UpdateItem',
+        'DeleteItem',
+        'BatchWriteItem',
+        'TransactWriteItems',
+        'ConditionCheckItem',
+      ])
+      .bindQueue(this.ingestQueue)
+      .bindEventBus(this.bus, config.eventSource)
+      .bindHashKeySecret(hashKeySecret)
+      .allowComprehend(['BatchDetectSentiment', 'BatchDetectDominantLanguage', 'BatchDetectKeyPhrases']);
+    this.ingest.function.addEventSource(
+      new SqsEventSource(this.ingestQueue, {
+        batchSize: INGEST_QUEUE.batchSize,
+        maxBatchingWindow: Duration.seconds(INGEST_QUEUE.maxBatchingWindowSeconds),
+        reportBatchItemFailures: true,
+        // Never poll faster than the reservation allows: SQS messages would be throttled back to the queue.
+        maxConcurrency: config.ingest.reservedConcurrency,
+      }),
+    );
+
+    // ── Digest: Scheduler → Lambda → SES ─────────────────────────────────────────────────────────────────────
+    const configurationSet = new ses.ConfigurationSet(this, 'email-configuration-set', {
+      configurationSetName: `${prefix}-digest`,
+      tlsPolicy: ses.ConfigurationSetTlsPolicy.REQUIRE,
+      reputationMetrics: true,
+      sendingEnabled: true,
+      suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+    const identityName = config.ses.identity ?? config.ses.from;
+    if (config.ses.createIdentity) {
+      new ses.EmailIdentity(this, 'email-identity', {
+        identity: identityName.includes('@') ? ses.Identity.email(identityName) : ses.Identity.domain(identityName),
+        configurationSet,
+      });
+    }
+    const identityArn = (name: string) => this.formatArn({ service: 'ses', resource: 'identity', resourceName: name });
+
+    this.digest = new FeedbackFunction(this, 'digest', {
+      entry: FUNCTION_ENTRIES.digest,
+      functionName: `${prefix}-digest`,
+      description: 'Builds the KPI digest for a period, emails it with SES and archives it under digests/.',
+      serviceName: SERVICE_NAMES.digest,
+      metricsNamespace: PIPELINE_METRICS.namespace,
+      timeout: Duration.seconds(config.digest.timeoutSeconds),
+      memorySize: config.digest.memoryMiB,
+      logRetention: retention.logDays,
+      logRemovalPolicy,
+      environment: digestSettings(config),
+    })
+      .bindBucket(this.bucket, { write: [PREFIXES.digests] })
+      .bindTable(this.table, ['Query', 'GetItem', 'PutItem', 'UpdateItem'])
+      .bindEventBus(this.bus, config.eventSource)
+      .bindEmail({
+        identityArn: identityArn(identityName),
+        configurationSet,
+        from: config.ses.from,
+        recipients: config.digest.recipients,
+        extraIdentityArns: config.ses.sandbox ? config.digest.recipients.map(identityArn) : [],
+      });
+
+    const scheduleDlq = this.queue('digest-schedule-dlq', {
+      retentionPeriod: Duration.days(INGEST_QUEUE.dlqRetentionDays),
+    });
+    acknowledge(
+      scheduleDlq,
+      'AwsSolutions-SQS3',
+      'This queue is the dead-letter queue of the digest schedules (EventBridge Scheduler DeadLetterConfig).',
+    );
+    const schedulerRole = new iam.Role(this, 'digest-scheduler-role', {
+      description: 'Assumed by EventBridge Scheduler to invoke the digest function.',
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    });
+    for (const period of DIGEST_PERIODS) {
+      const schedule = config.digest.schedules[period];
+      new scheduler.Schedule(this, `digest-${period}`, {
+        scheduleName: `${prefix}-digest-${period}`,
+        description: `${period} KPI digest`,
+        schedule: scheduler.ScheduleExpression.expression(schedule.cron, TimeZone.of(schedule.timeZone)),
+        enabled: schedule.enabled,
+        target: new schedulerTargets.LambdaInvoke(this.digest.function, {
+          input: scheduler.ScheduleTargetInput.fromObject({ period }),
+          role: schedulerRole,
+          deadLetterQueue: scheduleDlq,
+          retryAttempts: 3,
+          maxEventAge: Duration.hours(6),
+        }),
+      });
+    }
+    acknowledge(
+      schedulerRole,
+      'AwsSolutions-IAM5',
+      'lambda:InvokeFunction on the digest function and its versions and aliases (grantInvoke adds ":*").',
+      [arnResourceFinding(this.digest.function, ':*')],
+    );
+
+    // ── Operations ───────────────────────────────────────────────────────────────────────────────────────────
+    this.operations = new PipelineOperations(this, 'operations', {
+      namePrefix: prefix,
+      alarmEmail: config.alarms.email,
+      ingest: { label: 'ingest', function: this.ingest.function, serviceName: SERVICE_NAMES.ingest },
+      digest: { label: 'digest', function: this.digest.function, serviceName: SERVICE_NAMES.digest },
+      ingestQueue: this.ingestQueue,
+      deadLetterQueues: {
+        'ingest-dlq': ingestDlq,
+        'digest-schedule-dlq': scheduleDlq,
+        'detractor-subscriber-dlq': detractorDlq,
+      },
+    });
+
+    this.suppressBucketNotificationsHandler();
+
+    const outputs: Record<string, string> = {
+      BucketName: this.bucket.bucketName,
+      TableName: this.table.tableName,
+      EventBusName: this.bus.eventBusName,
+      IngestQueueUrl: this.ingestQueue.queueUrl,
+      IngestDeadLetterQueueUrl: ingestDlq.queueUrl,
+      DetractorQueueUrl: detractorQueue.queueUrl,
+      IngestFunctionName: this.ingest.function.functionName,
+      DigestFunctionName: this.digest.function.functionName,
+      AlarmTopicArn: this.operations.topic.topicArn,
+      DashboardName: prefix,
+      HashKeySecretName: hashKeySecretName,
+    };
+    for (const [name, value] of Object.entries(outputs)) new CfnOutput(this, name, { value });
+  }
+
+  /** Encrypted, TLS-only queue; the same defaults for every queue in the stack. */
+  private queue(id: string, props: sqs.QueueProps): sqs.Queue {
+    return new sqs.Queue(this, id, { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, ...props });
+  }
+
+  private lifecycleRules(config: EnvironmentConfig): s3.LifecycleRule[] {
+    const r = config.retention;
+    const expire = (id: string, prefix: string, days: number | undefined): s3.LifecycleRule[] =>
+      days === undefined ? [] : [{ id, prefix, expiration: Duration.days(days) }];
+    return [
+      {
+        id: 'housekeeping',
+        abortIncompleteMultipartUploadAfter: Duration.days(7),
+        noncurrentVersionExpiration: Duration.days(r.noncurrentVersionsDays),
+        expiredObjectDeleteMarker: true,
+      },
+      {
+        id: 'archive-incoming',
+        prefix: PREFIXES.incoming,
+        transitions: [
+          {
+            storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL,
+            transitionAfter: Duration.days(r.archiveIncomingAfterDays),
+          },
+        ],
+        expiration: r.expireIncomingAfterDays === undefined ? undefined : Duration.days(r.expireIncomingAfterDays),
+      },
+      ...expire('expire-reports', PREFIXES.reports, r.expireReportsAfterDays),
+      ...expire('expire-processed', PREFIXES.processed, r.expireProcessedAfterDays),
+      ...expire('expire-digests', PREFIXES.digests, r.expireDigestsAfterDays),
+    ];
+  }
+
+  /** The singleton function CDK adds to configure bucket notifications (a CloudFormation custom resource). */
+  private suppressBucketNotificationsHandler(): void {
+    for (const child of this.node.children) {
+      if (!child.node.id.startsWith('BucketNotificationsHandler')) continue;
+      acknowledge(
+        child,
+        'AwsSolutions-IAM4',
+        'CDK-managed custom resource that writes the bucket notification configuration during deployment; aws-cdk-lib gives its role AWSLambdaBasicExecutionRole for its logs.',
+        ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
+      );
+    }
+  }
+}

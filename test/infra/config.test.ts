@@ -1,0 +1,210 @@
+import { describe, expect, it } from 'vitest';
+import {
+  cronExpressionError,
+  InvalidConfigurationError,
+  isIanaTimeZone,
+  loadEnvironments,
+  parseEnvironment,
+} from '../../infra/config.js';
+import { buildTestApp, cdkJsonContext, environmentSettings } from './helpers/app.js';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Sets `value` at a dotted path inside a copy of the dev settings. */
+function devWith(path: string, value: unknown): Record<string, unknown> {
+  const settings = environmentSettings('dev');
+  const keys = path.split('.');
+  const last = keys.pop();
+  if (last === undefined) throw new Error('empty path');
+  let node: Record<string, unknown> = settings;
+  for (const key of keys) {
+    const next = node[key];
+    if (!isRecord(next)) throw new Error(`no ${key} in ${path}`);
+    node = next;
+  }
+  node[last] = value;
+  return settings;
+}
+
+describe('cdk.json configuration', () => {
+  it('validates both shipped environments', () => {
+    // Act
+    const environments = loadEnvironments(cdkJsonContext().environments, undefined);
+
+    // Assess
+    expect(environments.map((e) => e.name)).toEqual(['dev', 'prod']);
+    const prod = environments[1];
+    expect(prod?.removalPolicy).toBe('retain');
+    expect(prod?.terminationProtection).toBe(true);
+  });
+
+  it('synthesizes one stack per environment, or only the one chosen with -c env', () => {
+    expect(buildTestApp().stacks.map((s) => s.stackName)).toEqual(['FeedbackPipeline-dev', 'FeedbackPipeline-prod']);
+    expect(buildTestApp({ context: { env: 'prod' } }).stacks.map((s) => s.stackName)).toEqual([
+      'FeedbackPipeline-prod',
+    ]);
+  });
+
+  it('fills defaults for settings a deployer leaves out', () => {
+    // Prepare
+    const settings = environmentSettings('dev');
+    delete settings.ingest;
+    delete settings.spike;
+    delete settings.retention;
+
+    // Act
+    const config = parseEnvironment('dev', settings);
+
+    // Assess
+    expect(config.ingest).toEqual({
+      reservedConcurrency: 5,
+      comprehendConcurrency: 2,
+      memoryMiB: 1024,
+      themesEnabled: true,
+    });
+    expect(config.spike).toEqual({ ratio: 1.5, minVolume: 10 });
+    expect(config.retention.archiveIncomingAfterDays).toBe(30);
+    expect(config.retention.expireReportsAfterDays).toBeUndefined();
+    expect(config.eventSource).toBe('feedback.pipeline');
+  });
+
+  describe.each([
+    {
+      setting: 'digest.schedules.daily.cron',
+      value: 'cron(0 8 * * MON *)',
+      message:
+        /environments\.dev\.digest\.schedules\.daily\.cron: invalid cron expression "cron\(0 8 \* \* MON \*\)": exactly one of day-of-month and day-of-week must be "\?"/,
+    },
+    {
+      setting: 'digest.schedules.weekly.cron',
+      value: 'cron(0 8 ? * MON)',
+      message: /environments\.dev\.digest\.schedules\.weekly\.cron: .*must have 6 fields/,
+    },
+    {
+      setting: 'digest.schedules.weekly.cron',
+      value: 'cron(0 25 ? * MON *)',
+      message: /environments\.dev\.digest\.schedules\.weekly\.cron: .*field hours value "25" is out of range \(0-23\)/,
+    },
+    {
+      setting: 'digest.schedules.daily.cron',
+      value: 'rate(1 day)',
+      message: /environments\.dev\.digest\.schedules\.daily\.cron: .*must look like cron\(/,
+    },
+    {
+      setting: 'digest.schedules.daily.timeZone',
+      value: 'Europe/Atlantis',
+      message: /environments\.dev\.digest\.schedules\.daily\.timeZone: unknown IANA time zone "Europe\/Atlantis"/,
+    },
+    {
+      setting: 'businessTimeZone',
+      value: '+01:00',
+      message: /environments\.dev\.businessTimeZone: unknown IANA time zone "\+01:00"/,
+    },
+    {
+      setting: 'ses.from',
+      value: 'digest-at-example.com',
+      message: /environments\.dev\.ses\.from: malformed email address "digest-at-example\.com"/,
+    },
+    {
+      setting: 'digest.recipients',
+      value: ['ok@example.com', 'not an address'],
+      message: /environments\.dev\.digest\.recipients\.1: malformed email address "not an address"/,
+    },
+    {
+      setting: 'alarms.email',
+      value: 'oncall@',
+      message: /environments\.dev\.alarms\.email: malformed email address "oncall@"/,
+    },
+    {
+      setting: 'digest.segments',
+      value: ['channel', 'colour'],
+      message: /environments\.dev\.digest\.segments\.1: /,
+    },
+    {
+      setting: 'retention.expireIncomingAfterDays',
+      value: 10,
+      message:
+        /environments\.dev\.retention\.expireIncomingAfterDays: must be greater than retention\.archiveIncomingAfterDays \(30\)/,
+    },
+    {
+      setting: 'retention.logDays',
+      value: 10,
+      message: /environments\.dev\.retention\.logDays: must be one of /,
+    },
+    {
+      setting: 'ingest.reservedConcurrency',
+      value: 1,
+      message: /environments\.dev\.ingest\.reservedConcurrency: /,
+    },
+    {
+      setting: 'eventSource',
+      value: 'aws.feedback',
+      message: /environments\.dev\.eventSource: must not start with "aws\."/,
+    },
+    {
+      setting: 'digest.schedules.daily.crn',
+      value: 'cron(0 8 ? * * *)',
+      message: /environments\.dev\.digest\.schedules\.daily: Unrecognized key: "crn"/,
+    },
+  ])('with $setting = $value', ({ setting, value, message }) => {
+    it('fails synth with a message that names the setting', () => {
+      // Prepare
+      const environments = { dev: devWith(setting, value) };
+
+      // Act
+      const synth = () => buildTestApp({ context: { environments, env: 'dev' } });
+
+      // Assess
+      expect(synth).toThrow(InvalidConfigurationError);
+      expect(synth).toThrow(message);
+    });
+  });
+
+  it('names an unknown -c env value and the environments that exist', () => {
+    expect(() => buildTestApp({ context: { env: 'staging' } })).toThrow(
+      'env: unknown environment "staging"; defined: dev, prod',
+    );
+  });
+
+  it('rejects environment names that cannot be part of resource names', () => {
+    expect(() => loadEnvironments({ Dev_1: environmentSettings('dev') }, undefined)).toThrow(/environments\.Dev_1:/);
+  });
+});
+
+describe('cronExpressionError', () => {
+  it.each([
+    'cron(0 8 ? * MON *)',
+    'cron(0 8 ? * MON-FRI *)',
+    'cron(30 7 1 * ? *)',
+    'cron(0/15 * * * ? *)',
+    'cron(0 8 ? * 2#1 *)',
+    'cron(0 8 L * ? *)',
+    'cron(0 8 ? JAN,JUL MON 2027-2030)',
+  ])('accepts %s', (expression) => {
+    expect(cronExpressionError(expression)).toBeUndefined();
+  });
+
+  it.each([
+    ['cron(0 8 ? * ? *)', /exactly one of day-of-month and day-of-week/],
+    ['cron(0 8 1 * MON *)', /exactly one of day-of-month and day-of-week/],
+    ['cron(60 8 ? * MON *)', /minutes value "60"/],
+    ['cron(0 8 ? 13 MON *)', /month value "13"/],
+    ['cron(0 8 ? * FUNDAY *)', /day-of-week value "FUNDAY"/],
+    ['cron(? 8 1 * ? *)', /minutes cannot contain "\?"/],
+    ['0 8 ? * MON *', /must look like cron\(/],
+  ])('rejects %s', (expression, problem) => {
+    expect(cronExpressionError(expression)).toMatch(problem);
+  });
+});
+
+describe('isIanaTimeZone', () => {
+  it.each(['Europe/Berlin', 'Asia/Shanghai', 'America/Argentina/Buenos_Aires', 'UTC'])('accepts %s', (zone) => {
+    expect(isIanaTimeZone(zone)).toBe(true);
+  });
+
+  it.each(['Europe/Atlantis', '+01:00', 'GMT+1 ', ''])('rejects "%s"', (zone) => {
+    expect(isIanaTimeZone(zone)).toBe(false);
+  });
+});
