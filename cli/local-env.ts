@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { type EnvironmentConfig, loadEnvironments } from '../infra/config.js';
 import { digestSettings, ingestSettings } from '../infra/function-settings.js';
+import { ENV } from '../shared/config/env-names.js';
 
 /** The environment whose cdk.json settings the local stack runs with. */
 export const LOCAL_ENVIRONMENT = 'dev';
@@ -20,9 +21,9 @@ export function localFunctionSettings(): Record<string, string> {
   return {
     ...ingestSettings(config),
     ...digestSettings(config),
-    SES_CONFIGURATION_SET: 'feedback-local',
+    [ENV.sesConfigurationSet]: 'feedback-local',
     // A crashed local worker's lease expires quickly so the retry does not wait a Lambda timeout.
-    LEASE_SECONDS: '30',
+    [ENV.leaseSeconds]: '30',
     // Lambda ships logs and metrics to CloudWatch; on a terminal they would drown what `npm start` prints.
     POWERTOOLS_LOG_LEVEL: 'WARN',
     POWERTOOLS_METRICS_DISABLED: 'true',

@@ -27,7 +27,7 @@ export function ingestSettings(config: EnvironmentConfig): Record<string, string
 export function digestSettings(config: EnvironmentConfig): Record<string, string> {
   return {
     ...sharedSettings(config),
-    DIGEST_SEGMENTS: config.digest.segments.join(','),
+    [ENV.digestSegments]: config.digest.segments.join(','),
     [ENV.sesFrom]: config.ses.from,
     [ENV.digestRecipients]: config.digest.recipients.join(','),
   };

@@ -9,7 +9,7 @@ export const ENV = {
   eventBusName: 'EVENT_BUS_NAME',
   eventSource: 'EVENT_SOURCE',
   businessTimeZone: 'BUSINESS_TIME_ZONE',
-  /** SSM SecureString parameter holding the HMAC key for customer identifiers. */
+  /** Secrets Manager secret (ARN or name) holding the HMAC key for customer identifiers. */
   hashKeyParameter: 'HASH_KEY_PARAMETER',
   /** Plain HMAC key: local stack and tests only (production reads the SSM parameter). */
   hashKey: 'HASH_KEY',
@@ -24,4 +24,9 @@ export const ENV = {
   digestRecipients: 'DIGEST_RECIPIENTS',
   /** `true` for emulators that need path-style S3 addressing (s3rver). */
   s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
+  digestSegments: 'DIGEST_SEGMENTS',
+  /** Seconds a worker's lease on a file lasts (a crashed worker's file is retried after it). */
+  leaseSeconds: 'LEASE_SECONDS',
+  /** Rows per committed segment (checkpoint). */
+  segmentRows: 'SEGMENT_ROWS',
 } as const;

@@ -37,8 +37,8 @@ const ingestSchema = z.object({
   [ENV.ledgerTtlDays]: positiveInt.default(400),
   [ENV.cacheTtlDays]: positiveInt.default(90),
   [ENV.s3ForcePathStyle]: bool.default(false),
-  LEASE_SECONDS: positiveInt.default(900),
-  SEGMENT_ROWS: positiveInt.default(20_000),
+  [ENV.leaseSeconds]: positiveInt.default(900),
+  [ENV.segmentRows]: positiveInt.default(20_000),
 });
 
 const digestSchema = z.object({
@@ -55,7 +55,7 @@ const digestSchema = z.object({
     .pipe(z.array(z.string().email())),
   [ENV.spikeRatio]: z.coerce.number().positive().default(1.5),
   [ENV.spikeMinVolume]: positiveInt.default(10),
-  DIGEST_SEGMENTS: z
+  [ENV.digestSegments]: z
     .string()
     .default('channel,source,product,region,language')
     .transform((s) => s.split(',').filter(Boolean)),
@@ -111,8 +111,8 @@ export function loadIngestConfig(env: NodeJS.ProcessEnv = process.env): IngestCo
     spike: { ratio: c[ENV.spikeRatio], minVolume: c[ENV.spikeMinVolume] },
     ledgerTtlDays: c[ENV.ledgerTtlDays],
     cacheTtlDays: c[ENV.cacheTtlDays],
-    leaseSeconds: c.LEASE_SECONDS,
-    segmentRows: c.SEGMENT_ROWS,
+    leaseSeconds: c[ENV.leaseSeconds],
+    segmentRows: c[ENV.segmentRows],
   };
 }
 
@@ -142,6 +142,6 @@ export function loadDigestConfig(env: NodeJS.ProcessEnv = process.env): DigestCo
     configurationSet: c[ENV.sesConfigurationSet],
     recipients: c[ENV.digestRecipients],
     spike: { ratio: c[ENV.spikeRatio], minVolume: c[ENV.spikeMinVolume] },
-    segments: c.DIGEST_SEGMENTS,
+    segments: c[ENV.digestSegments],
   };
 }

@@ -22,7 +22,7 @@ export const TABLE_SCHEMA = {
 export const INGEST_QUEUE = {
   /** Receives before a message moves to the dead-letter queue (AWS suggests at least 5). */
   maxReceiveCount: 5,
-  /** Ingest function timeout; the queue's visibility timeout is 6× this, as Lambda's SQS guide advises. */
+  /** Ingest function timeout; the queue's visibility timeout is 6× this plus the batching window (Lambda's SQS guide). */
   functionTimeoutSeconds: 300,
   visibilityTimeoutFactor: 6,
   batchSize: 5,
