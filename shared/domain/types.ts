@@ -4,7 +4,20 @@
  */
 
 /** Comprehend's 12 sentiment languages (wire values). */
-export const COMPREHEND_LANGUAGES = ['en', 'es', 'fr', 'de', 'it', 'pt', 'ar', 'hi', 'ja', 'ko', 'zh', 'zh-TW'] as const;
+export const COMPREHEND_LANGUAGES = [
+  'en',
+  'es',
+  'fr',
+  'de',
+  'it',
+  'pt',
+  'ar',
+  'hi',
+  'ja',
+  'ko',
+  'zh',
+  'zh-TW',
+] as const;
 export type ComprehendLanguage = (typeof COMPREHEND_LANGUAGES)[number];
 
 export type SentimentLabel = 'POSITIVE' | 'NEGATIVE' | 'NEUTRAL' | 'MIXED';

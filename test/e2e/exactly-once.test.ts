@@ -1,13 +1,18 @@
+import { ComprehendClient } from '@aws-sdk/client-comprehend';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { ComprehendClient } from '@aws-sdk/client-comprehend';
 import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type IngestConfig, loadIngestConfig } from '../../shared/config/env.js';
 import { TABLE_SCHEMA } from '../../shared/config/resources.js';
-import { type IngestDeps, type IngestResult, type IngestTarget, ingestObject } from '../../shared/pipeline/ingest-object.js';
+import {
+  type IngestDeps,
+  type IngestResult,
+  type IngestTarget,
+  ingestObject,
+} from '../../shared/pipeline/ingest-object.js';
 import { targetsOf } from '../../shared/pipeline/queue-message.js';
 import { analyze } from '../../shared/sentiment/comprehend-adapter.js';
 import { DynamoAggregateReader } from '../../shared/store/aggregate-reader.js';
@@ -42,7 +47,9 @@ function exportRows(from: number, to: number, withIds = true): string {
     const day = 1 + (i % 9);
     const nps = (i * 7) % 11;
     const text = TEXTS[i % TEXTS.length] ?? '';
-    lines.push(`${withIds ? `R_${i},` : ''}2026-10-${String(day).padStart(2, '0')} 1${i % 10}:00:00,${CHANNELS[i % 3]},${nps},"${text}"`);
+    lines.push(
+      `${withIds ? `R_${i},` : ''}2026-10-${String(day).padStart(2, '0')} 1${i % 10}:00:00,${CHANNELS[i % 3]},${nps},"${text}"`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -81,7 +88,10 @@ async function sandbox(env: Record<string, string> = {}): Promise<Sandbox> {
   await new DynamoDBClient({
     region: 'us-east-1',
     endpoint: stack.endpoints.dynamodb,
-    credentials: { accessKeyId: stack.env.AWS_ACCESS_KEY_ID ?? '', secretAccessKey: stack.env.AWS_SECRET_ACCESS_KEY ?? '' },
+    credentials: {
+      accessKeyId: stack.env.AWS_ACCESS_KEY_ID ?? '',
+      secretAccessKey: stack.env.AWS_SECRET_ACCESS_KEY ?? '',
+    },
   }).send(
     new CreateTableCommand({
       TableName: table,
@@ -253,7 +263,9 @@ describe('exactly-once aggregates against DynamoDB Local', () => {
     // Plenty of time for the first segments, then "less than a minute left".
     const first = await ingestObject(target, sb.deps({ remainingMs: () => (++calls > 15 ? 1_000 : 600_000) }));
     expect(first.status).toBe('continued');
-    const received = await clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: sb.queueUrl, MaxNumberOfMessages: 1 }));
+    const received = await clients.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: sb.queueUrl, MaxNumberOfMessages: 1 }),
+    );
     const message = received.Messages?.[0];
     expect(message).toBeDefined();
     await clients.sqs.send(new DeleteMessageCommand({ QueueUrl: sb.queueUrl, ReceiptHandle: message?.ReceiptHandle }));
@@ -308,7 +320,9 @@ describe('exactly-once aggregates against DynamoDB Local', () => {
       expect(result.status).toBe('processed');
       expect(result.report?.rows.total).toBe(7);
       expect(result.report?.rows.total).toBe(
-        (result.report?.rows.accepted ?? 0) + (result.report?.rows.rejected ?? 0) + (result.report?.rows.duplicates ?? 0),
+        (result.report?.rows.accepted ?? 0) +
+          (result.report?.rows.rejected ?? 0) +
+          (result.report?.rows.duplicates ?? 0),
       );
       expect(await sb.cells()).toEqual(expected);
     },
@@ -323,7 +337,11 @@ describe('exactly-once aggregates against DynamoDB Local', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(
-          fc.record({ file: fc.integer({ min: 0, max: 1 }), crashAt: fc.option(fc.integer({ min: 1, max: 4 })), renamed: fc.boolean() }),
+          fc.record({
+            file: fc.integer({ min: 0, max: 1 }),
+            crashAt: fc.option(fc.integer({ min: 1, max: 4 })),
+            renamed: fc.boolean(),
+          }),
           { minLength: 2, maxLength: 5 },
         ),
         async (schedule) => {

@@ -161,7 +161,7 @@ function pushEnglishWord(word: string, caps: boolean): void {
     return;
   }
   let e = lex.words.get(word);
-  if (e === undefined && ELONGATED.test(word)) {
+  if (e === undefined && word.length > 2 && ELONGATED.test(word)) {
     // "sooo goood", "wayyy overpriced": try the word with repeats squeezed to two, then one letter.
     e = lex.words.get(word.replace(SQUEEZE, '$1$1')) ?? lex.words.get(word.replace(SQUEEZE, '$1'));
   }

@@ -88,7 +88,9 @@ describe('publishEvents (fault injection with aws-sdk-client-mock)', () => {
     // Entry "detractor-1" fails every time; everything else goes through.
     mock.on(PutEventsCommand).callsFake((input: { Entries: { Detail?: string }[] }) => {
       const entries = input.Entries.map((e) =>
-        e.Detail?.includes('"detractor-1"') ? { ErrorCode: 'InternalFailure', ErrorMessage: 'boom' } : { EventId: 'ok' },
+        e.Detail?.includes('"detractor-1"')
+          ? { ErrorCode: 'InternalFailure', ErrorMessage: 'boom' }
+          : { EventId: 'ok' },
       );
       return { FailedEntryCount: entries.filter((e) => 'ErrorCode' in e).length, Entries: entries };
     });
@@ -101,13 +103,17 @@ describe('publishEvents (fault injection with aws-sdk-client-mock)', () => {
       maxAttempts: 3,
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EventPublishError);
-    expect((error as EventPublishError).failed).toEqual([{ detailType: EVENTS.detailTypes.detractor, code: 'InternalFailure', message: 'boom' }]);
+    expect((error as EventPublishError).failed).toEqual([
+      { detailType: EVENTS.detailTypes.detractor, code: 'InternalFailure', message: 'boom' },
+    ]);
     const sent = mock.commandCalls(PutEventsCommand).map((c) => c.args[0].input.Entries?.length);
     expect(sent).toEqual([2, 1, 1]);
   });
 
   it('does not retry entries rejected for a non-retryable reason', async () => {
-    mock.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'MalformedDetail', ErrorMessage: 'bad' }] });
+    mock
+      .on(PutEventsCommand)
+      .resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'MalformedDetail', ErrorMessage: 'bad' }] });
     await expect(
       publishEvents([detractor(0)], { client: new EventBridgeClient({}), busName: 'bus', source: 's', sleep: noSleep }),
     ).rejects.toBeInstanceOf(EventPublishError);
