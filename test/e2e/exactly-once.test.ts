@@ -278,55 +278,52 @@ describe('exactly-once aggregates against DynamoDB Local', () => {
     expect(await sb.cells()).toEqual(expected);
   });
 
-  it.each([0, 1, 2, 4])(
-    'keeps the newest version of edited reviews across files and within a file (crash at transaction %i)',
-    async (k) => {
-      const final: [number, number, number][] = [
-        [1, 0, 5],
-        [2, 0, 4],
-        [3, 2, 1],
-        [4, 0, 2],
-        [5, 1, 5],
-        [6, 1, 1],
-        [7, 0, 3],
-        [8, 0, 5],
-      ];
-      const expected = await cleanCells([['incoming/play/final.csv', playReport(final)]]);
-      // Segments of two rows: the edits of review 3 (rows 2 and 5) fall in different segments.
-      const sb = await sandbox({ SEGMENT_ROWS: '2' });
-      const october = playReport([
-        [1, 0, 5],
-        [2, 0, 4],
-        [3, 0, 2],
-        [4, 0, 2],
-        [5, 0, 1],
-        [6, 0, 4],
-      ]);
-      // November: 5 and 6 edited, 3 edited twice inside the file (older edit first), 7 and 8 new, 1 unchanged.
-      const november = playReport([
-        [1, 0, 5],
-        [3, 1, 3],
-        [5, 1, 5],
-        [6, 1, 1],
-        [3, 2, 1],
-        [7, 0, 3],
-        [8, 0, 5],
-      ]);
-      await ingestObject(await sb.put('incoming/play/2026-10.csv', october), sb.deps());
-      const target = await sb.put('incoming/play/2026-11.csv', november);
-      if (k > 0) await ingestObject(target, sb.deps({ db: crashingDb(clients.db, k) })).catch(() => undefined);
-      await sleep(k > 0 ? 1100 : 0);
-      const result = await deliverUntilDone(sb, target, sb.deps());
-      expect(result.status).toBe('processed');
-      expect(result.report?.rows.total).toBe(7);
-      expect(result.report?.rows.total).toBe(
-        (result.report?.rows.accepted ?? 0) +
-          (result.report?.rows.rejected ?? 0) +
-          (result.report?.rows.duplicates ?? 0),
-      );
-      expect(await sb.cells()).toEqual(expected);
-    },
-  );
+  it.each([
+    0, 1, 2, 4,
+  ])('keeps the newest version of edited reviews across files and within a file (crash at transaction %i)', async (k) => {
+    const final: [number, number, number][] = [
+      [1, 0, 5],
+      [2, 0, 4],
+      [3, 2, 1],
+      [4, 0, 2],
+      [5, 1, 5],
+      [6, 1, 1],
+      [7, 0, 3],
+      [8, 0, 5],
+    ];
+    const expected = await cleanCells([['incoming/play/final.csv', playReport(final)]]);
+    // Segments of two rows: the edits of review 3 (rows 2 and 5) fall in different segments.
+    const sb = await sandbox({ SEGMENT_ROWS: '2' });
+    const october = playReport([
+      [1, 0, 5],
+      [2, 0, 4],
+      [3, 0, 2],
+      [4, 0, 2],
+      [5, 0, 1],
+      [6, 0, 4],
+    ]);
+    // November: 5 and 6 edited, 3 edited twice inside the file (older edit first), 7 and 8 new, 1 unchanged.
+    const november = playReport([
+      [1, 0, 5],
+      [3, 1, 3],
+      [5, 1, 5],
+      [6, 1, 1],
+      [3, 2, 1],
+      [7, 0, 3],
+      [8, 0, 5],
+    ]);
+    await ingestObject(await sb.put('incoming/play/2026-10.csv', october), sb.deps());
+    const target = await sb.put('incoming/play/2026-11.csv', november);
+    if (k > 0) await ingestObject(target, sb.deps({ db: crashingDb(clients.db, k) })).catch(() => undefined);
+    await sleep(k > 0 ? 1100 : 0);
+    const result = await deliverUntilDone(sb, target, sb.deps());
+    expect(result.status).toBe('processed');
+    expect(result.report?.rows.total).toBe(7);
+    expect(result.report?.rows.total).toBe(
+      (result.report?.rows.accepted ?? 0) + (result.report?.rows.rejected ?? 0) + (result.report?.rows.duplicates ?? 0),
+    );
+    expect(await sb.cells()).toEqual(expected);
+  });
 
   it('stays exact under random schedules of redeliveries, re-uploads, overlaps and crashes', async () => {
     const files: [string, string][] = [

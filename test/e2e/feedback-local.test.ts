@@ -43,9 +43,7 @@ describe('feedback local --state', () => {
     expect(first.files.length).toBeGreaterThan(0);
     for (const f of first.files) {
       expect(f.status).toBe('processed');
-      expect(f.rows && f.rows.total).toBe(
-        (f.rows?.accepted ?? 0) + (f.rows?.rejected ?? 0) + (f.rows?.duplicates ?? 0),
-      );
+      expect(f.rows?.total).toBe((f.rows?.accepted ?? 0) + (f.rows?.rejected ?? 0) + (f.rows?.duplicates ?? 0));
     }
     expect(first.digest).not.toBeNull();
     expect(second.digest).toEqual(first.digest);

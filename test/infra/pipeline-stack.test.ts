@@ -392,19 +392,20 @@ describe('FeedbackPipelineStack (dev, from cdk.json)', () => {
   });
 
   describe('operations', () => {
-    it.each(['ingest-dlq', 'digest-schedule-dlq', 'detractor-subscriber-dlq'])(
-      'alarms on messages in the %s',
-      (label) => {
-        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-          AlarmName: `feedback-dev-${label}-depth`,
-          MetricName: 'ApproximateNumberOfMessagesVisible',
-          Namespace: 'AWS/SQS',
-          Threshold: 1,
-          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-          AlarmActions: [{ Ref: logicalIdOf(stack.operations.topic) }],
-        });
-      },
-    );
+    it.each([
+      'ingest-dlq',
+      'digest-schedule-dlq',
+      'detractor-subscriber-dlq',
+    ])('alarms on messages in the %s', (label) => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: `feedback-dev-${label}-depth`,
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Namespace: 'AWS/SQS',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmActions: [{ Ref: logicalIdOf(stack.operations.topic) }],
+      });
+    });
 
     it.each([
       ['ingest', 'Errors'],

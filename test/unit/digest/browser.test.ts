@@ -123,12 +123,10 @@ describe.skipIf(!hasChromium)(`digest e-mail in Chromium${hasChromium ? '' : ` (
         .first()
         .isVisible(),
     ).toBe(true);
-    // biome-ignore lint/performance/useDomNodeTextContent: the rendered (visible) text is what is checked
     const showcaseText = (await showcaseFrame?.locator('body').innerText()) ?? '';
     for (const figure of headlineFigures(showcase)) expect(showcaseText).toContain(figure);
     expect(showcaseText).toContain('Mon 16 Nov – Sun 22 Nov 2026');
     // Hostile text is literal text: no elements, no handlers, no dialogs.
-    // biome-ignore lint/performance/useDomNodeTextContent: the rendered (visible) text is what is checked
     const hostileText = (await hostileFrame?.locator('body').innerText()) ?? '';
     expect(hostileText).toContain(HOSTILE.script);
     expect(hostileText).toContain(HOSTILE.img);
