@@ -51,7 +51,7 @@ export interface IngestDeps {
   afterSegment?: (segment: number) => Promise<void> | void;
 }
 
-export type IngestStatus = 'processed' | 'failed' | 'already-done' | 'continued';
+export type IngestStatus = 'processed' | 'failed' | 'already-done' | 'continued' | 'replaced';
 
 export interface IngestResult {
   status: IngestStatus;
@@ -179,6 +179,14 @@ export async function ingestObject(target: IngestTarget, deps: IngestDeps): Prom
   } catch (err) {
     if (err instanceof FileRejectedError) {
       return rejectFile(target, fileId, token, err, state, recordsPrefix, deps, store, publish);
+    }
+    if (isPreconditionFailed(err)) {
+      // The key now holds newer content (its own notification will process it); this version is gone.
+      await store.completeFile(fileId, token, 'failed', {
+        error: { code: 'OBJECT_REPLACED', message: 'Overwritten before it was read' },
+      });
+      log('warn', 'object replaced before it was read', { key: target.key });
+      return { status: 'replaced', fileId };
     }
     throw err;
   }
@@ -459,6 +467,11 @@ export async function ingestObject(target: IngestTarget, deps: IngestDeps): Prom
   await store.markEventsPublished(fileId);
   log('info', 'file processed', { key: target.key, rows: state.rows });
   return { status: 'processed', fileId, reportKey, report };
+}
+
+function isPreconditionFailed(err: unknown): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e?.name === 'PreconditionFailed' || e?.$metadata?.httpStatusCode === 412;
 }
 
 function versionOf(r: CanonicalRecord): number {

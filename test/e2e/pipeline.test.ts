@@ -120,6 +120,29 @@ describe('pipeline on the local stack', () => {
     expect((await journalEvents()).length).toBe(before);
   });
 
+  it('never pays Comprehend twice for the same text, within a file or across files', async () => {
+    // Prepare: texts unique to this run, so nothing is cached yet; the second export repeats them under new ids.
+    const token = Date.now().toString(36);
+    const texts = Array.from(
+      { length: 30 },
+      (_, i) => `Checkout step ${i} fails again with code ${token}${i}, please fix`,
+    );
+    const csv = (prefix: string) =>
+      `Review ID,Review Text,Star Rating\n${texts.map((t, i) => `${prefix}${i},"${t}",2`).join('\n')}\n${prefix}x,"${texts[0]}",1\n`;
+    // Act
+    await upload('incoming/e2e-cost/first.csv', csv('A'));
+    const first = await waitForReport('incoming/e2e-cost/first.csv');
+    await upload('incoming/e2e-cost/second.csv', csv('B'));
+    const second = await waitForReport('incoming/e2e-cost/second.csv');
+    // Assess: 30 unique texts (one repeated in-file) → ceil(30 / 25) = 2 sentiment calls, then none.
+    expect(first.rows).toMatchObject({ total: 31, accepted: 31 });
+    expect(first.comprehend.calls).toBeGreaterThanOrEqual(2);
+    expect(first.comprehend.units).toBeGreaterThan(0);
+    expect(second.rows).toMatchObject({ total: 31, accepted: 31 });
+    expect(second.comprehend).toMatchObject({ calls: 0, units: 0, estimatedCostUsd: 0 });
+    expect(second.comprehend.cacheHits).toBe(30);
+  });
+
   it('rejects a binary file with a file-level error and a rejection event, and goes on', async () => {
     // Prepare
     const key = 'incoming/e2e-bad/photo.csv';
