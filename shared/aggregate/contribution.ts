@@ -27,24 +27,61 @@ const LABEL_INITIAL: Record<SentimentLabel, 'P' | 'N' | 'U' | 'M'> = {
   MIXED: 'M',
 };
 
-const dayFormatters = new Map<string, Intl.DateTimeFormat>();
+interface DayCache {
+  format: Intl.DateTimeFormat;
+  /** Day of each 15-minute bucket of UTC time whose start, middle and end fall on the same local day. */
+  buckets: Map<number, string>;
+}
 
-/** The calendar day of an instant in an IANA time zone, YYYY-MM-DD. */
+const dayCaches = new Map<string, DayCache>();
+/** Every zone offset in use since 1990 is a multiple of 15 minutes, so a local day starts on a bucket edge. */
+const DAY_BUCKET_MS = 15 * 60_000;
+const MAX_DAY_BUCKETS = 20_000;
+
+/**
+ * The calendar day of an instant in an IANA time zone, YYYY-MM-DD. Formatting costs microseconds and records
+ * arrive in time order, so days are cached per 15-minute bucket (only buckets that do not straddle a local midnight).
+ */
 export function businessDay(instant: string | Date, timeZone: string): string {
-  let fmt = dayFormatters.get(timeZone);
-  if (!fmt) {
+  let cache = dayCaches.get(timeZone);
+  if (!cache) {
     // en-CA formats dates as YYYY-MM-DD.
-    fmt = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    dayFormatters.set(timeZone, fmt);
+    const format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    cache = { format, buckets: new Map() };
+    dayCaches.set(timeZone, cache);
   }
-  return fmt.format(typeof instant === 'string' ? new Date(instant) : instant);
+  const ms = typeof instant === 'string' ? Date.parse(instant) : instant.getTime();
+  if (!Number.isFinite(ms)) return cache.format.format(new Date(ms));
+  const bucket = Math.floor(ms / DAY_BUCKET_MS);
+  const hit = cache.buckets.get(bucket);
+  if (hit !== undefined) return hit;
+  const start = bucket * DAY_BUCKET_MS;
+  const day = cache.format.format(start);
+  if (
+    day === cache.format.format(start + DAY_BUCKET_MS / 2) &&
+    day === cache.format.format(start + DAY_BUCKET_MS - 1)
+  ) {
+    if (cache.buckets.size >= MAX_DAY_BUCKETS) cache.buckets.clear();
+    cache.buckets.set(bucket, day);
+    return day;
+  }
+  return cache.format.format(ms);
 }
 
 const MAX_SEGMENT_VALUE = 64;
 
+/** Segment values repeat on nearly every record (a few channels, products, regions): normalise each once. */
+const segmentValues = new Map<string, string>();
+const MAX_CACHED_SEGMENT_VALUES = 4096;
+
 function segmentValue(v: string | undefined): string | undefined {
   if (v === undefined) return undefined;
-  const trimmed = v.trim().replace(/\s+/g, ' ').slice(0, MAX_SEGMENT_VALUE);
+  let trimmed = segmentValues.get(v);
+  if (trimmed === undefined) {
+    trimmed = v.trim().replace(/\s+/g, ' ').slice(0, MAX_SEGMENT_VALUE);
+    if (segmentValues.size >= MAX_CACHED_SEGMENT_VALUES) segmentValues.clear();
+    segmentValues.set(v, trimmed);
+  }
   return trimmed === '' ? undefined : trimmed;
 }
 
@@ -126,19 +163,41 @@ function addTo(counts: CellCounts, c: Contribution, sign: 1 | -1): void {
 /** Cell deltas accumulated in memory; its size grows with the cells touched, never with rows. */
 export class CellDeltas {
   readonly cells = new Map<string, CellCounts>();
+  /**
+   * dimension → value → day → the counts object in `cells`: finding a cell needs no key string per row (only a new
+   * cell builds its key).
+   */
+  private readonly index = new Map<string, Map<string, Map<string, CellCounts>>>();
 
   add(c: Contribution, sign: 1 | -1 = 1): void {
-    this.addCell(cellKey('all', 'all', c.d), c, sign);
-    for (const [dimension, value] of Object.entries(c.s) as [Exclude<SegmentDimension, 'all'>, string][]) {
-      this.addCell(cellKey(dimension, value, c.d), c, sign);
+    this.addCell('all', 'all', c, sign);
+    const s = c.s;
+    for (const dimension in s) {
+      const value = s[dimension as Exclude<SegmentDimension, 'all'>];
+      if (value !== undefined) this.addCell(dimension as SegmentDimension, value, c, sign);
     }
   }
 
-  private addCell(key: string, c: Contribution, sign: 1 | -1): void {
-    let counts = this.cells.get(key);
+  private addCell(dimension: SegmentDimension, value: string, c: Contribution, sign: 1 | -1): void {
+    let byValue = this.index.get(dimension);
+    if (!byValue) {
+      byValue = new Map();
+      this.index.set(dimension, byValue);
+    }
+    let byDay = byValue.get(value);
+    if (!byDay) {
+      byDay = new Map();
+      byValue.set(value, byDay);
+    }
+    let counts = byDay.get(c.d);
     if (!counts) {
-      counts = emptyCounts();
-      this.cells.set(key, counts);
+      const key = cellKey(dimension, value, c.d);
+      counts = this.cells.get(key);
+      if (!counts) {
+        counts = emptyCounts();
+        this.cells.set(key, counts);
+      }
+      byDay.set(c.d, counts);
     }
     addTo(counts, c, sign);
   }
@@ -149,6 +208,7 @@ export class CellDeltas {
 
   clear(): void {
     this.cells.clear();
+    this.index.clear();
   }
 }
 

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import crypto, { createHash, createHmac } from 'node:crypto';
 
 /** Values tools write for an empty answer (compared after cleaning, lower-cased). */
 const PLACEHOLDERS = new Set([
@@ -54,6 +54,30 @@ const ENTITIES: Record<string, string> = {
   euro: '€',
 };
 
+/** Lower-casing never shortens a string, so anything longer than the longest placeholder is none. */
+const MAX_PLACEHOLDER = Math.min(40, Math.max(...[...PLACEHOLDERS].map((p) => p.length)));
+
+/**
+ * Already clean: printable ASCII without markup, no leading, trailing or doubled spaces. One scan, no allocation;
+ * most cells of an export (labels, ids, dates, scores, many texts) take this path.
+ */
+function isTidyAscii(s: string): boolean {
+  const n = s.length;
+  if (s.charCodeAt(0) === 32 || s.charCodeAt(n - 1) === 32) return false;
+  let prevSpace = false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 32) {
+      if (prevSpace) return false;
+      prevSpace = true;
+      continue;
+    }
+    if (c < 0x21 || c > 0x7e || c === 60 || c === 38) return false;
+    prevSpace = false;
+  }
+  return true;
+}
+
 // Fast gate: plain printable ASCII with no markup needs only whitespace handling.
 const NEEDS_WORK = /[^\x20-\x7e]|[<&]/;
 const TAG = /<\/?[a-zA-Z][^<>]*>|<!--[\s\S]*?-->/g;
@@ -79,6 +103,7 @@ function decodeEntity(whole: string, body: string): string {
  */
 export function cleanText(raw: string): string | undefined {
   if (raw.length === 0) return undefined;
+  if (isTidyAscii(raw)) return raw.length <= MAX_PLACEHOLDER && PLACEHOLDERS.has(raw.toLowerCase()) ? undefined : raw;
   let s = raw;
   if (NEEDS_WORK.test(s)) {
     s = s.normalize('NFKC');
@@ -87,7 +112,7 @@ export function cleanText(raw: string): string | undefined {
     s = s.replace(CONTROL, '');
   }
   s = s.replace(WHITESPACE_RUN, ' ').trim();
-  if (s.length <= 40 && PLACEHOLDERS.has(s.toLowerCase())) return undefined;
+  if (s.length <= MAX_PLACEHOLDER && PLACEHOLDERS.has(s.toLowerCase())) return undefined;
   return s.length === 0 ? undefined : s;
 }
 
@@ -154,17 +179,81 @@ export function redact(text: string): string {
 /** Keyed hash (HMAC-SHA256, hex) of an identifier; e-mails are trimmed and lower-cased first. */
 export function hashIdentifier(key: string, value: string, kind: 'email' | 'id'): string {
   const v = kind === 'email' ? value.trim().toLowerCase() : value.trim();
+  if (key !== hmacKey?.key) {
+    idHashes.clear();
+    emailHashes.clear();
+    hmacKey = undefined;
+  }
   // Exports repeat the same customers; an HMAC costs microseconds, a bounded cache lookup does not.
-  const cacheKey = `${key}\u0000${kind}\u0000${v}`;
-  const hit = hashCache.get(cacheKey);
-  if (hit !== undefined) return hit;
-  const h = createHmac('sha256', key).update(`${kind}:${v}`).digest('hex');
-  if (hashCache.size >= 20_000) hashCache.clear();
-  hashCache.set(cacheKey, h);
+  const cache = kind === 'id' ? idHashes : emailHashes;
+  let h = cache.get(v);
+  if (h === undefined) {
+    h = hmacHex(key, `${kind}:${v}`);
+    cache.set(v, h);
+  }
   return h;
 }
 
-const hashCache = new Map<string, string>();
+/** A bounded map with two generations: when the young one is full it becomes the old one, so recent keys stay. */
+class TwoGenerationCache {
+  private young = new Map<string, string>();
+  private old = new Map<string, string>();
+
+  constructor(private readonly generation: number) {}
+
+  get(k: string): string | undefined {
+    const v = this.young.get(k);
+    if (v !== undefined) return v;
+    const o = this.old.get(k);
+    if (o !== undefined) this.set(k, o);
+    return o;
+  }
+
+  set(k: string, v: string): void {
+    if (this.young.size >= this.generation) {
+      this.old = this.young;
+      this.young = new Map();
+    }
+    this.young.set(k, v);
+  }
+
+  clear(): void {
+    this.young.clear();
+    this.old.clear();
+  }
+}
+
+const idHashes = new TwoGenerationCache(10_000);
+const emailHashes = new TwoGenerationCache(10_000);
+
+const SHA256_BLOCK = 64;
+/** HMAC's padded key blocks, computed once per key: the HMAC is then two one-shot hashes. */
+let hmacKey: { key: string; inner: Buffer; outer: Buffer } | undefined;
+
+/** HMAC-SHA256 (RFC 2104) in hex, through one-shot `crypto.hash` where the runtime has it (Node ≥ 20.12). */
+function hmacHex(key: string, message: string): string {
+  if (typeof crypto.hash !== 'function') return createHmac('sha256', key).update(message).digest('hex');
+  if (hmacKey === undefined) {
+    let k = Buffer.from(key, 'utf8');
+    if (k.length > SHA256_BLOCK) k = createHash('sha256').update(k).digest();
+    const inner = Buffer.alloc(SHA256_BLOCK + 256);
+    const outer = Buffer.alloc(SHA256_BLOCK + 32);
+    for (let i = 0; i < SHA256_BLOCK; i++) {
+      const b = k[i] ?? 0;
+      inner[i] = b ^ 0x36;
+      outer[i] = b ^ 0x5c;
+    }
+    hmacKey = { key, inner, outer };
+  }
+  const { inner, outer } = hmacKey;
+  const bytes = Buffer.byteLength(message, 'utf8');
+  const innerInput =
+    bytes <= inner.length - SHA256_BLOCK
+      ? inner.subarray(0, SHA256_BLOCK + inner.write(message, SHA256_BLOCK, 'utf8'))
+      : Buffer.concat([inner.subarray(0, SHA256_BLOCK), Buffer.from(message, 'utf8')]);
+  crypto.hash('sha256', innerInput, 'buffer').copy(outer, SHA256_BLOCK);
+  return crypto.hash('sha256', outer, 'hex');
+}
 
 /** Excel turned a long number into scientific notation (`5.69588E+17`): digits are lost, so it is no id. */
 export function isMangledNumber(value: string): boolean {

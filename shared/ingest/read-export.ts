@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import crypto, { createHash } from 'node:crypto';
 import { type CanonicalRecord, FileRejectedError } from '../domain/types.js';
 import { cleanLabel, cleanText, hashIdentifier, isMangledNumber, redact } from './clean.js';
 import { mapColumns, normaliseName } from './column-mapping.js';
@@ -147,6 +147,8 @@ function mappingNames(state: ParserState): ColumnMapping {
 }
 
 function sha(text: string): string {
+  // One-shot hashing (Node ≥ 20.12) skips building a Hash object per record.
+  if (typeof crypto.hash === 'function') return crypto.hash('sha256', text, 'hex').slice(0, 32);
   return createHash('sha256').update(text).digest('hex').slice(0, 32);
 }
 
@@ -201,37 +203,30 @@ export function readExport(input: ByteInput, opts: ReadExportOptions): ExportRea
     let row = p.rowBase;
     let toSkip = p.skip;
     const out: RowOutcome[] = [];
-    const handle = (raw: RawRow): void => {
-      if (toSkip > 0) {
-        toSkip--;
-        return;
-      }
-      row++;
-      ctx.process(raw, row, out);
-    };
-    // The record's final outcome comes last: the checkpoint moves just before it is handed out.
-    function* flush(raw: RawRow): Generator<RowOutcome> {
-      const last = out.length - 1;
-      for (let i = 0; i < last; i++) yield out[i] as RowOutcome;
-      const final = out[last];
-      out.length = 0;
-      if (final === undefined) return;
-      lastRow = row;
-      lastEnd = raw.end;
-      yield final;
-    }
-    for (const raw of p.lookahead) {
-      handle(raw);
-      yield* flush(raw);
-    }
-    p.lookahead.length = 0;
+    let batch: RawRow[] = p.lookahead;
     for (;;) {
+      for (const raw of batch) {
+        if (toSkip > 0) {
+          toSkip--;
+          continue;
+        }
+        row++;
+        ctx.process(raw, row, out);
+        // The record's final outcome comes last: the checkpoint moves just before it is handed out. (Inlined rather
+        // than a nested generator: this runs once per record.)
+        const last = out.length - 1;
+        if (last < 0) continue;
+        for (let i = 0; i < last; i++) yield out[i] as RowOutcome;
+        const final = out[last] as RowOutcome;
+        out.length = 0;
+        lastRow = row;
+        lastEnd = raw.end;
+        yield final;
+      }
+      if (batch === p.lookahead) p.lookahead.length = 0;
       const next = await p.rows.next();
       if (next.done) break;
-      for (const raw of next.value) {
-        handle(raw);
-        if (out.length > 0) yield* flush(raw);
-      }
+      batch = next.value;
     }
   }
 
@@ -489,6 +484,10 @@ async function resumeExport(bytesIn: AsyncIterable<Uint8Array>, r: ResumeState, 
   return { meta, state: s, rows, lookahead: [], skip, rowBase: r.recordsDone, keys };
 }
 
+/** Marks a cached label cell that cleans to nothing. */
+const NO_LABEL = Symbol('no label');
+const MAX_CACHED_LABELS = 4096;
+
 /** Per-file row processing: mapping, cleaning, scores, dates, privacy and fingerprint. Allocation-light. */
 class RowContext {
   private readonly f: Partial<Record<MappedField, number>>;
@@ -498,6 +497,8 @@ class RowContext {
   private readonly nowMs: number;
   private readonly utc: Set<number>;
   private readonly unreliable: Set<number>;
+  /** Raw label cell → cleaned, redacted label (or {@link NO_LABEL}). */
+  private readonly labels = new Map<string, string | typeof NO_LABEL>();
 
   constructor(
     private readonly s: ParserState,
@@ -568,17 +569,18 @@ class RowContext {
         });
       }
     }
-    for (const field of ['text', 'title'] as const) {
-      const v = this.cell(cells, field);
-      if (v !== undefined && v.length > this.maxCell) {
-        out.push({ kind: 'rejected', row, reason: 'CELL_TOO_LARGE', detail: `${field}: ${v.length} characters` });
-        return;
-      }
+    const bodyRaw = this.cell(cells, 'text');
+    const titleRaw = this.cell(cells, 'title');
+    if (bodyRaw !== undefined && bodyRaw.length > this.maxCell) {
+      out.push({ kind: 'rejected', row, reason: 'CELL_TOO_LARGE', detail: `text: ${bodyRaw.length} characters` });
+      return;
+    }
+    if (titleRaw !== undefined && titleRaw.length > this.maxCell) {
+      out.push({ kind: 'rejected', row, reason: 'CELL_TOO_LARGE', detail: `title: ${titleRaw.length} characters` });
+      return;
     }
 
     // Text: title and body joined when both exist.
-    const titleRaw = this.cell(cells, 'title');
-    const bodyRaw = this.cell(cells, 'text');
     const title = titleRaw === undefined ? undefined : cleanText(titleRaw);
     const body = bodyRaw === undefined ? undefined : cleanText(bodyRaw);
     let text: string | undefined;
@@ -680,8 +682,14 @@ class RowContext {
   private label(cells: readonly string[], field: MappedField): string | undefined {
     const v = this.cell(cells, field);
     if (v === undefined) return undefined;
+    // Labels (channel, product, region, language) take few distinct values: clean and redact each once.
+    const known = this.labels.get(v);
+    if (known !== undefined) return known === NO_LABEL ? undefined : known;
     const c = cleanLabel(v);
-    return c === undefined ? undefined : redact(c);
+    const label = c === undefined ? undefined : redact(c);
+    if (this.labels.size >= MAX_CACHED_LABELS) this.labels.clear();
+    this.labels.set(v, label ?? NO_LABEL);
+    return label;
   }
 }
 

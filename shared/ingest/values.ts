@@ -130,14 +130,20 @@ const AMBIGUOUS = /^(\d{1,2})[/-](\d{1,2})[/-](\d{4}|\d{2})(?:,?\s+(\d{1,2}):(\d
 const DIGITS = /^\d+(?:\.\d+)?$/;
 
 const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
-const offsetCache = new Map<string, number>();
+/** zone → hour number → offset; keyed by numbers so a lookup builds no string. */
+const offsetCache = new Map<string, Map<number, number>>();
+let offsetEntries = 0;
 
 /** Offset (ms) of `zone` at the UTC instant `utcMs`, cached per zone and hour. */
 function zoneOffset(zone: string, utcMs: number): number {
   if (zone === 'UTC' || zone === 'Etc/UTC' || zone === 'Z') return 0;
   const hour = Math.floor(utcMs / 3_600_000);
-  const key = `${zone}|${hour}`;
-  const cached = offsetCache.get(key);
+  let byHour = offsetCache.get(zone);
+  if (byHour === undefined) {
+    byHour = new Map();
+    offsetCache.set(zone, byHour);
+  }
+  const cached = byHour.get(hour);
   if (cached !== undefined) return cached;
   let fmt = offsetFormatters.get(zone);
   if (fmt === undefined) {
@@ -164,8 +170,14 @@ function zoneOffset(zone: string, utcMs: number): number {
     parts.second ?? 0,
   );
   const off = asUtc - hour * 3_600_000;
-  if (offsetCache.size > 50_000) offsetCache.clear();
-  offsetCache.set(key, off);
+  if (offsetEntries > 50_000) {
+    offsetCache.clear();
+    offsetEntries = 0;
+    offsetCache.set(zone, byHour);
+    byHour.clear();
+  }
+  byHour.set(hour, off);
+  offsetEntries++;
   return off;
 }
 
@@ -197,6 +209,7 @@ export function wallTimeToUtc(
 
 function validFields(y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || s > 60) return false;
+  if (d <= 28) return true;
   const probe = new Date(Date.UTC(y, mo - 1, d));
   return probe.getUTCDate() === d;
 }
