@@ -3,12 +3,12 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import { z } from 'zod';
 import { dynamoDbClient } from '../../shared/clients/dynamodb.js';
 import { eventBridgeClient } from '../../shared/clients/eventbridge.js';
 import { s3Client } from '../../shared/clients/s3.js';
 import { sesClient } from '../../shared/clients/sesv2.js';
 import { loadDigestConfig } from '../../shared/config/env.js';
+import * as z from '../../shared/config/zod.js';
 import { runDigestJob } from '../../shared/pipeline/digest-job.js';
 import { DynamoAggregateReader } from '../../shared/store/aggregate-reader.js';
 
@@ -20,7 +20,10 @@ const reader = new DynamoAggregateReader(dynamoDbClient, config.table);
 /** What EventBridge Scheduler sends (the schedule's input), or an explicit range for a manual run. */
 const digestInput = z.union([
   z.object({ period: z.enum(['daily', 'weekly']) }),
-  z.object({ from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }),
+  z.object({
+    from: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/)),
+    to: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/)),
+  }),
 ]);
 
 export const handler = middy(async (event: unknown) => {

@@ -1,68 +1,78 @@
-import { z } from 'zod';
 import { ENV } from './env-names.js';
 import { EVENTS } from './resources.js';
+import * as z from './zod.js';
 
 /** Configuration errors name the variable that is missing or malformed, and fail the cold start. */
 export class ConfigurationError extends Error {
   override name = 'ConfigurationError';
 }
 
-const timeZone = z.string().refine(
-  (tz) => {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'is not an IANA time zone' },
+const timeZone = z.string().check(
+  z.refine(
+    (tz) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'is not an IANA time zone' },
+  ),
 );
-const positiveInt = z.coerce.number().int().positive();
-const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
+const nonEmpty = () => z.string().check(z.minLength(1));
+const email = () => z.string().check(z.email());
+const positiveInt = z.coerce.number().check(z.int(), z.positive());
+const bool = z.pipe(
+  z.enum(['true', 'false']),
+  z.transform((v) => v === 'true'),
+);
 
 const ingestSchema = z.object({
-  [ENV.bucketName]: z.string().min(1),
-  [ENV.tableName]: z.string().min(1),
-  [ENV.queueUrl]: z.string().url(),
-  [ENV.eventBusName]: z.string().min(1),
-  [ENV.eventSource]: z.string().min(1).default(EVENTS.defaultSource),
+  [ENV.bucketName]: nonEmpty(),
+  [ENV.tableName]: nonEmpty(),
+  [ENV.queueUrl]: z.string().check(z.url()),
+  [ENV.eventBusName]: nonEmpty(),
+  [ENV.eventSource]: z._default(nonEmpty(), EVENTS.defaultSource),
   [ENV.businessTimeZone]: timeZone,
-  [ENV.hashKeyParameter]: z.string().min(1).optional(),
-  [ENV.hashKey]: z.string().min(16).optional(),
-  [ENV.themesEnabled]: bool.default(true),
-  [ENV.comprehendConcurrency]: positiveInt.default(4),
-  [ENV.spikeRatio]: z.coerce.number().positive().default(1.5),
-  [ENV.spikeMinVolume]: positiveInt.default(10),
-  [ENV.ledgerTtlDays]: positiveInt.default(400),
-  [ENV.cacheTtlDays]: positiveInt.default(90),
-  [ENV.s3ForcePathStyle]: bool.default(false),
-  [ENV.leaseSeconds]: positiveInt.default(900),
-  [ENV.segmentRows]: positiveInt.default(20_000),
+  [ENV.hashKeyParameter]: z.optional(nonEmpty()),
+  [ENV.hashKey]: z.optional(z.string().check(z.minLength(16))),
+  [ENV.themesEnabled]: z._default(bool, true),
+  [ENV.comprehendConcurrency]: z._default(positiveInt, 4),
+  [ENV.spikeRatio]: z._default(z.coerce.number().check(z.positive()), 1.5),
+  [ENV.spikeMinVolume]: z._default(positiveInt, 10),
+  [ENV.ledgerTtlDays]: z._default(positiveInt, 400),
+  [ENV.cacheTtlDays]: z._default(positiveInt, 90),
+  [ENV.s3ForcePathStyle]: z._default(bool, false),
+  [ENV.leaseSeconds]: z._default(positiveInt, 900),
+  [ENV.segmentRows]: z._default(positiveInt, 20_000),
 });
 
 const digestSchema = z.object({
-  [ENV.bucketName]: z.string().min(1),
-  [ENV.tableName]: z.string().min(1),
-  [ENV.eventBusName]: z.string().min(1),
-  [ENV.eventSource]: z.string().min(1).default(EVENTS.defaultSource),
+  [ENV.bucketName]: nonEmpty(),
+  [ENV.tableName]: nonEmpty(),
+  [ENV.eventBusName]: nonEmpty(),
+  [ENV.eventSource]: z._default(nonEmpty(), EVENTS.defaultSource),
   [ENV.businessTimeZone]: timeZone,
-  [ENV.sesFrom]: z.string().email(),
-  [ENV.sesConfigurationSet]: z.string().min(1).optional(),
-  [ENV.digestRecipients]: z
-    .string()
-    .transform((s) => s.split(/[,;\s]+/).filter(Boolean))
-    .pipe(z.array(z.string().email())),
-  [ENV.spikeRatio]: z.coerce.number().positive().default(1.5),
-  [ENV.spikeMinVolume]: positiveInt.default(10),
-  [ENV.digestSegments]: z
-    .string()
-    .default('channel,source,product,region,language')
-    .transform((s) => s.split(',').filter(Boolean)),
-  [ENV.s3ForcePathStyle]: bool.default(false),
+  [ENV.sesFrom]: email(),
+  [ENV.sesConfigurationSet]: z.optional(nonEmpty()),
+  [ENV.digestRecipients]: z.pipe(
+    z.pipe(
+      z.string(),
+      z.transform((s) => s.split(/[,;\s]+/).filter(Boolean)),
+    ),
+    z.array(email()),
+  ),
+  [ENV.spikeRatio]: z._default(z.coerce.number().check(z.positive()), 1.5),
+  [ENV.spikeMinVolume]: z._default(positiveInt, 10),
+  [ENV.digestSegments]: z.pipe(
+    z._default(z.string(), 'channel,source,product,region,language'),
+    z.transform((s) => s.split(',').filter(Boolean)),
+  ),
+  [ENV.s3ForcePathStyle]: z._default(bool, false),
 });
 
-function parse<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv): z.output<T> {
+function parse<T extends z.ZodMiniType>(schema: T, env: NodeJS.ProcessEnv): z.output<T> {
   const result = schema.safeParse(env);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');

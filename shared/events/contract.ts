@@ -1,116 +1,116 @@
-import { z } from 'zod';
 import { type DetailType, EVENTS } from '../config/resources.js';
+import * as z from '../config/zod.js';
 
 /**
  * The versioned event contract subscribers build on. `schemas/events/*.json` are generated from these
  * schemas (`npm run schemas`) and a test keeps the two in sync; every event is validated before it is sent.
  */
 
-const version = z.literal(EVENTS.version).describe('Contract version of the detail; bumped on breaking changes.');
-const file = z
-  .object({
-    bucket: z.string(),
-    key: z.string().describe('Object key, decoded (as in S3, not URL-encoded).'),
-    etag: z.string(),
-    fileId: z.string().describe('Stable id of this object version in the pipeline.'),
-  })
-  .strict();
-const rows = z
-  .object({
-    total: z.number().int().min(0),
-    accepted: z.number().int().min(0),
-    rejected: z.number().int().min(0),
-    duplicates: z.number().int().min(0),
-    withText: z.number().int().min(0),
-  })
-  .strict()
-  .describe('Row accounting: total = accepted + rejected + duplicates.');
-const sentimentMix = z
-  .object({
-    positive: z.number().int().min(0),
-    negative: z.number().int().min(0),
-    neutral: z.number().int().min(0),
-    mixed: z.number().int().min(0),
-  })
-  .strict();
+// zod/mini spelling of the classic API: `.describe(d)` is `.check(z.describe(d))` (a clone carrying the
+// description), `.strict()` is `z.strictObject`, `.int().min(0)` is `.check(z.int(), z.gte(0))`.
+const described = <T extends z.ZodMiniType>(schema: T, description: string): T => schema.check(z.describe(description));
+const int = (...checks: z.core.$ZodCheck<number>[]) => z.number().check(z.int(), ...checks);
+const count = () => int(z.gte(0));
 
-export const fileProcessedDetail = z
-  .object({
-    version,
-    eventId: z.string().describe('Deterministic id: the same file never produces two different ids.'),
-    file,
-    format: z.string(),
-    encoding: z.string(),
-    rows,
-    sentiment: sentimentMix,
-    comprehend: z
-      .object({ calls: z.number().int().min(0), units: z.number().int().min(0), estimatedCostUsd: z.number().min(0) })
-      .strict(),
-    reportKey: z.string().describe('S3 key of the JSON file report.'),
-    recordsPrefix: z.string().describe('S3 prefix of the processed records (JSON Lines).'),
-  })
-  .strict();
+const version = described(z.literal(EVENTS.version), 'Contract version of the detail; bumped on breaking changes.');
+const file = z.strictObject({
+  bucket: z.string(),
+  key: described(z.string(), 'Object key, decoded (as in S3, not URL-encoded).'),
+  etag: z.string(),
+  fileId: described(z.string(), 'Stable id of this object version in the pipeline.'),
+});
+const rows = described(
+  z.strictObject({
+    total: count(),
+    accepted: count(),
+    rejected: count(),
+    duplicates: count(),
+    withText: count(),
+  }),
+  'Row accounting: total = accepted + rejected + duplicates.',
+);
+const sentimentMix = z.strictObject({
+  positive: count(),
+  negative: count(),
+  neutral: count(),
+  mixed: count(),
+});
 
-export const fileRejectedDetail = z
-  .object({
-    version,
-    eventId: z.string(),
-    file,
-    error: z.object({ code: z.string(), message: z.string() }).strict(),
-    reportKey: z.string().optional(),
-  })
-  .strict();
+export const fileProcessedDetail = z.strictObject({
+  version,
+  eventId: described(z.string(), 'Deterministic id: the same file never produces two different ids.'),
+  file,
+  format: z.string(),
+  encoding: z.string(),
+  rows,
+  sentiment: sentimentMix,
+  comprehend: z.strictObject({
+    calls: count(),
+    units: count(),
+    estimatedCostUsd: z.number().check(z.gte(0)),
+  }),
+  reportKey: described(z.string(), 'S3 key of the JSON file report.'),
+  recordsPrefix: described(z.string(), 'S3 prefix of the processed records (JSON Lines).'),
+});
 
-export const detractorDetail = z
-  .object({
-    version,
-    eventId: z.string().describe('Deterministic: fingerprint of the record; subscribers may de-duplicate on it.'),
-    fingerprint: z.string(),
-    text: z.string().optional().describe('Redacted feedback text.'),
-    nps: z.number().int().min(0).max(10).optional(),
-    rating: z.number().min(1).max(5).optional(),
-    sentiment: z.enum(['POSITIVE', 'NEGATIVE', 'NEUTRAL', 'MIXED']).optional(),
-    submittedAt: z.string(),
-    day: z.string(),
-    segment: z.record(z.string(), z.string()).describe('Segment values: channel, source, product, region, language.'),
-    customerHash: z.string().optional().describe('Keyed hash of the customer id, never the id itself.'),
-    source: z.object({ bucket: z.string(), key: z.string(), row: z.number().int().min(1) }).strict(),
-  })
-  .strict();
+export const fileRejectedDetail = z.strictObject({
+  version,
+  eventId: z.string(),
+  file,
+  error: z.strictObject({ code: z.string(), message: z.string() }),
+  reportKey: z.optional(z.string()),
+});
 
-export const spikeDetail = z
-  .object({
-    version,
-    eventId: z.string(),
-    day: z.string(),
-    segment: z.object({ dimension: z.string(), value: z.string() }).strict(),
-    negative: z.number().int().min(0),
-    volume: z.number().int().min(0),
-    baseline: z.number().min(0).describe('Mean daily negative count over the trailing window.'),
-    ratio: z.number().nullable().describe('negative / baseline; null when the baseline is 0.'),
-    trailingDays: z.number().int().min(1),
-  })
-  .strict();
+export const detractorDetail = z.strictObject({
+  version,
+  eventId: described(z.string(), 'Deterministic: fingerprint of the record; subscribers may de-duplicate on it.'),
+  fingerprint: z.string(),
+  text: described(z.optional(z.string()), 'Redacted feedback text.'),
+  nps: z.optional(int(z.gte(0), z.lte(10))),
+  rating: z.optional(z.number().check(z.gte(1), z.lte(5))),
+  sentiment: z.optional(z.enum(['POSITIVE', 'NEGATIVE', 'NEUTRAL', 'MIXED'])),
+  submittedAt: z.string(),
+  day: z.string(),
+  segment: described(z.record(z.string(), z.string()), 'Segment values: channel, source, product, region, language.'),
+  customerHash: described(z.optional(z.string()), 'Keyed hash of the customer id, never the id itself.'),
+  source: z.strictObject({ bucket: z.string(), key: z.string(), row: int(z.gte(1)) }),
+});
 
-const count = z.number().int().min(0);
-const score = z.number().nullable().describe('null when n is 0 (no data), never 0.');
+export const spikeDetail = z.strictObject({
+  version,
+  eventId: z.string(),
+  day: z.string(),
+  segment: z.strictObject({ dimension: z.string(), value: z.string() }),
+  negative: count(),
+  volume: count(),
+  baseline: described(z.number().check(z.gte(0)), 'Mean daily negative count over the trailing window.'),
+  ratio: described(z.nullable(z.number()), 'negative / baseline; null when the baseline is 0.'),
+  trailingDays: int(z.gte(1)),
+});
 
-export const digestDetail = z
-  .object({
-    version,
-    eventId: z.string().describe('Deterministic: digest kind and period.'),
-    period: z.enum(['daily', 'weekly', 'custom']),
-    from: z.string(),
-    to: z.string(),
-    volume: count,
-    nps: z.object({ n: count, promoters: count, passives: count, detractors: count, score }).strict(),
-    csat: z.object({ n: count, satisfied: count, score, average: z.number().nullable() }).strict(),
-    netSentiment: z.number().nullable(),
-    htmlKey: z.string(),
-    jsonKey: z.string(),
-    recipients: count.describe('How many recipients; never their addresses.'),
-  })
-  .strict();
+const digestCount = count();
+const score = described(z.nullable(z.number()), 'null when n is 0 (no data), never 0.');
+
+export const digestDetail = z.strictObject({
+  version,
+  eventId: described(z.string(), 'Deterministic: digest kind and period.'),
+  period: z.enum(['daily', 'weekly', 'custom']),
+  from: z.string(),
+  to: z.string(),
+  volume: digestCount,
+  nps: z.strictObject({
+    n: digestCount,
+    promoters: digestCount,
+    passives: digestCount,
+    detractors: digestCount,
+    score,
+  }),
+  csat: z.strictObject({ n: digestCount, satisfied: digestCount, score, average: z.nullable(z.number()) }),
+  netSentiment: z.nullable(z.number()),
+  htmlKey: z.string(),
+  jsonKey: z.string(),
+  recipients: described(digestCount, 'How many recipients; never their addresses.'),
+});
 
 export const DETAIL_SCHEMAS = {
   [EVENTS.detailTypes.fileProcessed]: fileProcessedDetail,
@@ -118,7 +118,7 @@ export const DETAIL_SCHEMAS = {
   [EVENTS.detailTypes.detractor]: detractorDetail,
   [EVENTS.detailTypes.spike]: spikeDetail,
   [EVENTS.detailTypes.digest]: digestDetail,
-} as const satisfies Record<DetailType, z.ZodType>;
+} as const satisfies Record<DetailType, z.ZodMiniType>;
 
 export type DetailOf<T extends DetailType> = z.input<(typeof DETAIL_SCHEMAS)[T]>;
 

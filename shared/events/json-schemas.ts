@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { type DetailType, EVENTS } from '../config/resources.js';
+import * as z from '../config/zod.js';
 import { DETAIL_SCHEMAS, schemaFileName } from './contract.js';
 
 /** The JSON Schema (draft 2020-12) of each event's `detail`, with the envelope fields subscribers match on. */

@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { PREFIXES } from '../config/resources.js';
+import * as z from '../config/zod.js';
 import type { IngestTarget } from './ingest-object.js';
 
 /** S3 URL-encodes keys in notifications with form encoding (space as `+`). */
@@ -14,18 +14,23 @@ const s3Record = z.object({
     bucket: z.object({ name: z.string() }),
     object: z.object({
       key: z.string(),
-      size: z.number().optional(),
-      eTag: z.string().optional(),
-      sequencer: z.string().optional(),
+      size: z.optional(z.number()),
+      eTag: z.optional(z.string()),
+      sequencer: z.optional(z.string()),
     }),
   }),
 });
 
 const message = z.union([
   z.object({ Records: z.array(z.unknown()) }),
-  z.object({ Event: z.literal('s3:TestEvent') }).passthrough(),
+  z.looseObject({ Event: z.literal('s3:TestEvent') }),
   z.object({
-    continuation: z.object({ bucket: z.string(), key: z.string(), etag: z.string(), size: z.number().optional() }),
+    continuation: z.object({
+      bucket: z.string(),
+      key: z.string(),
+      etag: z.string(),
+      size: z.optional(z.number()),
+    }),
   }),
 ]);
 
