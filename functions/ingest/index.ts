@@ -39,8 +39,9 @@ async function processRecord(record: SQSRecord): Promise<void> {
         hashKey,
         remainingMs,
         analyzer: {
-          analyze: (requests) =>
+          analyze: (requests, options) =>
             analyze(requests, {
+              ...options,
               client: comprehendClient,
               cache: textCache,
               concurrency: config.comprehendConcurrency,

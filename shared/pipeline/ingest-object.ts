@@ -12,6 +12,7 @@ import { type CanonicalRecord, FileRejectedError } from '../domain/types.js';
 import { type PendingEvent, publishEvents } from '../events/publisher.js';
 import { readExport } from '../ingest/read-export.js';
 import type { ExportMeta, ResumeState } from '../ingest/types.js';
+import type { DeferredAnalysis } from '../sentiment/comprehend-adapter.js';
 import { DynamoAggregateReader } from '../store/aggregate-reader.js';
 import type { SegmentDimension } from '../store/cells.js';
 import { type ClaimOutcome, LedgerStore, MAX_SEGMENT_CELLS, type RowClaim } from '../store/ledger-store.js';
@@ -81,7 +82,14 @@ export interface FileReport {
   kpis: ReturnType<typeof kpis>;
   sentiment: ReportState['sentiment'];
   duplicates: { inFileOrSuperseded: number; crossFile: number; superseded: number };
-  comprehend: { calls: number; units: number; estimatedCostUsd: number; cacheHits: number; failed: number };
+  comprehend: {
+    calls: number;
+    byOperation: { sentiment: number; keyPhrases: number; dominantLanguage: number };
+    units: number;
+    estimatedCostUsd: number;
+    cacheHits: number;
+    failed: number;
+  };
   aggregateWrites: number;
   segments: number;
   invocations: number;
@@ -94,6 +102,8 @@ const CHUNK_ROWS = 500;
 /** Hand off to a continuation when less than this is left in the invocation. */
 const HANDOFF_MARGIN_MS = 60_000;
 const CLAIM_CONCURRENCY = 16;
+/** Records kept pending while held-back texts wait for a full batch; beyond this a partial batch is sent. */
+const MAX_PENDING_ROWS = 5_000;
 /** Negative verbatims kept for the digest need at least this negative confidence. */
 const VERBATIM_MIN_NEGATIVE = 0.6;
 const SPIKE_TRAILING_DAYS = 7;
@@ -203,12 +213,26 @@ export async function ingestObject(target: IngestTarget, deps: IngestDeps): Prom
   let rowsInSegment = 0;
   const touched = new Set<string>((entry.state?.touched as string[] | undefined) ?? []);
 
-  const processChunk = async () => {
+  /** Languages of held-back texts (detection is paid), so the next call does not detect them again. */
+  const deferredAnalysis = new Map<string, DeferredAnalysis>();
+  /** Results already paid for whose records were carried to the next chunk behind a held-back text. */
+  let carriedResults = new Map<string, Analysis>();
+  let carriedRows = 0;
+
+  /**
+   * Claims, analyses and counts the pending records. Unless `flush`, Comprehend gets only full sentiment batches
+   * of 25: records from the first one whose text was held back stay pending for the next chunk, so a file costs
+   * ceil(texts / 25) sentiment calls per language and segment instead of a partial batch per chunk.
+   */
+  const processChunk = async (flush: boolean) => {
     if (chunk.length === 0) return;
-    const records = chunk;
+    let records = chunk;
     chunk = [];
+    const prior = carriedResults;
+    carriedResults = new Map();
     const claims = await store.getClaims(records.map((r) => r.fingerprint));
     const requests = new Map<string, AnalysisRequest>();
+    const analysedRows = new Set<number>();
     for (const r of records) {
       const known = claims.get(r.fingerprint);
       const ver = versionOf(r);
@@ -218,12 +242,31 @@ export async function ingestObject(target: IngestTarget, deps: IngestDeps): Prom
         (known.fileId === fileId && known.row !== r.row && ver > known.ver);
       if (r.text && needsAnalysis) {
         const key = textKey(r.text);
-        if (!requests.has(key)) requests.set(key, { key, text: r.text, languageHint: r.language });
+        analysedRows.add(r.row);
+        if (!requests.has(key) && !prior.has(key)) {
+          requests.set(key, { key, text: r.text, languageHint: r.language, known: deferredAnalysis.get(key) });
+        }
       }
     }
-    const analysed = requests.size > 0 ? await deps.analyzer.analyze([...requests.values()]) : undefined;
+    const holdBack = !flush && records.length < MAX_PENDING_ROWS;
+    const analysed = requests.size > 0 ? await deps.analyzer.analyze([...requests.values()], { holdBack }) : undefined;
     if (analysed) mergeUsage(state, analysed.usage);
-    const results = analysed?.results ?? new Map<string, Analysis>();
+    const results = new Map<string, Analysis>([...prior, ...(analysed?.results ?? [])]);
+    for (const key of requests.keys()) if (results.has(key)) deferredAnalysis.delete(key);
+    carriedRows = 0;
+    if (analysed && analysed.deferred.size > 0) {
+      for (const [key, value] of analysed.deferred) deferredAnalysis.set(key, value);
+      const cut = records.findIndex((r) => analysedRows.has(r.row) && r.text && analysed.deferred.has(textKey(r.text)));
+      if (cut >= 0) {
+        chunk = records.slice(cut);
+        records = records.slice(0, cut);
+        carriedRows = chunk.length;
+        for (const r of chunk) {
+          const result = r.text ? results.get(textKey(r.text)) : undefined;
+          if (r.text && result) carriedResults.set(textKey(r.text), result);
+        }
+      }
+    }
 
     // Claims of one fingerprint run in row order; different fingerprints in parallel.
     const groups = new Map<string, CanonicalRecord[]>();
@@ -348,7 +391,7 @@ export async function ingestObject(target: IngestTarget, deps: IngestDeps): Prom
   };
 
   const commit = async (final: boolean) => {
-    await processChunk();
+    await processChunk(true);
     const checkpoint = reader.checkpoint();
     const nextRow = lastRow + 1;
     if (nextRow === segmentStartRow && !final) return;
@@ -414,7 +457,7 @@ export async function ingestObject(target: IngestTarget, deps: IngestDeps): Prom
       }
       lastRow = outcome.row;
       rowsInSegment++;
-      if (chunk.length >= CHUNK_ROWS) await processChunk();
+      if (chunk.length - carriedRows >= CHUNK_ROWS) await processChunk(false);
       const cellsNearLimit = deltas.size > MAX_SEGMENT_CELLS - CHUNK_ROWS * 6;
       const timeLow = deps.remainingMs !== undefined && deps.remainingMs() < HANDOFF_MARGIN_MS;
       if (rowsInSegment >= deps.config.segmentRows || cellsNearLimit || timeLow) {
@@ -587,6 +630,7 @@ function buildReport(
     },
     comprehend: {
       calls: totalCalls(state.usage),
+      byOperation: { ...state.usage.calls },
       units: state.usage.units,
       estimatedCostUsd: Math.round(state.usage.estimatedCostUsd * 1e6) / 1e6,
       cacheHits: state.usage.cacheHits,

@@ -8,7 +8,8 @@ export type { AnalysisUsage };
 
 /** What the ingest pipeline needs from sentiment: the Comprehend adapter, in AWS and locally alike. */
 export interface TextAnalyzer {
-  analyze(requests: SentimentRequest[]): Promise<AnalysisReport>;
+  /** `holdBack`: send only full batches and return the rest as deferred (see the adapter's option). */
+  analyze(requests: SentimentRequest[], options?: { holdBack?: boolean }): Promise<AnalysisReport>;
 }
 
 export function emptyUsage(): AnalysisUsage {

@@ -26,6 +26,14 @@ export interface SentimentRequest {
   text: string;
   /** Raw language tag from the row (`en-US`, `zh_CN`, Qualtrics `ZH-S`, …). */
   languageHint?: string;
+  /** What an earlier call that held this text back already learnt (so it is never paid for twice). */
+  known?: DeferredAnalysis;
+}
+
+/** A text held back to fill a later batch, with what is already known about it. */
+export interface DeferredAnalysis {
+  language: ComprehendLanguage;
+  sentiment?: SentimentResult;
 }
 
 export type AnalysisWarning = 'UNSUPPORTED_LANGUAGE' | 'EMPTY_TEXT';
@@ -61,6 +69,8 @@ export interface AnalysisUsage {
 export interface AnalysisReport {
   results: Map<string, AnalysisOutcome>;
   usage: AnalysisUsage;
+  /** With `holdBack`: texts not analysed yet, to send again (with `known`) in a later call. */
+  deferred: Map<string, DeferredAnalysis>;
 }
 
 export interface AdapterLogger {
@@ -89,6 +99,12 @@ export interface AnalyzeOptions {
   maxDelayMs?: number;
   /** @default Math.random */
   random?: () => number;
+  /**
+   * Send only full sentiment batches of 25 per language; return the remainder in `deferred` for a later call.
+   * A caller that streams a file in chunks uses this so the file costs ceil(texts / 25) calls, not one partial
+   * batch per chunk. @default false
+   */
+  holdBack?: boolean;
 }
 
 export const MAX_BATCH_DOCUMENTS = 25;
@@ -224,7 +240,16 @@ export async function analyze(requests: SentimentRequest[], options: AnalyzeOpti
     baseDelayMs = 100,
     maxDelayMs = 5000,
     random = Math.random,
+    holdBack = false,
   } = options;
+  const deferred = new Map<string, DeferredAnalysis>();
+  /** With holdBack, the documents that fill whole batches; the rest wait for a later call. */
+  const fullBatches = (docs: Doc[], language: ComprehendLanguage): Doc[] => {
+    if (!holdBack) return docs;
+    const keep = docs.length - (docs.length % MAX_BATCH_DOCUMENTS);
+    for (const d of docs.slice(keep)) deferred.set(d.key, { language });
+    return docs.slice(0, keep);
+  };
   const usage: AnalysisUsage = {
     calls: { sentiment: 0, keyPhrases: 0, dominantLanguage: 0 },
     units: 0,
@@ -253,6 +278,11 @@ export async function analyze(requests: SentimentRequest[], options: AnalyzeOpti
   const toCache = new Map<string, CachedAnalysis>();
   const pending: Doc[] = [];
   for (const [key, request] of unique) {
+    if (request.known?.sentiment) {
+      // Analysed by an earlier call that held it back for its key phrases: only those are still to come.
+      results.set(key, { sentiment: request.known.sentiment, cached: true });
+      continue;
+    }
     const hit = cached.get(key);
     if (hit && (hit.sentiment || hit.warning === 'UNSUPPORTED_LANGUAGE')) {
       usage.cacheHits++;
@@ -264,7 +294,7 @@ export async function analyze(requests: SentimentRequest[], options: AnalyzeOpti
       results.set(key, { warning: 'EMPTY_TEXT' });
       continue;
     }
-    pending.push({ key, text, language: resolveHint(request) });
+    pending.push({ key, text, language: request.known?.language ?? resolveHint(request) });
   }
 
   function resolveHint(request: SentimentRequest): ComprehendLanguage | undefined {
@@ -393,7 +423,8 @@ export async function analyze(requests: SentimentRequest[], options: AnalyzeOpti
     byLanguage.set(doc.language, list);
   }
   const negativeDocs: Doc[] = [];
-  for (const [language, docs] of byLanguage) {
+  for (const [language, all] of byLanguage) {
+    const docs = fullBatches(all, language);
     const { ok, failed } = await runBatches(
       docs,
       async (texts, lang) => {
@@ -443,6 +474,8 @@ export async function analyze(requests: SentimentRequest[], options: AnalyzeOpti
       list.push(doc);
       phrasesByLanguage.set(language, list);
     }
+    // Key phrases are not held back: negative texts are scattered through a file, and holding one back would hold
+    // back every row after it. They cost at most one partial batch per call.
     for (const [language, docs] of phrasesByLanguage) {
       const { ok, failed } = await runBatches(
         docs,
@@ -486,5 +519,5 @@ export async function analyze(requests: SentimentRequest[], options: AnalyzeOpti
     if (outcome.warning === 'UNSUPPORTED_LANGUAGE') usage.unsupported++;
   }
   usage.estimatedCostUsd = Math.round(usage.units * USD_PER_UNIT * 1e6) / 1e6;
-  return { results, usage };
+  return { results, usage, deferred };
 }

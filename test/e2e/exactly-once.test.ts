@@ -127,7 +127,9 @@ async function sandbox(env: Record<string, string> = {}): Promise<Sandbox> {
     sqs: clients.sqs,
     config,
     hashKey: 'test-hash-key-0123456789',
-    analyzer: { analyze: (requests) => analyze(requests, { client: comprehend, themes: config.themes }) },
+    analyzer: {
+      analyze: (requests, options) => analyze(requests, { ...options, client: comprehend, themes: config.themes }),
+    },
     ...overrides,
   });
   return {

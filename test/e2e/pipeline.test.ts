@@ -143,6 +143,23 @@ describe('pipeline on the local stack', () => {
     expect(second.comprehend.cacheHits).toBe(30);
   });
 
+  it('sends full batches of 25 across chunks: ceil(unique texts / 25) sentiment calls for a file', async () => {
+    // Prepare: 1,234 unique English texts (more than two 500-row chunks) and 100 repeats of them.
+    const token = `${Date.now().toString(36)}b`;
+    const rows = Array.from(
+      { length: 1334 },
+      (_, i) => `R${i},en,"Lovely product number ${(i % 1234) + 1} ${token}",5`,
+    );
+    const key = 'incoming/e2e-batching/reviews.csv';
+    // Act
+    await upload(key, `Review ID,Language,Review Text,Star Rating\n${rows.join('\n')}\n`);
+    const report = await waitForReport(key);
+    // Assess
+    expect(report.rows).toMatchObject({ total: 1334, accepted: 1334 });
+    expect(report.comprehend.byOperation.sentiment).toBe(Math.ceil(1234 / 25));
+    expect(report.comprehend.byOperation.dominantLanguage).toBe(0);
+  });
+
   it('rejects a binary file with a file-level error and a rejection event, and goes on', async () => {
     // Prepare
     const key = 'incoming/e2e-bad/photo.csv';
