@@ -149,11 +149,59 @@ export function createDecoder(encoding: TextEncoding): ChunkDecoder {
     const td = new TextDecoder(label, { ignoreBOM: true });
     return { write: (c) => td.decode(c, { stream: true }), end: () => td.decode() };
   }
-  const dec = iconv.getDecoder(encoding === 'gb18030' ? 'gb18030' : 'windows-1252');
+  if (encoding === 'windows-1252') {
+    const dec = iconv.getDecoder('windows-1252');
+    return {
+      write: (c) => dec.write(Buffer.from(c.buffer, c.byteOffset, c.byteLength)),
+      end: () => dec.end() ?? '',
+    };
+  }
+  // iconv-lite's streaming GB18030 decoder drops a character when a chunk ends three bytes into a four-byte
+  // sequence (emoji, rare CJK). Hand it only whole sequences and carry an incomplete tail to the next chunk.
+  const dec = iconv.getDecoder('gb18030');
+  let carry: Uint8Array = new Uint8Array(0);
   return {
-    write: (c) => dec.write(Buffer.from(c.buffer, c.byteOffset, c.byteLength)),
-    end: () => dec.end() ?? '',
+    write: (c) => {
+      const bytes = carry.length === 0 ? c : concatBytes(carry, c);
+      const whole = gb18030WholeLength(bytes);
+      carry = bytes.slice(whole);
+      return whole === 0 ? '' : dec.write(Buffer.from(bytes.buffer, bytes.byteOffset, whole));
+    },
+    end: () => {
+      const tail = carry.length > 0 ? dec.write(Buffer.from(carry)) : '';
+      carry = new Uint8Array(0);
+      return tail + (dec.end() ?? '');
+    },
   };
+}
+
+function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+/**
+ * Length of the prefix of `bytes` made of whole GB18030 sequences: one byte below 0x81 (or 0xFF), two bytes after a
+ * lead byte 0x81–0xFE, four bytes when the second byte is a digit 0x30–0x39.
+ */
+export function gb18030WholeLength(bytes: Uint8Array): number {
+  const n = bytes.length;
+  let i = 0;
+  while (i < n) {
+    const b = bytes[i] as number;
+    if (b < 0x81 || b === 0xff) {
+      i++;
+      continue;
+    }
+    if (i + 1 >= n) return i;
+    const b2 = bytes[i + 1] as number;
+    const size = b2 >= 0x30 && b2 <= 0x39 ? 4 : 2;
+    if (i + size > n) return i;
+    i += size;
+  }
+  return n;
 }
 
 /** Node Buffer encoding that csv-parse can consume directly (keeping byte offsets exact), if any. */
