@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream';
 import { Parser } from 'csv-parse';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+// Only the streaming reader: the package entry pulls in the whole workbook model and writers (≈ 400 KiB bundled).
+import WorkbookReader from 'exceljs/lib/stream/xlsx/workbook-reader.js';
 import { FileRejectedError, type RejectReason } from '../domain/types.js';
 import { createDecoder, nativeBufferEncoding } from './encoding.js';
 import type { TextEncoding } from './types.js';
@@ -365,7 +367,7 @@ function cellText(v: ExcelJS.CellValue): string {
  * its end, so the library may spool entries; memory is bounded by the sheet's shared strings, not by rows.
  */
 export async function* xlsxRows(bytes: AsyncIterable<Uint8Array>): AsyncGenerator<RawRow[]> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(bytes), {
+  const reader = new WorkbookReader(Readable.from(bytes), {
     sharedStrings: 'cache',
     styles: 'cache',
     hyperlinks: 'ignore',
