@@ -11,7 +11,7 @@ import { pipeline as pump } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import { CellDeltas, toContribution } from '../../shared/aggregate/contribution.js';
 import type { ComprehendLanguage, SentimentLabel } from '../../shared/domain/types.js';
-import { dedupe, InMemoryDeduper } from '../../shared/ingest/dedupe.js';
+import { dedupeBatches, InMemoryDeduper } from '../../shared/ingest/dedupe.js';
 import { readExport } from '../../shared/ingest/read-export.js';
 import { detectScript, languageFromScript, mapLanguageTag } from '../../shared/sentiment/language.js';
 import { detectSentimentOffline } from '../../shared/sentiment/offline/model.js';
@@ -19,6 +19,8 @@ import { TextMemo } from './text-memo.js';
 
 /** Comprehend's batch size: the calls the run would make are counted per language, 25 unique texts a call. */
 const BATCH_DOCUMENTS = 25;
+/** Distinct records the deduper holds before its table would grow: the largest export the pipeline takes. */
+const DEDUPE_CAPACITY = 1_500_000;
 const LABELS: readonly SentimentLabel[] = ['POSITIVE', 'NEGATIVE', 'NEUTRAL', 'MIXED'];
 
 export interface PhaseResult {
@@ -112,45 +114,49 @@ async function pipeline(file: string, timeZone: string, segmentRows: number): Pr
     rowsInSegment = 0;
   };
 
-  for await (const o of dedupe(reader, new InMemoryDeduper())) {
-    switch (o.kind) {
-      case 'warning':
-        warnings++;
-        continue;
-      case 'rejected':
-        rejected++;
-        break;
-      case 'duplicate':
-        duplicates++;
-        break;
-      case 'accepted': {
-        accepted++;
-        const r = o.record;
-        let label: SentimentLabel | undefined;
-        let language: ComprehendLanguage | undefined;
-        if (r.text !== undefined) {
-          let v = memo.get(r.text);
-          if (v === 0) {
-            const lang = resolveLanguage(r.language, r.text);
-            let li = languages.indexOf(lang);
-            if (li === -1) {
-              li = languages.push(lang) - 1;
-              perLanguage.push(0);
+  // A fixed table for up to 1.5 million distinct records (24 MB), allocated once: memory does not step up with the file.
+  const deduper = new InMemoryDeduper({ capacity: DEDUPE_CAPACITY });
+  for await (const batch of dedupeBatches(reader.batches(), deduper)) {
+    for (const o of batch) {
+      switch (o.kind) {
+        case 'warning':
+          warnings++;
+          continue;
+        case 'rejected':
+          rejected++;
+          break;
+        case 'duplicate':
+          duplicates++;
+          break;
+        case 'accepted': {
+          accepted++;
+          const r = o.record;
+          let label: SentimentLabel | undefined;
+          let language: ComprehendLanguage | undefined;
+          if (r.text !== undefined) {
+            let v = memo.get(r.text);
+            if (v === 0) {
+              const lang = resolveLanguage(r.language, r.text);
+              let li = languages.indexOf(lang);
+              if (li === -1) {
+                li = languages.push(lang) - 1;
+                perLanguage.push(0);
+              }
+              perLanguage[li] = (perLanguage[li] ?? 0) + 1;
+              const s = detectSentimentOffline(r.text, lang);
+              v = 1 + LABELS.indexOf(s.label) * 16 + li;
+              memo.set(v);
             }
-            perLanguage[li] = (perLanguage[li] ?? 0) + 1;
-            const s = detectSentimentOffline(r.text, lang);
-            v = 1 + LABELS.indexOf(s.label) * 16 + li;
-            memo.set(v);
+            label = LABELS[(v - 1) >> 4];
+            language = languages[(v - 1) & 15];
           }
-          label = LABELS[(v - 1) >> 4];
-          language = languages[(v - 1) & 15];
+          deltas.add(toContribution(r, { label, language }, timeZone));
+          break;
         }
-        deltas.add(toContribution(r, { label, language }, timeZone));
-        break;
       }
+      rows++;
+      if (++rowsInSegment >= segmentRows) commitSegment();
     }
-    rows++;
-    if (++rowsInSegment >= segmentRows) commitSegment();
   }
   commitSegment();
   const time = stopClock(clock);

@@ -31,6 +31,9 @@ interface DayCache {
   format: Intl.DateTimeFormat;
   /** Day of each 15-minute bucket of UTC time whose start, middle and end fall on the same local day. */
   buckets: Map<number, string>;
+  /** The last bucket found in `buckets` and its day. */
+  lastBucket: number;
+  lastDay: string;
 }
 
 const dayCaches = new Map<string, DayCache>();
@@ -47,13 +50,19 @@ export function businessDay(instant: string | Date, timeZone: string): string {
   if (!cache) {
     // en-CA formats dates as YYYY-MM-DD.
     const format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    cache = { format, buckets: new Map() };
+    cache = { format, buckets: new Map(), lastBucket: Number.NaN, lastDay: '' };
     dayCaches.set(timeZone, cache);
   }
   const ms = typeof instant === 'string' ? Date.parse(instant) : instant.getTime();
   if (!Number.isFinite(ms)) return cache.format.format(new Date(ms));
   const bucket = Math.floor(ms / DAY_BUCKET_MS);
+  // Records arrive roughly in time order: the last bucket answers most calls without a map lookup.
+  if (bucket === cache.lastBucket) return cache.lastDay;
   const hit = cache.buckets.get(bucket);
+  if (hit !== undefined) {
+    cache.lastBucket = bucket;
+    cache.lastDay = hit;
+  }
   if (hit !== undefined) return hit;
   const start = bucket * DAY_BUCKET_MS;
   const day = cache.format.format(start);

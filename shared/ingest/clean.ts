@@ -180,55 +180,80 @@ export function redact(text: string): string {
 export function hashIdentifier(key: string, value: string, kind: 'email' | 'id'): string {
   const v = kind === 'email' ? value.trim().toLowerCase() : value.trim();
   if (key !== hmacKey?.key) {
-    idHashes.clear();
-    emailHashes.clear();
+    digests?.clear();
     hmacKey = undefined;
   }
-  // Exports repeat the same customers; an HMAC costs microseconds, a bounded cache lookup does not.
-  const cache = kind === 'id' ? idHashes : emailHashes;
-  let h = cache.get(v);
-  if (h === undefined) {
-    h = hmacHex(key, `${kind}:${v}`);
-    cache.set(v, h);
-  }
+  // Exports repeat the same customers; an HMAC costs microseconds, a cache lookup does not.
+  digests ??= new DigestCache();
+  const message = `${kind}:${v}`;
+  const cached = digests.get(message);
+  if (cached !== undefined) return cached;
+  const h = hmacHex(key, message);
+  digests.set(h);
   return h;
 }
 
-/** A bounded map with two generations: when the young one is full it becomes the old one, so recent keys stay. */
-class TwoGenerationCache {
-  private young = new Map<string, string>();
-  private old = new Map<string, string>();
+const DIGEST_CACHE_BITS = 18;
+const DIGEST_BYTES = 32;
 
-  constructor(private readonly generation: number) {}
+/**
+ * Direct-mapped cache of identifier digests with a fixed footprint (~9.5 MB for 2¹⁸ entries, allocated on first
+ * use): each slot keeps a 64-bit hash and the length of its message and the 32-byte digest, so a run with hundreds of
+ * thousands of customers neither grows the heap nor allocates per lookup beyond the returned hex string. A colliding
+ * newcomer evicts the slot's entry. A false hit needs two messages of one length whose two independent 32-bit hashes
+ * both agree (≈ 2⁻⁶⁴ a lookup).
+ */
+class DigestCache {
+  private readonly keyHi = new Uint32Array(1 << DIGEST_CACHE_BITS);
+  private readonly keyLo = new Uint32Array(1 << DIGEST_CACHE_BITS);
+  /** Message length + 1; 0 marks an empty slot. */
+  private readonly len = new Uint32Array(1 << DIGEST_CACHE_BITS);
+  private readonly bytes = Buffer.alloc(DIGEST_BYTES << DIGEST_CACHE_BITS);
+  private slot = 0;
+  private hi = 0;
+  private lo = 0;
+  private n = 0;
 
-  get(k: string): string | undefined {
-    const v = this.young.get(k);
-    if (v !== undefined) return v;
-    const o = this.old.get(k);
-    if (o !== undefined) this.set(k, o);
-    return o;
+  /** The cached hex digest of `message`, or undefined (the slot is remembered for {@link DigestCache.set}). */
+  get(message: string): string | undefined {
+    let h1 = 0x811c9dc5;
+    let h2 = 0x9747b28c;
+    const n = message.length;
+    for (let i = 0; i < n; i++) {
+      const c = message.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+    }
+    h1 = Math.imul(h1 ^ (h1 >>> 16), 0x85ebca6b) >>> 0;
+    h2 = Math.imul(h2 ^ (h2 >>> 13), 0xc2b2ae35) >>> 0;
+    const slot = (h1 ^ Math.imul(h2, 0x9e3779b1)) >>> (32 - DIGEST_CACHE_BITS);
+    this.slot = slot;
+    this.hi = h1;
+    this.lo = h2;
+    this.n = n + 1;
+    if (this.len[slot] !== n + 1 || this.keyHi[slot] !== h1 || this.keyLo[slot] !== h2) return undefined;
+    return this.bytes.toString('hex', slot * DIGEST_BYTES, (slot + 1) * DIGEST_BYTES);
   }
 
-  set(k: string, v: string): void {
-    if (this.young.size >= this.generation) {
-      this.old = this.young;
-      this.young = new Map();
-    }
-    this.young.set(k, v);
+  /** Stores the hex digest of the message last missed by {@link DigestCache.get}. */
+  set(hex: string): void {
+    const slot = this.slot;
+    if (this.bytes.write(hex, slot * DIGEST_BYTES, DIGEST_BYTES, 'hex') !== DIGEST_BYTES) return;
+    this.keyHi[slot] = this.hi;
+    this.keyLo[slot] = this.lo;
+    this.len[slot] = this.n;
   }
 
   clear(): void {
-    this.young.clear();
-    this.old.clear();
+    this.len.fill(0);
   }
 }
 
-const idHashes = new TwoGenerationCache(10_000);
-const emailHashes = new TwoGenerationCache(10_000);
+let digests: DigestCache | undefined;
 
 const SHA256_BLOCK = 64;
 /** HMAC's padded key blocks, computed once per key: the HMAC is then two one-shot hashes. */
-let hmacKey: { key: string; inner: Buffer; outer: Buffer } | undefined;
+let hmacKey: { key: string; inner: Buffer; outer: Buffer; innerText: string | undefined } | undefined;
 
 /** HMAC-SHA256 (RFC 2104) in hex, through one-shot `crypto.hash` where the runtime has it (Node ≥ 20.12). */
 function hmacHex(key: string, message: string): string {
@@ -243,9 +268,17 @@ function hmacHex(key: string, message: string): string {
       inner[i] = b ^ 0x36;
       outer[i] = b ^ 0x5c;
     }
-    hmacKey = { key, inner, outer };
+    // An ASCII key gives an ASCII inner pad, whose UTF-8 bytes are its characters: the inner hash can then take
+    // `pad + message` as one string (one-shot string hashing costs about half of hashing a Buffer view).
+    let ascii = true;
+    for (let i = 0; i < SHA256_BLOCK; i++) if ((inner[i] ?? 0) >= 0x80) ascii = false;
+    hmacKey = { key, inner, outer, innerText: ascii ? inner.toString('latin1', 0, SHA256_BLOCK) : undefined };
   }
-  const { inner, outer } = hmacKey;
+  const { inner, outer, innerText } = hmacKey;
+  if (innerText !== undefined) {
+    crypto.hash('sha256', innerText + message, 'buffer').copy(outer, SHA256_BLOCK);
+    return crypto.hash('sha256', outer, 'hex');
+  }
   const bytes = Buffer.byteLength(message, 'utf8');
   const innerInput =
     bytes <= inner.length - SHA256_BLOCK

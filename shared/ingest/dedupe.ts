@@ -27,37 +27,81 @@ export interface Deduper {
   check(key: DedupeKey): DedupeVerdict | Promise<DedupeVerdict>;
 }
 
+/** The 32-bit word of 8 hex digits at `at` (parsed as `parseInt(slice, 16)` would, without the slice). */
+function hexWord(s: string, at: number): number {
+  let v = 0;
+  for (let i = at; i < at + 8; i++) {
+    const c = s.charCodeAt(i);
+    const d = c <= 57 ? c - 48 : (c | 32) - 87;
+    if (!(d >= 0 && d < 16)) return Number.parseInt(s.slice(at, at + 8), 16) >>> 0;
+    v = (v << 4) | d;
+  }
+  return v >>> 0;
+}
+
+/** Options of {@link InMemoryDeduper}. */
+export interface InMemoryDeduperOptions {
+  /**
+   * Distinct records the table holds before it first grows (default 3,072). A caller that knows its bound (e.g. the
+   * largest export it accepts) passes it so the table is allocated once, at a fixed size, and never doubles mid-file.
+   */
+  capacity?: number;
+}
+
+/** The table grows beyond 3/4 full. */
+const MAX_LOAD_NUM = 3;
+const MAX_LOAD_DEN = 4;
+
 /**
  * In-memory deduper with flat per-entry cost: fingerprints are kept as 64-bit prefixes in an open-addressing table
- * of typed arrays (12 bytes a slot; ~24 MB for a million distinct rows), so memory does not grow with text size.
- * Versioned records additionally keep a small summary so a newer version can move the older one to duplicates.
- * A 64-bit prefix collision (≈ n²/2⁶⁵) would count a row as a duplicate wrongly; ~3·10⁻⁸ at a million rows.
+ * of typed arrays (12 bytes a slot, at most 3/4 full; 24 MB for 2²¹ slots, enough for 1.5 million distinct rows), so
+ * memory does not grow with text size. Versioned records additionally keep a small summary so a newer version can
+ * move the older one to duplicates. A 64-bit prefix collision (≈ n²/2⁶⁵) would count a row as a duplicate wrongly;
+ * ~3·10⁻⁸ at a million rows.
  */
 export class InMemoryDeduper implements Deduper {
-  private hi = new Uint32Array(1 << 12);
-  private lo = new Uint32Array(1 << 12);
-  private rows = new Uint32Array(1 << 12);
+  private hi: Uint32Array;
+  private lo: Uint32Array;
+  private rows: Uint32Array;
   private size = 0;
   private readonly versions = new Map<string, ReplacedRecord & { version: number }>();
 
+  constructor(opts: InMemoryDeduperOptions = {}) {
+    const want = Math.max(1, Math.ceil(((opts.capacity ?? 3072) * MAX_LOAD_DEN) / MAX_LOAD_NUM));
+    let cap = 1 << 12;
+    while (cap < want && cap < 1 << 30) cap *= 2;
+    this.hi = new Uint32Array(cap);
+    this.lo = new Uint32Array(cap);
+    this.rows = new Uint32Array(cap);
+  }
+
   check(key: DedupeKey): DedupeVerdict {
     if (key.version !== undefined) return this.checkVersioned(key, key.version);
-    const hi = Number.parseInt(key.fingerprint.slice(0, 8), 16) >>> 0;
-    const lo = Number.parseInt(key.fingerprint.slice(8, 16), 16) >>> 0;
+    const kept = this.checkFingerprint(key.fingerprint, key.row);
+    return kept === 0 ? { status: 'new' } : { status: 'duplicate', keptRow: kept };
+  }
+
+  /**
+   * The unversioned check without allocation: 0 when the fingerprint is new (it is then remembered with `row`), else
+   * the row that was kept.
+   */
+  checkFingerprint(fingerprint: string, row: number): number {
+    const hi = hexWord(fingerprint, 0);
+    const lo = hexWord(fingerprint, 8);
     const mask = this.hi.length - 1;
     let i = (hi ^ Math.imul(lo, 0x9e3779b1)) & mask;
     for (;;) {
       const r = this.rows[i] as number;
       if (r === 0) break;
-      if (this.hi[i] === hi && this.lo[i] === lo) return { status: 'duplicate', keptRow: r };
+      if (this.hi[i] === hi && this.lo[i] === lo) return r;
       i = (i + 1) & mask;
     }
     this.hi[i] = hi;
     this.lo[i] = lo;
-    this.rows[i] = Math.max(1, key.row);
+    this.rows[i] = Math.max(1, row);
     this.size++;
-    if (this.size * 2 > this.hi.length) this.grow();
-    return { status: 'new' };
+    if (this.size * MAX_LOAD_DEN > this.hi.length * MAX_LOAD_NUM) this.grow();
+    return 0;
   }
 
   private checkVersioned(key: DedupeKey, version: number): DedupeVerdict {
@@ -117,9 +161,16 @@ export async function* dedupe(
   outcomes: AsyncIterable<RowOutcome>,
   deduper: Deduper = new InMemoryDeduper(),
 ): AsyncGenerator<RowOutcome> {
+  const inMemory = deduper instanceof InMemoryDeduper ? deduper : undefined;
   for await (const o of outcomes) {
     if (o.kind !== 'accepted') {
       yield o;
+      continue;
+    }
+    const r = o.record;
+    if (inMemory !== undefined && !(r.fingerprintKind === 'sourceId' && r.updatedAt !== undefined)) {
+      const kept = inMemory.checkFingerprint(r.fingerprint, o.row);
+      yield kept === 0 ? o : { kind: 'duplicate', row: o.row, fingerprint: r.fingerprint, keptRow: kept };
       continue;
     }
     const pending = deduper.check(keyOf(o));
@@ -132,5 +183,38 @@ export async function* dedupe(
     } else {
       yield verdict.replaces === undefined ? o : { ...o, replaces: verdict.replaces };
     }
+  }
+}
+
+/**
+ * {@link dedupe} over batches of outcomes (e.g. `readExport(…).batches()`): each batch is passed on with its accepted
+ * records already seen replaced, in place, by `duplicate` outcomes (and newer versions given `replaces`).
+ */
+export async function* dedupeBatches(
+  batches: AsyncIterable<RowOutcome[]>,
+  deduper: Deduper = new InMemoryDeduper(),
+): AsyncGenerator<RowOutcome[]> {
+  const inMemory = deduper instanceof InMemoryDeduper ? deduper : undefined;
+  for await (const batch of batches) {
+    for (let i = 0; i < batch.length; i++) {
+      const o = batch[i] as RowOutcome;
+      if (o.kind !== 'accepted') continue;
+      const r = o.record;
+      if (inMemory !== undefined && !(r.fingerprintKind === 'sourceId' && r.updatedAt !== undefined)) {
+        const kept = inMemory.checkFingerprint(r.fingerprint, o.row);
+        if (kept !== 0) batch[i] = { kind: 'duplicate', row: o.row, fingerprint: r.fingerprint, keptRow: kept };
+        continue;
+      }
+      const pending = deduper.check(keyOf(o));
+      const verdict = pending instanceof Promise ? await pending : pending;
+      if (verdict.status === 'duplicate') {
+        const d: RowOutcome = { kind: 'duplicate', row: o.row, fingerprint: r.fingerprint };
+        if (verdict.keptRow !== undefined) d.keptRow = verdict.keptRow;
+        batch[i] = d;
+      } else if (verdict.status === 'newer' && verdict.replaces !== undefined) {
+        batch[i] = { ...o, replaces: verdict.replaces };
+      }
+    }
+    yield batch;
   }
 }

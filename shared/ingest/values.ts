@@ -138,6 +138,27 @@ let offsetEntries = 0;
 function zoneOffset(zone: string, utcMs: number): number {
   if (zone === 'UTC' || zone === 'Etc/UTC' || zone === 'Z') return 0;
   const hour = Math.floor(utcMs / 3_600_000);
+  // Records arrive roughly in time order: the last two answers settle most calls without a map lookup.
+  if (hour === memoHourA && zone === memoZoneA) return memoOffA;
+  if (hour === memoHourB && zone === memoZoneB) return memoOffB;
+  const off = cachedZoneOffset(zone, hour);
+  memoZoneB = memoZoneA;
+  memoHourB = memoHourA;
+  memoOffB = memoOffA;
+  memoZoneA = zone;
+  memoHourA = hour;
+  memoOffA = off;
+  return off;
+}
+
+let memoZoneA = '';
+let memoHourA = Number.NaN;
+let memoOffA = 0;
+let memoZoneB = '';
+let memoHourB = Number.NaN;
+let memoOffB = 0;
+
+function cachedZoneOffset(zone: string, hour: number): number {
   let byHour = offsetCache.get(zone);
   if (byHour === undefined) {
     byHour = new Map();

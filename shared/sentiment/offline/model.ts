@@ -8,7 +8,7 @@
  * costs ~1 µs and finds exactly the words the model knows. `segmentChinese` (Intl.Segmenter) is kept for key phrases.
  */
 import type { SentimentLabel, SentimentScore } from '../../domain/types.js';
-import { englishLexicon } from './lexicon-en.js';
+import { type EnglishLexicon, type EnglishWord, englishLexicon } from './lexicon-en.js';
 import { chineseLexicon } from './lexicon-zh.js';
 
 export interface OfflineSentiment {
@@ -138,29 +138,55 @@ const SQUEEZE = /([a-z])\1+/g;
 
 let prevWord = '';
 let prevWordToken = -1;
+/** Whether `prevWord` starts a bigram (found with its entry, so a pair costs no extra lookup). */
+let prevBigramStart = false;
+
+/** What one lookup of a lower-cased word tells the tokenizer: its lexicon entry and whether it opens a bigram. */
+interface WordInfo {
+  e: EnglishWord | undefined;
+  bigramStart: boolean;
+}
+
+let wordInfos: Map<string, WordInfo> | undefined;
+
+function wordInfoMap(lex: EnglishLexicon): Map<string, WordInfo> {
+  if (wordInfos !== undefined) return wordInfos;
+  const m = new Map<string, WordInfo>();
+  for (const [w, e] of lex.words) m.set(w, { e, bigramStart: false });
+  for (const w of lex.bigramStarts) {
+    const info = m.get(w);
+    if (info === undefined) m.set(w, { e: undefined, bigramStart: true });
+    else info.bigramStart = true;
+  }
+  wordInfos = m;
+  return m;
+}
 
 /** Pushes an English word (already lower-cased, apostrophes removed): one map lookup. */
 function pushEnglishWord(word: string, caps: boolean): void {
   const lex = englishLexicon();
-  if (prevWordToken === tokens.n - 1 && prevWordToken >= 0 && lex.bigramStarts.has(prevWord)) {
+  const info = wordInfoMap(lex).get(word);
+  if (prevBigramStart && prevWordToken === tokens.n - 1 && prevWordToken >= 0) {
     const phrase = lex.bigrams.get(`${prevWord} ${word}`);
     if (phrase !== undefined) {
       tokens.flags[prevWordToken] = 0;
       tokens.val[prevWordToken] = phrase;
       tokens.excess[prevWordToken] = 0;
       prevWord = '';
+      prevBigramStart = false;
       return;
     }
   }
   const before = prevWord;
   prevWord = word;
+  prevBigramStart = info?.bigramStart === true;
   prevWordToken = tokens.n;
   // "like" is a verb of liking only after a subject or an auxiliary, not in "looks like" or "like a".
   if (word === 'like' && !LIKE_SUBJECTS.has(before)) {
     tokens.push(KIND_WORD, 0, 0);
     return;
   }
-  let e = lex.words.get(word);
+  let e = info?.e;
   if (e === undefined && word.length > 2 && ELONGATED.test(word)) {
     // "sooo goood", "wayyy overpriced": try the word with repeats squeezed to two, then one letter.
     e = lex.words.get(word.replace(SQUEEZE, '$1$1')) ?? lex.words.get(word.replace(SQUEEZE, '$1'));
@@ -183,6 +209,7 @@ function tokenizeEnglish(text: string): void {
   const lex = englishLexicon();
   prevWord = '';
   prevWordToken = -1;
+  prevBigramStart = false;
   const len = text.length;
   let i = 0;
   let hasLower = false;
