@@ -1,4 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -160,6 +161,14 @@ export async function runLocal(argv: string[], io: Io): Promise<number> {
           { period: { kind: 'custom', ...span }, send: values.send },
         )
       : undefined;
+    // The stack (and its SES inbox) stops with this command: keep a copy of the e-mail a person can open.
+    const htmlPath = digest
+      ? join(
+          values.state ? resolve(values.state) : tmpdir(),
+          `feedback-digest-${digest.period.from}_${digest.period.to}.html`,
+        )
+      : undefined;
+    if (digest && htmlPath) await writeFile(htmlPath, digest.html);
     const events: Record<string, number> = {};
     for (const e of stack.events().slice(eventsBefore)) events[e['detail-type']] = (events[e['detail-type']] ?? 0) + 1;
 
@@ -216,7 +225,12 @@ export async function runLocal(argv: string[], io: Io): Promise<number> {
           `  volume ${p.volume}, with text ${p.texts}; NPS ${p.nps.score ?? 'no data'} (n=${p.nps.n}); CSAT ${p.csat.score ?? 'no data'}% (n=${p.csat.n}); net sentiment ${p.sentiment.net ?? 'no data'}`,
         );
         say(`  archived at s3://${config.bucket}/${digest.htmlKey}`);
-        say(`  e-mail: open ${stack.endpoints.sesWebUi} to read it as the recipients see it`);
+        say(`  e-mail as sent: ${htmlPath}`);
+        say(
+          values['keep-running']
+            ? `  local SES inbox: ${stack.endpoints.sesWebUi}`
+            : '  (npm start -- --keep-running keeps the local SES inbox open in a browser)',
+        );
       }
       say(
         `Events: ${
