@@ -325,6 +325,22 @@ function forwardS3Events(
   return { pending: () => pending };
 }
 
+/** The feedback table as the CDK stack defines it (keys from TABLE_SCHEMA, on-demand), under any name. */
+export function feedbackTableDefinition(tableName: string): ConstructorParameters<typeof CreateTableCommand>[0] {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: TABLE_SCHEMA.partitionKey, AttributeType: 'S' },
+      { AttributeName: TABLE_SCHEMA.sortKey, AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: TABLE_SCHEMA.partitionKey, KeyType: 'HASH' },
+      { AttributeName: TABLE_SCHEMA.sortKey, KeyType: 'RANGE' },
+    ],
+  };
+}
+
 async function ensureTable(endpoint: string, region: string, log: (line: string) => void): Promise<void> {
   const client = new DynamoDBClient({ endpoint, region, credentials: LOCAL_CREDENTIALS, maxAttempts: 5 });
   try {
@@ -334,20 +350,7 @@ async function ensureTable(endpoint: string, region: string, log: (line: string)
     } catch (error) {
       if (!(error instanceof ResourceNotFoundException)) throw error;
     }
-    await client.send(
-      new CreateTableCommand({
-        TableName: LOCAL_NAMES.table,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: TABLE_SCHEMA.partitionKey, AttributeType: 'S' },
-          { AttributeName: TABLE_SCHEMA.sortKey, AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: TABLE_SCHEMA.partitionKey, KeyType: 'HASH' },
-          { AttributeName: TABLE_SCHEMA.sortKey, KeyType: 'RANGE' },
-        ],
-      }),
-    );
+    await client.send(new CreateTableCommand(feedbackTableDefinition(LOCAL_NAMES.table)));
     try {
       await client.send(
         new UpdateTimeToLiveCommand({

@@ -479,7 +479,6 @@ export async function ingestObject(target: IngestTarget, deps: IngestDeps): Prom
 
   const report = buildReport(target, fileId, 'processed', state, meta, recordsPrefix);
   const reportKey = reportKeyOf(target.key);
-  await putJson(deps.s3, target.bucket, reportKey, report);
   const fileEvent: PendingEvent = {
     detailType: EVENTS.detailTypes.fileProcessed,
     detail: {
@@ -504,12 +503,41 @@ export async function ingestObject(target: IngestTarget, deps: IngestDeps): Prom
       recordsPrefix,
     },
   };
-  await store.completeFile(fileId, token, 'processed', { rows: state.rows, reportKey, event: fileEvent });
-  await raiseSpikes(deps, store, publish, touched);
-  await publish([fileEvent]);
-  await store.markEventsPublished(fileId);
+  await finishFile({ target, fileId, token, deps, store, publish }, report, fileEvent, () =>
+    raiseSpikes(deps, store, publish, touched),
+  );
   log('info', 'file processed', { key: target.key, rows: state.rows });
   return { status: 'processed', fileId, reportKey, report };
+}
+
+/**
+ * The end of every file, processed or rejected: the report to S3, the ledger marked done (with the file event, so
+ * a redelivery can still send it), then the events, then the mark that they went out.
+ */
+async function finishFile(
+  ctx: {
+    target: IngestTarget;
+    fileId: string;
+    token: string;
+    deps: IngestDeps;
+    store: LedgerStore;
+    publish: (e: PendingEvent[]) => Promise<number>;
+  },
+  report: FileReport,
+  event: PendingEvent,
+  beforeFileEvent?: () => Promise<void>,
+): Promise<void> {
+  const reportKey = reportKeyOf(ctx.target.key);
+  await putJson(ctx.deps.s3, ctx.target.bucket, reportKey, report);
+  await ctx.store.completeFile(ctx.fileId, ctx.token, report.status, {
+    rows: report.rows,
+    error: report.error,
+    reportKey,
+    event,
+  });
+  await beforeFileEvent?.();
+  await ctx.publish([event]);
+  await ctx.store.markEventsPublished(ctx.fileId);
 }
 
 function isPreconditionFailed(err: unknown): boolean {
@@ -577,7 +605,6 @@ async function rejectFile(
   const report = buildReport(target, fileId, 'failed', state, undefined, recordsPrefix);
   report.error = { code: err.code, message: err.message };
   const reportKey = reportKeyOf(target.key);
-  await putJson(deps.s3, target.bucket, reportKey, report);
   const event: PendingEvent = {
     detailType: EVENTS.detailTypes.fileRejected,
     detail: {
@@ -588,9 +615,7 @@ async function rejectFile(
       reportKey,
     },
   };
-  await store.completeFile(fileId, token, 'failed', { error: report.error, reportKey, event });
-  await publish([event]);
-  await store.markEventsPublished(fileId);
+  await finishFile({ target, fileId, token, deps, store, publish }, report, event);
   deps.log?.('warn', 'file rejected', { key: target.key, code: err.code });
   return { status: 'failed', fileId, reportKey, report };
 }

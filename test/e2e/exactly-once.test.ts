@@ -5,8 +5,8 @@ import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand } from 
 import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { feedbackTableDefinition } from '../../local/stack.js';
 import { type IngestConfig, loadIngestConfig } from '../../shared/config/env.js';
-import { TABLE_SCHEMA } from '../../shared/config/resources.js';
 import {
   type IngestDeps,
   type IngestResult,
@@ -92,20 +92,7 @@ async function sandbox(env: Record<string, string> = {}): Promise<Sandbox> {
       accessKeyId: stack.env.AWS_ACCESS_KEY_ID ?? '',
       secretAccessKey: stack.env.AWS_SECRET_ACCESS_KEY ?? '',
     },
-  }).send(
-    new CreateTableCommand({
-      TableName: table,
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [
-        { AttributeName: TABLE_SCHEMA.partitionKey, KeyType: 'HASH' },
-        { AttributeName: TABLE_SCHEMA.sortKey, KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: [
-        { AttributeName: TABLE_SCHEMA.partitionKey, AttributeType: 'S' },
-        { AttributeName: TABLE_SCHEMA.sortKey, AttributeType: 'S' },
-      ],
-    }),
-  );
+  }).send(new CreateTableCommand(feedbackTableDefinition(table)));
   await clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
   const queue = await clients.sqs.send(new CreateQueueCommand({ QueueName: `eo-${n}` }));
   const queueUrl = queue.QueueUrl ?? '';
