@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { businessDay, CellDeltas, cellKey, toContribution } from '../../../shared/aggregate/contribution.js';
+import type { CanonicalRecord } from '../../../shared/domain/types.js';
+
+const record = (over: Partial<CanonicalRecord>): CanonicalRecord => ({
+  fingerprint: 'fp',
+  fingerprintKind: 'content',
+  row: 1,
+  source: 'survey',
+  submittedAt: '2026-03-29T00:30:00.000Z',
+  ...over,
+});
+
+describe('businessDay', () => {
+  it.each([
+    // 00:30 UTC on the night Berlin moves to summer time is 01:30 local: still the 29th.
+    ['2026-03-29T00:30:00.000Z', 'Europe/Berlin', '2026-03-29'],
+    // 23:30 UTC is already the next day in Berlin (UTC+2 in summer) and in Shanghai.
+    ['2026-07-01T23:30:00.000Z', 'Europe/Berlin', '2026-07-02'],
+    ['2026-07-01T16:30:00.000Z', 'Asia/Shanghai', '2026-07-02'],
+    // …and still the previous day in Los Angeles.
+    ['2026-07-02T03:00:00.000Z', 'America/Los_Angeles', '2026-07-01'],
+  ])('puts %s in the business day of %s', (instant, zone, day) => {
+    expect(businessDay(instant, zone)).toBe(day);
+  });
+});
+
+describe('CellDeltas', () => {
+  it('adds a record to the all cell and one cell per segment it has', () => {
+    // Prepare
+    const c = toContribution(
+      record({ channel: ' email ', product: 'App', nps: 3, rating: 2, text: 'Slow' }),
+      { label: 'NEGATIVE', language: 'en', themes: ['checkout'] },
+      'UTC',
+    );
+    // Act
+    const deltas = new CellDeltas();
+    deltas.add(c);
+    // Assess
+    expect([...deltas.cells.keys()].sort()).toEqual(
+      [
+        cellKey('all', 'all', '2026-03-29'),
+        cellKey('channel', 'email', '2026-03-29'),
+        cellKey('language', 'en', '2026-03-29'),
+        cellKey('product', 'App', '2026-03-29'),
+        cellKey('source', 'survey', '2026-03-29'),
+      ].sort(),
+    );
+    expect(deltas.cells.get(cellKey('all', 'all', '2026-03-29'))).toMatchObject({
+      volume: 1,
+      texts: 1,
+      negative: 1,
+      npsN: 1,
+      npsDetractors: 1,
+      npsSum: 3,
+      ratingN: 1,
+      ratingSum: 2,
+      rating2: 1,
+      themes: { checkout: 1 },
+    });
+  });
+
+  it('takes a retracted contribution back out exactly', () => {
+    const old = toContribution(record({ rating: 1, text: 'Broken' }), { label: 'NEGATIVE', themes: ['crash'] }, 'UTC');
+    const newer = toContribution(record({ rating: 5, text: 'Fixed' }), { label: 'POSITIVE' }, 'UTC');
+    const deltas = new CellDeltas();
+    deltas.add(old);
+    deltas.add(old, -1);
+    deltas.add(newer);
+    const all = deltas.cells.get(cellKey('all', 'all', '2026-03-29'));
+    expect(all).toMatchObject({ volume: 1, negative: 0, positive: 1, rating1: 0, rating5: 1, ratingSum: 5 });
+    expect(all?.themes).toEqual({ crash: 0 });
+  });
+
+  it('keeps missing scores missing, never zero', () => {
+    const deltas = new CellDeltas();
+    deltas.add(toContribution(record({ text: 'Just text' }), {}, 'UTC'));
+    expect(deltas.cells.get(cellKey('all', 'all', '2026-03-29'))).toMatchObject({ volume: 1, npsN: 0, ratingN: 0 });
+  });
+});
