@@ -2,6 +2,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { dynamoDbClient } from '../../shared/clients/dynamodb.js';
 import { eventBridgeClient } from '../../shared/clients/eventbridge.js';
@@ -15,6 +17,9 @@ import { DynamoAggregateReader } from '../../shared/store/aggregate-reader.js';
 const config = loadDigestConfig();
 const logger = new Logger({ serviceName: 'feedback-digest' });
 const metrics = new Metrics({ namespace: 'FeedbackPipeline', serviceName: 'feedback-digest' });
+// X-Ray: the invocation segment plus one subsegment per AWS call (a no-op off Lambda, e.g. on the local stack).
+const tracer = new Tracer({ serviceName: 'feedback-digest' });
+for (const client of [s3Client, dynamoDbClient, eventBridgeClient, sesClient]) tracer.captureAWSv3Client(client);
 const reader = new DynamoAggregateReader(dynamoDbClient, config.table);
 
 /** What EventBridge Scheduler sends (the schedule's input), or an explicit range for a manual run. */
@@ -37,5 +42,6 @@ export const handler = middy(async (event: unknown) => {
   logger.info('digest sent', { period: result.period, subject: result.subject, recipients: result.recipients });
   return { subject: result.subject, htmlKey: result.htmlKey, jsonKey: result.jsonKey, messageIds: result.messageIds };
 })
+  .use(captureLambdaHandler(tracer))
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics));

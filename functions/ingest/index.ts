@@ -3,6 +3,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { comprehendClient } from '../../shared/clients/comprehend.js';
@@ -21,6 +23,10 @@ import { DynamoTextCache } from '../../shared/store/text-cache.js';
 const config = loadIngestConfig();
 const logger = new Logger({ serviceName: 'feedback-ingest' });
 const metrics = new Metrics({ namespace: 'FeedbackPipeline', serviceName: 'feedback-ingest' });
+// X-Ray: the invocation segment plus one subsegment per AWS call (a no-op off Lambda, e.g. on the local stack).
+const tracer = new Tracer({ serviceName: 'feedback-ingest' });
+for (const client of [s3Client, dynamoDbClient, eventBridgeClient, sqsClient, comprehendClient])
+  tracer.captureAWSv3Client(client);
 const processor = new BatchProcessor(EventType.SQS);
 const textCache = new DynamoTextCache(dynamoDbClient, config.table, config.cacheTtlDays);
 
@@ -79,5 +85,6 @@ export const handler = middy(async (event: SQSEvent, context: Context) => {
   remainingMs = () => context.getRemainingTimeInMillis();
   return processPartialResponse(event, processRecord, processor, { context });
 })
+  .use(captureLambdaHandler(tracer))
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics));
