@@ -345,6 +345,12 @@ export async function ingestObject(target: IngestTarget, deps: IngestDeps): Prom
       countScores(state, r.nps, r.rating);
       countSentiment(state, counted.l, 1);
       const sentiment = analysis?.sentiment;
+      // A text Comprehend cannot score still counts (volume, scores); the report says why it has no sentiment.
+      if (analysis?.warning === 'UNSUPPORTED_LANGUAGE') {
+        addIssue(state, 'warning', { row: r.row, code: 'UNSUPPORTED_LANGUAGE', detail: r.language });
+      } else if (analysis?.error) {
+        addIssue(state, 'warning', { row: r.row, code: 'SENTIMENT_FAILED', detail: analysis.error.code });
+      }
       processedLines.push(
         JSON.stringify({
           ...r,

@@ -160,6 +160,20 @@ describe('pipeline on the local stack', () => {
     expect(report.comprehend.byOperation.dominantLanguage).toBe(0);
   });
 
+  it('keeps rows in languages Comprehend cannot score, without sentiment and with a warning', async () => {
+    // Prepare: Indonesian is not one of Comprehend's 12 sentiment languages.
+    const key = 'incoming/e2e-language/reviews.csv';
+    const csv =
+      'Review ID,Reviewer Language,Review Text,Star Rating\nA1,id,Aplikasinya bagus sekali,5\nA2,en,Great app,5\n';
+    // Act
+    await upload(key, csv);
+    const report = await waitForReport(key);
+    // Assess
+    expect(report.rows).toMatchObject({ total: 2, accepted: 2, withText: 2 });
+    expect(report.warnings).toContainEqual({ row: 1, code: 'UNSUPPORTED_LANGUAGE', detail: 'id' });
+    expect(report.sentiment).toMatchObject({ positive: 1, none: 1 });
+  });
+
   it('rejects a binary file with a file-level error and a rejection event, and goes on', async () => {
     // Prepare
     const key = 'incoming/e2e-bad/photo.csv';
