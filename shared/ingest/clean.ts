@@ -57,6 +57,29 @@ const ENTITIES: Record<string, string> = {
 /** Lower-casing never shortens a string, so anything longer than the longest placeholder is none. */
 const MAX_PLACEHOLDER = Math.min(40, Math.max(...[...PLACEHOLDERS].map((p) => p.length)));
 
+/** First characters of the placeholders: ASCII in a table, the rest (Han) in a set. */
+const PLACEHOLDER_FIRST_ASCII = new Uint8Array(128);
+const PLACEHOLDER_FIRST_OTHER = new Set<number>();
+for (const p of PLACEHOLDERS) {
+  if (p.length === 0) continue;
+  const c = p.charCodeAt(0);
+  if (c < 128) PLACEHOLDER_FIRST_ASCII[c] = 1;
+  else PLACEHOLDER_FIRST_OTHER.add(c);
+}
+
+/**
+ * Whether `s` (non-empty) is a placeholder once lower-cased. Its first character settles most values without
+ * lower-casing: an ASCII character lower-cases to itself or (A–Z) its small letter, a CJK ideograph has no case.
+ */
+function isPlaceholder(s: string): boolean {
+  if (s.length > MAX_PLACEHOLDER) return false;
+  const c = s.charCodeAt(0);
+  if (c < 128) {
+    if (PLACEHOLDER_FIRST_ASCII[c >= 65 && c <= 90 ? c + 32 : c] === 0) return false;
+  } else if (c >= 0x4e00 && c <= 0x9fff && !PLACEHOLDER_FIRST_OTHER.has(c)) return false;
+  return PLACEHOLDERS.has(s.toLowerCase());
+}
+
 /**
  * Already clean: printable ASCII without markup, no leading, trailing or doubled spaces. One scan, no allocation;
  * most cells of an export (labels, ids, dates, scores, many texts) take this path.
@@ -103,7 +126,7 @@ function decodeEntity(whole: string, body: string): string {
  */
 export function cleanText(raw: string): string | undefined {
   if (raw.length === 0) return undefined;
-  if (isTidyAscii(raw)) return raw.length <= MAX_PLACEHOLDER && PLACEHOLDERS.has(raw.toLowerCase()) ? undefined : raw;
+  if (isTidyAscii(raw)) return isPlaceholder(raw) ? undefined : raw;
   let s = raw;
   if (NEEDS_WORK.test(s)) {
     s = s.normalize('NFKC');
@@ -112,8 +135,8 @@ export function cleanText(raw: string): string | undefined {
     s = s.replace(CONTROL, '');
   }
   s = s.replace(WHITESPACE_RUN, ' ').trim();
-  if (s.length <= MAX_PLACEHOLDER && PLACEHOLDERS.has(s.toLowerCase())) return undefined;
-  return s.length === 0 ? undefined : s;
+  if (s.length === 0 || isPlaceholder(s)) return undefined;
+  return s;
 }
 
 /** Cleans a short label value (channel, product…): same as text, without placeholder semantics beyond emptiness. */
@@ -130,7 +153,6 @@ const PHONE_INTL = /(?<![\w+])\+\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[
 const PHONE_CN_MOBILE = /(?<!\d)1[3-9]\d(?:[\s-]?\d{4}){2}(?!\d)/g;
 const PHONE_NANP = /(?<![\w])(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?!\d)/g;
 const PHONE_CN_LANDLINE = /(?<!\d)0\d{2,3}-\d{7,8}(?!\d)/g;
-const HAS_DIGIT = /\d/;
 
 function luhnValid(digits: string): boolean {
   let sum = 0;
@@ -165,13 +187,28 @@ export function redact(text: string): string {
   let s = text;
   if (s.includes('@')) s = s.replace(EMAIL, '[EMAIL]');
   if (s.includes(':')) s = s.replace(IPV6, redactIpv6);
-  if (HAS_DIGIT.test(s)) {
-    s = s.replace(CARD, redactCard);
-    s = s.replace(IPV4, '[IP]');
-    s = s.replace(PHONE_INTL, '[PHONE]');
-    s = s.replace(PHONE_CN_MOBILE, '[PHONE]');
-    s = s.replace(PHONE_NANP, '[PHONE]');
-    s = s.replace(PHONE_CN_LANDLINE, '[PHONE]');
+  // One scan counts what the digit patterns need; a pattern that cannot match is not run. Replacements only remove
+  // digits and '.', '+', '-' (they insert none), so counts taken here bound every later string.
+  let digits = 0;
+  let dots = false;
+  let plus = false;
+  let dash = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+    else if (c === 46) dots = true;
+    else if (c === 43) plus = true;
+    else if (c === 45) dash = true;
+  }
+  if (digits >= 4) {
+    // CARD: 13+ digits; IPV4: four numbers and dots; PHONE_INTL: '+'; CN mobile 11 digits; NANP 10; CN landline
+    // '0' + 2–3 + 7–8 digits with a dash.
+    if (digits >= 13) s = s.replace(CARD, redactCard);
+    if (dots) s = s.replace(IPV4, '[IP]');
+    if (plus) s = s.replace(PHONE_INTL, '[PHONE]');
+    if (digits >= 11) s = s.replace(PHONE_CN_MOBILE, '[PHONE]');
+    if (digits >= 10) s = s.replace(PHONE_NANP, '[PHONE]');
+    if (dash && digits >= 10) s = s.replace(PHONE_CN_LANDLINE, '[PHONE]');
   }
   return s;
 }

@@ -17,7 +17,7 @@ import type {
   ResumeState,
   RowOutcome,
 } from './types.js';
-import { inferDateOrder, isValidTimeZone, parseDate, parseNps, parseRating } from './values.js';
+import { inferDateOrder, isoString, isValidTimeZone, parseDate, parseNps, parseRating } from './values.js';
 
 const SNIFF_BYTES = 64 * 1024;
 const SAMPLE_ROWS = 200;
@@ -523,13 +523,26 @@ const MAX_CACHED_LABELS = 4096;
 
 /** Per-file row processing: mapping, cleaning, scores, dates, privacy and fingerprint. Allocation-light. */
 class RowContext {
-  private readonly f: Partial<Record<MappedField, number>>;
   private readonly columnCount: number;
   private readonly uploadMs: number;
   private readonly uploadIso: string;
   private readonly nowMs: number;
   private readonly utc: Set<number>;
   private readonly unreliable: Set<number>;
+  /** Column of each mapped field, -1 when unmapped (numbers: no keyed lookup per cell). */
+  private readonly iText: number;
+  private readonly iTitle: number;
+  private readonly iNps: number;
+  private readonly iRating: number;
+  private readonly iSubmitted: number;
+  private readonly iUpdated: number;
+  private readonly iSourceId: number;
+  private readonly iCustomer: number;
+  private readonly iEmail: number;
+  private readonly iLanguage: number;
+  private readonly iChannel: number;
+  private readonly iProduct: number;
+  private readonly iRegion: number;
   /** Raw label cell → cleaned, redacted label (or {@link NO_LABEL}). */
   private readonly labels = new Map<string, string | typeof NO_LABEL>();
 
@@ -539,18 +552,30 @@ class RowContext {
     private readonly maxText: number,
     private readonly maxCell: number,
   ) {
-    this.f = s.fieldIndex;
     this.columnCount = s.columns.length;
     this.uploadMs = opts.uploadTime.getTime();
     this.uploadIso = opts.uploadTime.toISOString();
     this.nowMs = Math.max(Date.now(), this.uploadMs);
     this.utc = new Set(s.utcColumns);
     this.unreliable = new Set(s.unreliableIdColumns);
+    this.iText = s.fieldIndex.text ?? -1;
+    this.iTitle = s.fieldIndex.title ?? -1;
+    this.iNps = s.fieldIndex.nps ?? -1;
+    this.iRating = s.fieldIndex.rating ?? -1;
+    this.iSubmitted = s.fieldIndex.submittedAt ?? -1;
+    this.iUpdated = s.fieldIndex.updatedAt ?? -1;
+    this.iSourceId = s.fieldIndex.sourceRecordId ?? -1;
+    this.iCustomer = s.fieldIndex.customerId ?? -1;
+    this.iEmail = s.fieldIndex.email ?? -1;
+    this.iLanguage = s.fieldIndex.language ?? -1;
+    this.iChannel = s.fieldIndex.channel ?? -1;
+    this.iProduct = s.fieldIndex.product ?? -1;
+    this.iRegion = s.fieldIndex.region ?? -1;
   }
 
-  private cell(cells: readonly string[], field: MappedField): string | undefined {
-    const i = this.f[field];
-    if (i === undefined) return undefined;
+  /** The non-empty cell at column `i` (-1: unmapped). */
+  private cell(cells: readonly string[], i: number): string | undefined {
+    if (i < 0) return undefined;
     const v = cells[i];
     return v === undefined || v.length === 0 ? undefined : v;
   }
@@ -558,12 +583,12 @@ class RowContext {
   private date(
     cells: readonly string[],
     field: 'submittedAt' | 'updatedAt',
+    idx: number,
     row: number,
     out: RowOutcome[],
   ): number | undefined {
-    const raw = this.cell(cells, field);
+    const raw = this.cell(cells, idx);
     if (raw === undefined || raw.trim() === '' || cleanText(raw) === undefined) return undefined;
-    const idx = this.f[field] ?? -1;
     const zone = this.utc.has(idx) ? 'UTC' : this.s.timeZone;
     const r = parseDate(raw, zone, this.s.dateOrder, this.nowMs);
     if ('problem' in r) {
@@ -602,8 +627,8 @@ class RowContext {
         });
       }
     }
-    const bodyRaw = this.cell(cells, 'text');
-    const titleRaw = this.cell(cells, 'title');
+    const bodyRaw = this.cell(cells, this.iText);
+    const titleRaw = this.cell(cells, this.iTitle);
     if (bodyRaw !== undefined && bodyRaw.length > this.maxCell) {
       out.push({ kind: 'rejected', row, reason: 'CELL_TOO_LARGE', detail: `text: ${bodyRaw.length} characters` });
       return;
@@ -630,7 +655,7 @@ class RowContext {
     }
 
     let nps: number | undefined;
-    const npsRaw = this.cell(cells, 'nps');
+    const npsRaw = this.cell(cells, this.iNps);
     if (npsRaw !== undefined) {
       const r = parseNps(npsRaw);
       if (r !== undefined) {
@@ -639,7 +664,7 @@ class RowContext {
       }
     }
     let rating: number | undefined;
-    const ratingRaw = this.cell(cells, 'rating');
+    const ratingRaw = this.cell(cells, this.iRating);
     if (ratingRaw !== undefined) {
       const r = parseRating(ratingRaw, this.s.ratingScale);
       if (r !== undefined) {
@@ -652,40 +677,39 @@ class RowContext {
       return;
     }
 
-    let submittedMs = this.date(cells, 'submittedAt', row, out);
-    const updatedMs = this.date(cells, 'updatedAt', row, out);
+    let submittedMs = this.date(cells, 'submittedAt', this.iSubmitted, row, out);
+    const updatedMs = this.date(cells, 'updatedAt', this.iUpdated, row, out);
     let submittedFromFile = true;
-    if (submittedMs === undefined && updatedMs !== undefined && this.f.submittedAt === undefined)
-      submittedMs = updatedMs;
+    if (submittedMs === undefined && updatedMs !== undefined && this.iSubmitted < 0) submittedMs = updatedMs;
     if (submittedMs === undefined) {
       submittedFromFile = false;
       out.push({ kind: 'warning', row, code: 'DATE_MISSING', detail: 'upload time used' });
     }
 
     let sourceRecordId: string | undefined;
-    const idRaw = this.cell(cells, 'sourceRecordId');
+    const idRaw = this.cell(cells, this.iSourceId);
     if (idRaw !== undefined && idRaw.trim() !== '') {
-      if (this.unreliable.has(this.f.sourceRecordId ?? -1) && isMangledNumber(idRaw)) {
+      if (this.unreliable.has(this.iSourceId) && isMangledNumber(idRaw)) {
         out.push({ kind: 'warning', row, code: 'UNRELIABLE_ID', detail: `sourceRecordId ${idRaw.trim()}` });
       } else sourceRecordId = normaliseSourceId(idRaw).slice(0, 500);
     }
     let customerHash: string | undefined;
-    const custRaw = this.cell(cells, 'customerId');
+    const custRaw = this.cell(cells, this.iCustomer);
     if (custRaw !== undefined && custRaw.trim() !== '' && cleanText(custRaw) !== undefined) {
       if (isMangledNumber(custRaw)) {
         out.push({ kind: 'warning', row, code: 'UNRELIABLE_ID', detail: 'customerId in scientific notation' });
       } else customerHash = hashIdentifier(this.opts.hashKey, custRaw, 'id');
     }
     if (customerHash === undefined) {
-      const email = this.cell(cells, 'email');
+      const email = this.cell(cells, this.iEmail);
       if (email?.includes('@')) customerHash = hashIdentifier(this.opts.hashKey, email, 'email');
     }
-    const language = this.label(cells, 'language');
-    const channel = this.label(cells, 'channel');
-    const product = this.label(cells, 'product');
-    const region = this.label(cells, 'region');
+    const language = this.label(cells, this.iLanguage);
+    const channel = this.label(cells, this.iChannel);
+    const product = this.label(cells, this.iProduct);
+    const region = this.label(cells, this.iRegion);
 
-    const submittedAt = submittedMs === undefined ? this.uploadIso : new Date(submittedMs).toISOString();
+    const submittedAt = submittedMs === undefined ? this.uploadIso : isoString(submittedMs);
     const source = this.opts.source;
     let fingerprint: string;
     let fingerprintKind: CanonicalRecord['fingerprintKind'];
@@ -699,7 +723,7 @@ class RowContext {
       fingerprintKind = 'content';
     }
     const record: CanonicalRecord = { fingerprint, fingerprintKind, row, source, submittedAt };
-    if (updatedMs !== undefined) record.updatedAt = new Date(updatedMs).toISOString();
+    if (updatedMs !== undefined) record.updatedAt = isoString(updatedMs);
     if (text !== undefined) record.text = text;
     if (language !== undefined) record.language = language;
     if (nps !== undefined) record.nps = nps;
@@ -712,8 +736,8 @@ class RowContext {
     out.push({ kind: 'accepted', row, record });
   }
 
-  private label(cells: readonly string[], field: MappedField): string | undefined {
-    const v = this.cell(cells, field);
+  private label(cells: readonly string[], idx: number): string | undefined {
+    const v = this.cell(cells, idx);
     if (v === undefined) return undefined;
     // Labels (channel, product, region, language) take few distinct values: clean and redact each once.
     const known = this.labels.get(v);

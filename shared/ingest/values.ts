@@ -138,25 +138,25 @@ let offsetEntries = 0;
 function zoneOffset(zone: string, utcMs: number): number {
   if (zone === 'UTC' || zone === 'Etc/UTC' || zone === 'Z') return 0;
   const hour = Math.floor(utcMs / 3_600_000);
-  // Records arrive roughly in time order: the last two answers settle most calls without a map lookup.
-  if (hour === memoHourA && zone === memoZoneA) return memoOffA;
-  if (hour === memoHourB && zone === memoZoneB) return memoOffB;
+  // Records arrive roughly in time order, a few hours apart: a direct-mapped table of recent hours (for the last zone
+  // asked) settles most calls without a map lookup.
+  if (zone !== memoZone) {
+    memoZone = zone;
+    memoHours.fill(Number.NaN);
+  }
+  const slot = hour & (MEMO_HOURS - 1);
+  if (memoHours[slot] === hour) return memoOffs[slot] as number;
   const off = cachedZoneOffset(zone, hour);
-  memoZoneB = memoZoneA;
-  memoHourB = memoHourA;
-  memoOffB = memoOffA;
-  memoZoneA = zone;
-  memoHourA = hour;
-  memoOffA = off;
+  memoHours[slot] = hour;
+  memoOffs[slot] = off;
   return off;
 }
 
-let memoZoneA = '';
-let memoHourA = Number.NaN;
-let memoOffA = 0;
-let memoZoneB = '';
-let memoHourB = Number.NaN;
-let memoOffB = 0;
+/** Direct-mapped recent hours → offset, for `memoZone` (2¹² hours: about 170 days). */
+const MEMO_HOURS = 4096;
+const memoHours = new Float64Array(MEMO_HOURS).fill(Number.NaN);
+const memoOffs = new Float64Array(MEMO_HOURS);
+let memoZone = '';
 
 function cachedZoneOffset(zone: string, hour: number): number {
   let byHour = offsetCache.get(zone);
@@ -254,6 +254,23 @@ const MIN_MS = Date.UTC(1990, 0, 1);
  */
 export function parseDate(raw: string, zone: string, order: DateOrder | undefined, nowMs: number): DateResult {
   const s = raw.trim();
+  // Fast path for the commonest shapes, `yyyy-mm-dd` and `yyyy-mm-dd HH:MM:SS` (or `T`), read by character codes:
+  // the same fields the ISO pattern below would capture (no fraction, no offset), without a match array.
+  const n = s.length;
+  if (
+    (n === 10 || (n === 19 && isTimeAt(s, 10))) &&
+    digits2(s, 0) >= 0 &&
+    digits2(s, 2) >= 0 &&
+    s.charCodeAt(4) === 45 &&
+    digits2(s, 5) >= 0 &&
+    s.charCodeAt(7) === 45 &&
+    digits2(s, 8) >= 0
+  ) {
+    const y = digits2(s, 0) * 100 + digits2(s, 2);
+    return n === 10
+      ? local(zone, y, digits2(s, 5), digits2(s, 8), 0, 0, 0)
+      : local(zone, y, digits2(s, 5), digits2(s, 8), digits2(s, 11), digits2(s, 14), digits2(s, 17));
+  }
   let m = ISO.exec(s);
   if (m) {
     const [y, mo, d, h, mi, sec] = [num(m[1]), num(m[2]), num(m[3]), num(m[4]), num(m[5]), num(m[6])];
@@ -317,6 +334,88 @@ export function parseDate(raw: string, zone: string, order: DateOrder | undefine
   const fallback = Date.parse(s);
   if (Number.isFinite(fallback) && /[a-zA-Z]{3}/.test(s)) return range(fallback, nowMs);
   return { problem: 'DATE_UNPARSEABLE' };
+}
+
+/** Two ASCII digits at `i` as a number, or -1. */
+function digits2(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/** `T` or space at `i`, then `HH:MM:SS`. */
+function isTimeAt(s: string, i: number): boolean {
+  const sep = s.charCodeAt(i);
+  return (
+    (sep === 84 || sep === 32) &&
+    digits2(s, i + 1) >= 0 &&
+    s.charCodeAt(i + 3) === 58 &&
+    digits2(s, i + 4) >= 0 &&
+    s.charCodeAt(i + 6) === 58 &&
+    digits2(s, i + 7) >= 0
+  );
+}
+
+const DAY_MS = 86_400_000;
+/** 9999-12-31T23:59:59.999Z + 1: later instants have a six-digit year. */
+const FAST_ISO_END = 253_402_300_800_000;
+let isoDay = Number.NaN;
+/** Character codes of `YYYY-MM-DDT` for `isoDay`. */
+const isoDayCodes = new Uint16Array(11);
+let isoLastMs = Number.NaN;
+let isoLast = '';
+
+/**
+ * `new Date(ms).toISOString()`, without a Date or the builtin's formatting for each call: the `YYYY-MM-DDT` prefix is
+ * formatted once per day (by the builtin) and the time of day from lookup tables. Same string for every input.
+ */
+export function isoString(ms: number): string {
+  if (ms === isoLastMs) return isoLast;
+  if (!(ms >= 0 && ms < FAST_ISO_END) || !Number.isInteger(ms)) return new Date(ms).toISOString();
+  const day = Math.floor(ms / DAY_MS);
+  if (day !== isoDay) {
+    const prefix = new Date(day * DAY_MS).toISOString();
+    for (let i = 0; i < 11; i++) isoDayCodes[i] = prefix.charCodeAt(i);
+    isoDay = day;
+  }
+  let t = ms - day * DAY_MS;
+  const h = Math.floor(t / 3_600_000);
+  t -= h * 3_600_000;
+  const mi = Math.floor(t / 60_000);
+  t -= mi * 60_000;
+  const sec = Math.floor(t / 1000);
+  const milli = t - sec * 1000;
+  const p = isoDayCodes;
+  // One flat string (a template would build a rope that the first reader has to flatten).
+  const out = String.fromCharCode(
+    p[0] as number,
+    p[1] as number,
+    p[2] as number,
+    p[3] as number,
+    p[4] as number,
+    p[5] as number,
+    p[6] as number,
+    p[7] as number,
+    p[8] as number,
+    p[9] as number,
+    p[10] as number,
+    48 + Math.floor(h / 10),
+    48 + (h % 10),
+    58,
+    48 + Math.floor(mi / 10),
+    48 + (mi % 10),
+    58,
+    48 + Math.floor(sec / 10),
+    48 + (sec % 10),
+    46,
+    48 + Math.floor(milli / 100),
+    48 + (Math.floor(milli / 10) % 10),
+    48 + (milli % 10),
+    90,
+  );
+  isoLastMs = ms;
+  isoLast = out;
+  return out;
 }
 
 function range(ms: number, nowMs: number): DateResult {

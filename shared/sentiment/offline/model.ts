@@ -162,10 +162,103 @@ function wordInfoMap(lex: EnglishLexicon): Map<string, WordInfo> {
   return m;
 }
 
+/**
+ * Every word whose identity the tokenizer can use, in an open-addressing table keyed by a hash of its character
+ * codes: lexicon words and bigram first words (with their {@link WordInfo}), bigram second words and the subjects of
+ * "like" (without). A word of the text is hashed while it is scanned, lower-cased code by code, so a lookup neither
+ * slices nor lower-cases; a word not in the table needs no string at all (no rule reads an unknown word).
+ */
+interface WordTable {
+  mask: number;
+  hashes: Int32Array;
+  /** Slot → key + 1 index into `keys`, 0 when empty. */
+  slots: Int32Array;
+  keys: string[];
+  infos: (WordInfo | undefined)[];
+}
+
+let wordTable: WordTable | undefined;
+
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
+
+function wordHash(word: string): number {
+  let h = FNV_OFFSET;
+  for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), FNV_PRIME);
+  return h;
+}
+
+function buildWordTable(lex: EnglishLexicon): WordTable {
+  const infos = wordInfoMap(lex);
+  const all = new Set<string>(infos.keys());
+  for (const key of lex.bigrams.keys()) all.add(key.slice(key.indexOf(' ') + 1));
+  for (const w of LIKE_SUBJECTS) all.add(w);
+  all.add('like');
+  let size = 1024;
+  while (size < all.size * 4) size *= 2;
+  const t: WordTable = {
+    mask: size - 1,
+    hashes: new Int32Array(size),
+    slots: new Int32Array(size),
+    keys: [],
+    infos: [],
+  };
+  for (const w of all) {
+    if (w === '') continue;
+    const h = wordHash(w);
+    let slot = h & t.mask;
+    while ((t.slots[slot] ?? 0) !== 0) slot = (slot + 1) & t.mask;
+    t.keys.push(w);
+    t.infos.push(infos.get(w));
+    t.hashes[slot] = h;
+    t.slots[slot] = t.keys.length;
+  }
+  return t;
+}
+
+/**
+ * Index into `keys` of the word `text[start, end)` lower-cased (ASCII) with apostrophes (' and ’) left out, whose
+ * hash and length (without apostrophes) are given; -1 when it is not in the table.
+ */
+function findWord(t: WordTable, text: string, start: number, end: number, h: number, n: number): number {
+  let slot = h & t.mask;
+  for (;;) {
+    const k = t.slots[slot] ?? 0;
+    if (k === 0) return -1;
+    if (t.hashes[slot] === h) {
+      const key = t.keys[k - 1] ?? '';
+      if (key.length === n) {
+        let j = 0;
+        for (let i = start; i < end; i++) {
+          let c = text.charCodeAt(i);
+          if (c === 39 || c === 0x2019) continue;
+          if (c >= 65 && c <= 90) c += 32;
+          if (c !== key.charCodeAt(j)) break;
+          j++;
+        }
+        if (j === n) return k - 1;
+      }
+    }
+    slot = (slot + 1) & t.mask;
+  }
+}
+
 /** Pushes an English word (already lower-cased, apostrophes removed): one map lookup. */
 function pushEnglishWord(word: string, caps: boolean): void {
+  pushWord(word, wordInfoMap(englishLexicon()).get(word), caps);
+}
+
+/** Pushes a word of the text that is not in the word table: no rule reads its letters (no lexicon entry, no bigram). */
+function pushUnknownWord(caps: boolean): void {
+  prevWord = '';
+  prevBigramStart = false;
+  prevWordToken = tokens.n;
+  tokens.push(KIND_WORD, caps ? FLAG_CAPS : 0, 0);
+}
+
+/** Pushes an English word with what the word table knows of it (`info`). */
+function pushWord(word: string, info: WordInfo | undefined, caps: boolean): void {
   const lex = englishLexicon();
-  const info = wordInfoMap(lex).get(word);
   if (prevBigramStart && prevWordToken === tokens.n - 1 && prevWordToken >= 0) {
     const phrase = lex.bigrams.get(`${prevWord} ${word}`);
     if (phrase !== undefined) {
@@ -207,6 +300,8 @@ function pushEmoji(cp: number): boolean {
 
 function tokenizeEnglish(text: string): void {
   const lex = englishLexicon();
+  wordTable ??= buildWordTable(lex);
+  const table = wordTable;
   prevWord = '';
   prevWordToken = -1;
   prevBigramStart = false;
@@ -221,22 +316,52 @@ function tokenizeEnglish(text: string): void {
       let upper = 0;
       let letters = 0;
       let hasApostrophe = false;
+      let hasHyphen = false;
+      let nonAscii = false;
+      // Hash of the lower-cased word without apostrophes, and whether it has a run of three equal letters a–z.
+      let h = FNV_OFFSET;
+      let last = -1;
+      let run = 0;
+      let elongated = false;
       while (i < len) {
-        const d = text.charCodeAt(i);
+        let d = text.charCodeAt(i);
         if (isLatinLetter(d)) {
           letters++;
-          if (d >= 65 && d <= 90) upper++;
+          if (d >= 65 && d <= 90) {
+            upper++;
+            d += 32;
+          } else if (d >= 128) nonAscii = true;
+          h = Math.imul(h ^ d, FNV_PRIME);
+          if (d === last) {
+            if (++run >= 3 && d >= 97 && d <= 122) elongated = true;
+          } else {
+            last = d;
+            run = 1;
+          }
           i++;
         } else if ((d === 39 || d === 0x2019 || d === 45) && i + 1 < len && isLatinLetter(text.charCodeAt(i + 1))) {
           if (d !== 45) hasApostrophe = true;
+          else hasHyphen = true;
           i++;
         } else break;
       }
-      let word = upper === 0 ? text.slice(start, i) : text.slice(start, i).toLowerCase();
-      if (hasApostrophe) word = word.replace(/['\u2019]/g, '');
       const caps = letters > 1 && upper === letters;
       if (caps) capsWords++;
       else if (upper < letters) hasLower = true;
+      if (!hasHyphen && !(nonAscii && upper > 0)) {
+        // Plain word: ASCII lower-casing is all toLowerCase would do (or there is nothing to lower-case).
+        const k = findWord(table, text, start, i, h, letters);
+        if (k >= 0) pushWord(table.keys[k] ?? '', table.infos[k], caps);
+        else if (!elongated) pushUnknownWord(caps);
+        else {
+          let word = upper === 0 ? text.slice(start, i) : text.slice(start, i).toLowerCase();
+          if (hasApostrophe) word = word.replace(/['\u2019]/g, '');
+          pushWord(word, undefined, caps);
+        }
+        continue;
+      }
+      let word = upper === 0 ? text.slice(start, i) : text.slice(start, i).toLowerCase();
+      if (hasApostrophe) word = word.replace(/['\u2019]/g, '');
       if (word.includes('-') && !lex.words.has(word)) {
         for (const part of word.split('-')) if (part !== '') pushEnglishWord(part, caps);
       } else {
