@@ -4,6 +4,7 @@
  * the edge of the figures (the JSON contract carries one-decimal scores as design.md specifies). Deltas are
  * computed from the unrounded scores. A figure whose n is 0 is `null`, never 0 or NaN.
  */
+import { kpiSummary, roundTo } from '../domain/kpis.js';
 import {
   type AggregateCell,
   type AggregateReader,
@@ -21,12 +22,7 @@ export class DigestOptionsError extends Error {
 
 /* ------------------------------------------------------------------ numbers */
 
-/** Rounds half away from zero to `decimals` places without binary-float artefacts (1.005 → 1.01). */
-export function roundTo(value: number, decimals: number): number {
-  const sign = value < 0 ? -1 : 1;
-  const rounded = Number(`${Math.round(Number(`${Math.abs(value)}e${decimals}`))}e-${decimals}`);
-  return rounded === 0 ? 0 : sign * rounded;
-}
+export { roundTo };
 
 function roundOrNull(value: number | null, decimals: number): number | null {
   return value === null ? null : roundTo(value, decimals);
@@ -89,24 +85,24 @@ export function rawScores(counts: CellCounts): {
   };
 }
 
-export function npsFigure(counts: CellCounts): NpsFigure {
-  return {
-    n: counts.npsN,
+function kpisOf(counts: CellCounts) {
+  return kpiSummary({
+    npsN: counts.npsN,
     promoters: counts.npsPromoters,
     passives: counts.npsPassives,
     detractors: counts.npsDetractors,
-    score: roundOrNull(rawScores(counts).nps, 1),
-  };
+    ratingN: counts.ratingN,
+    satisfied: counts.rating4 + counts.rating5,
+    ratingSum: counts.ratingSum,
+  });
+}
+
+export function npsFigure(counts: CellCounts): NpsFigure {
+  return kpisOf(counts).nps;
 }
 
 export function csatFigure(counts: CellCounts): CsatFigure {
-  const raw = rawScores(counts);
-  return {
-    n: counts.ratingN,
-    satisfied: counts.rating4 + counts.rating5,
-    score: roundOrNull(raw.csat, 1),
-    average: roundOrNull(raw.csatAverage, 2),
-  };
+  return kpisOf(counts).csat;
 }
 
 export function sentimentFigure(counts: CellCounts): SentimentFigure {

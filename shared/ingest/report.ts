@@ -1,3 +1,4 @@
+import { kpiSummary } from '../domain/kpis.js';
 import type { CanonicalRecord, KpiSummary, RowCounts, RowIssue } from '../domain/types.js';
 import type { ExportMeta, ReplacedRecord, RowOutcome } from './types.js';
 
@@ -26,11 +27,6 @@ export interface CheckReport {
   };
 }
 
-function round(v: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(v * f) / f;
-}
-
 /** NPS and CSAT accumulators with exact integer sums; rounding happens only in {@link KpiAccumulator.summary}. */
 export class KpiAccumulator {
   private npsN = 0;
@@ -56,21 +52,15 @@ export class KpiAccumulator {
   }
 
   summary(): KpiSummary {
-    return {
-      nps: {
-        n: this.npsN,
-        promoters: this.promoters,
-        passives: this.passives,
-        detractors: this.detractors,
-        score: this.npsN === 0 ? null : round((100 * (this.promoters - this.detractors)) / this.npsN, 1),
-      },
-      csat: {
-        n: this.csatN,
-        satisfied: this.satisfied,
-        score: this.csatN === 0 ? null : round((100 * this.satisfied) / this.csatN, 1),
-        average: this.csatN === 0 ? null : round(this.ratingSum / this.csatN, 2),
-      },
-    };
+    return kpiSummary({
+      npsN: this.npsN,
+      promoters: this.promoters,
+      passives: this.passives,
+      detractors: this.detractors,
+      ratingN: this.csatN,
+      satisfied: this.satisfied,
+      ratingSum: this.ratingSum,
+    });
   }
 }
 

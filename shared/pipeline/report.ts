@@ -1,3 +1,4 @@
+import { kpiSummary } from '../domain/kpis.js';
 import type { KpiSummary, RowCounts, RowIssue } from '../domain/types.js';
 import { type AnalysisUsage, addUsage, emptyUsage } from './text-analyzer.js';
 
@@ -89,21 +90,8 @@ export function mergeUsage(state: ReportState, usage: AnalysisUsage): void {
   addUsage(state.usage, usage);
 }
 
-const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
-
 /** KPIs as design.md defines them; `score` is null when n is 0, rounding only here. */
 export function kpis(state: ReportState): KpiSummary {
   const { nps, csat } = state;
-  return {
-    nps: {
-      ...nps,
-      score: nps.n === 0 ? null : round((100 * (nps.promoters - nps.detractors)) / nps.n, 1),
-    },
-    csat: {
-      n: csat.n,
-      satisfied: csat.satisfied,
-      score: csat.n === 0 ? null : round((100 * csat.satisfied) / csat.n, 1),
-      average: csat.n === 0 ? null : round(csat.sum / csat.n, 2),
-    },
-  };
+  return kpiSummary({ ...nps, npsN: nps.n, ratingN: csat.n, satisfied: csat.satisfied, ratingSum: csat.sum });
 }
