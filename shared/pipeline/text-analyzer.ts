@@ -4,24 +4,13 @@ export type {
   AnalysisOutcome as Analysis,
   SentimentRequest as AnalysisRequest,
 } from '../sentiment/comprehend-adapter.js';
+export { emptyUsage } from '../sentiment/comprehend-adapter.js';
 export type { AnalysisUsage };
 
 /** What the ingest pipeline needs from sentiment: the Comprehend adapter, in AWS and locally alike. */
 export interface TextAnalyzer {
   /** `holdBack`: send only full batches and return the rest as deferred (see the adapter's option). */
   analyze(requests: SentimentRequest[], options?: { holdBack?: boolean }): Promise<AnalysisReport>;
-}
-
-export function emptyUsage(): AnalysisUsage {
-  return {
-    calls: { sentiment: 0, keyPhrases: 0, dominantLanguage: 0 },
-    units: 0,
-    estimatedCostUsd: 0,
-    cacheHits: 0,
-    failed: 0,
-    unsupported: 0,
-    uniqueTexts: 0,
-  };
 }
 
 export function addUsage(a: AnalysisUsage, b: AnalysisUsage): void {

@@ -107,6 +107,18 @@ export interface AnalyzeOptions {
   holdBack?: boolean;
 }
 
+export function emptyUsage(): AnalysisUsage {
+  return {
+    calls: { sentiment: 0, keyPhrases: 0, dominantLanguage: 0 },
+    units: 0,
+    estimatedCostUsd: 0,
+    cacheHits: 0,
+    failed: 0,
+    unsupported: 0,
+    uniqueTexts: 0,
+  };
+}
+
 export const MAX_BATCH_DOCUMENTS = 25;
 export const MAX_DOCUMENT_BYTES = 5000;
 /** DetectDominantLanguage needs at least this many characters to be meaningful. */
@@ -250,15 +262,7 @@ export async function analyze(requests: SentimentRequest[], options: AnalyzeOpti
     for (const d of docs.slice(keep)) deferred.set(d.key, { language });
     return docs.slice(0, keep);
   };
-  const usage: AnalysisUsage = {
-    calls: { sentiment: 0, keyPhrases: 0, dominantLanguage: 0 },
-    units: 0,
-    estimatedCostUsd: 0,
-    cacheHits: 0,
-    failed: 0,
-    unsupported: 0,
-    uniqueTexts: 0,
-  };
+  const usage = emptyUsage();
   const results = new Map<string, AnalysisOutcome>();
 
   // 1. One entry per key.
