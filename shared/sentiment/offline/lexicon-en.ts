@@ -20,6 +20,8 @@ export interface EnglishWord {
   boost: number;
   /** Valence a following unknown word takes ("too small"). */
   excess: number;
+  /** Valence when negated, for words whose negation is not a scaled flip ("not worth", "won't return"); NaN if none. */
+  neg: number;
 }
 
 export interface EnglishLexicon {
@@ -40,6 +42,8 @@ export interface EnglishLexicon {
   bigrams: Map<string, number>;
   /** First words of `bigrams`, to avoid building a key for every word pair. */
   bigramStarts: Set<string>;
+  /** Valence of a bigram when negated, where it is not a scaled flip ("won't be back"). */
+  bigramNegated: Map<string, number>;
 }
 
 const B = 0.293;
@@ -99,6 +103,25 @@ const FEEDBACK_WORDS: Record<string, number> = {
   thanks: 1.6,
   thank: 1.5,
   thx: 1.5,
+  // Common evaluative adjectives neither VADER nor AFINN lists.
+  incredible: 2.8,
+  phenomenal: 3.0,
+  decent: 1.2,
+  lukewarm: -1.3,
+  underwhelming: -1.8,
+  underwhelmed: -1.8,
+  flavorless: -1.8,
+  flavourless: -1.8,
+  overrated: -1.8,
+  inedible: -2.6,
+  subpar: -1.8,
+  // Epistemic and degree adverbs that VADER scores as sentiment: before a sentiment word they only intensify
+  // ("definitely not worth it"); alone they keep a mild affirmation ("I would definitely buy again").
+  definitely: 1.2,
+  certainly: 1.0,
+  honestly: 0,
+  seriously: 0,
+  genuinely: 0,
   // Failures, defects and poor service.
   broke: -2.0,
   breaks: -1.8,
@@ -247,7 +270,15 @@ const FEEDBACK_BIGRAMS: Record<string, number> = {
   '0 stars': -2.6,
   'on hold': -1.3,
   'customer disservice': -2.5,
-  'go wrong': 1.0,
+  'go wrong': -1.0,
+  'at best': -1.6,
+  'die for': 2.5,
+  'thumbs up': 2.2,
+  'thumbs down': -2.2,
+  'cant wait': 2.0,
+  'cannot wait': 2.0,
+  'a must': 2.0,
+  'not worth': -2.0,
   'well done': 2.4,
   'well made': 2.2,
   'well worth': 2.4,
@@ -322,6 +353,11 @@ const BOOSTERS: Record<string, number> = {
   damn: B,
   freaking: B,
   fucking: B,
+  definitely: B,
+  certainly: B,
+  honestly: B,
+  seriously: B,
+  genuinely: B,
   almost: -B,
   barely: -B,
   hardly: -B,
@@ -388,6 +424,30 @@ const CONCESSIVE = ['although', 'though', 'despite', 'whilst'];
 
 /** Summary markers: the clause they open is the overall verdict. */
 const SUMMARY = ['overall', 'altogether'];
+
+/**
+ * Asymmetric negation: words whose negation means more than a damped flip. Negated intent to return or recommend is
+ * among the strongest verdicts in feedback ("won't be back", "wouldn't recommend", "not worth it"), while negated
+ * complaints and challenges are praise ("can't complain", "you can't beat it", "can't go wrong").
+ */
+const NEGATED: Record<string, number> = {
+  worth: -1.8,
+  recommend: -2.4,
+  recommended: -2.2,
+  return: -2.0,
+  returning: -2.0,
+  revisit: -2.0,
+  revisiting: -2.0,
+  again: -1.4,
+  complain: 1.6,
+  beat: 1.8,
+  'go back': -2.2,
+  'going back': -2.2,
+  'be back': -2.4,
+  'come back': -2.2,
+  'coming back': -2.2,
+  'go wrong': 2.0,
+};
 
 /** Valence a negator keeps when it negates nothing ("no reply", "never arrived"). */
 const NEGATOR_ALONE: Record<string, number> = {
@@ -509,7 +569,7 @@ function load(): EnglishLexicon {
   const word = (w: string): EnglishWord => {
     let e = words.get(w);
     if (!e) {
-      e = { v: valence.get(w) ?? 0, flags: 0, boost: 0, excess: 0 };
+      e = { v: valence.get(w) ?? 0, flags: 0, boost: 0, excess: 0, neg: Number.NaN };
       words.set(w, e);
     }
     return e;
@@ -531,6 +591,12 @@ function load(): EnglishLexicon {
     e.v = NEGATOR_ALONE[w] ?? 0;
   }
 
+  const bigramNegated = new Map<string, number>();
+  for (const [w, n] of Object.entries(NEGATED)) {
+    if (w.includes(' ')) bigramNegated.set(w, n);
+    else word(w).neg = n;
+  }
+
   const bigrams = new Map(Object.entries(FEEDBACK_BIGRAMS));
   const bigramStarts = new Set<string>();
   for (const key of bigrams.keys()) bigramStarts.add(key.slice(0, key.indexOf(' ')));
@@ -545,6 +611,7 @@ function load(): EnglishLexicon {
     negatorAlone: new Map(Object.entries(NEGATOR_ALONE)),
     bigrams,
     bigramStarts,
+    bigramNegated,
   };
 }
 

@@ -68,12 +68,14 @@ class TokenBuffer {
   boostAdd = new Float64Array(256);
   boostMul = new Float64Array(256);
   excess = new Float64Array(256);
+  /** Valence when negated, NaN for a scaled flip (see `NEGATED` in the lexicon). */
+  negVal = new Float64Array(256);
 
   reset(): void {
     this.n = 0;
   }
 
-  push(kind: number, flags: number, val: number, boostAdd = 0, boostMul = 1, excess = 0): void {
+  push(kind: number, flags: number, val: number, boostAdd = 0, boostMul = 1, excess = 0, negVal = Number.NaN): void {
     if (this.n === this.kind.length) this.grow();
     const i = this.n++;
     this.kind[i] = kind;
@@ -82,6 +84,7 @@ class TokenBuffer {
     this.boostAdd[i] = boostAdd;
     this.boostMul[i] = boostMul;
     this.excess[i] = excess;
+    this.negVal[i] = negVal;
   }
 
   private grow(): void {
@@ -92,6 +95,7 @@ class TokenBuffer {
     this.boostAdd = grown(this.boostAdd, new Float64Array(size));
     this.boostMul = grown(this.boostMul, new Float64Array(size));
     this.excess = grown(this.excess, new Float64Array(size));
+    this.negVal = grown(this.negVal, new Float64Array(size));
   }
 }
 
@@ -265,6 +269,7 @@ function pushWord(word: string, info: WordInfo | undefined, caps: boolean): void
       tokens.flags[prevWordToken] = 0;
       tokens.val[prevWordToken] = phrase;
       tokens.excess[prevWordToken] = 0;
+      tokens.negVal[prevWordToken] = lex.bigramNegated.get(`${prevWord} ${word}`) ?? Number.NaN;
       prevWord = '';
       prevBigramStart = false;
       return;
@@ -288,7 +293,7 @@ function pushWord(word: string, info: WordInfo | undefined, caps: boolean): void
     tokens.push(KIND_WORD, caps ? FLAG_CAPS : 0, 0);
     return;
   }
-  tokens.push(KIND_WORD, e.flags | (caps && e.flags === 0 ? FLAG_CAPS : 0), e.v, e.boost, 1, e.excess);
+  tokens.push(KIND_WORD, e.flags | (caps && e.flags === 0 ? FLAG_CAPS : 0), e.v, e.boost, 1, e.excess, e.neg);
 }
 
 function pushEmoji(cp: number): boolean {
@@ -608,6 +613,17 @@ function scoreTokens(out: SentimentEvidence): SentimentEvidence {
       continue;
     }
     let v = tokens.val[i] ?? 0;
+    const negated = tokens.negVal[i] ?? Number.NaN;
+    if (negIdx >= 0 && !Number.isNaN(negated)) {
+      // Asymmetric negation: "not worth", "won't be back", "can't complain" have their own negated valence.
+      addContribution(i, (concessive ? negated * 0.5 : negated) * sentenceWeight);
+      negIdx = -1;
+      negBoosted = false;
+      boostAdd = 0;
+      boostMul = 1;
+      excess = 0;
+      continue;
+    }
     if (flags & FLAG_BOOSTER && (v === 0 || isSentimentAhead(i))) {
       boostAdd += tokens.boostAdd[i] ?? 0;
       boostMul *= tokens.boostMul[i] ?? 1;

@@ -27,6 +27,44 @@ describe('offline sentiment model (English)', () => {
     expect(label('not very good', 'en')).not.toBe('POSITIVE');
   });
 
+  it('gives negated intent to return or recommend its own strong valence', () => {
+    expect(label("Nice enough lobby, but we won't be back.", 'en')).toBe('NEGATIVE');
+    expect(label('I would not recommend this charger to anyone.', 'en')).toBe('NEGATIVE');
+    expect(label('The upgrade is not worth the money.', 'en')).toBe('NEGATIVE');
+    expect(polarity("We wouldn't stay there again.", 'en')).toBe('neg');
+    expect(polarity('I will never return to this gym.', 'en')).toBe('neg');
+    expect(polarity("We'll be back next month.", 'en')).toBe('pos');
+  });
+
+  it('reads negated complaints and challenges as praise', () => {
+    expect(polarity("Can't complain about the price.", 'en')).toBe('pos');
+    expect(polarity("You can't beat this hotel's location.", 'en')).toBe('pos');
+    expect(polarity("You can't go wrong with the basic plan.", 'en')).toBe('pos');
+    expect(polarity("I can't wait to try the new version.", 'en')).toBe('pos');
+  });
+
+  it('treats "definitely", "honestly", "seriously" as intensifiers, not praise', () => {
+    expect(label('The course was definitely not worth it.', 'en')).toBe('NEGATIVE');
+    expect(polarity('I honestly did not enjoy the tour.', 'en')).toBe('neg');
+    const plain = detectSentimentOffline('The tea is good', 'en').score.Positive;
+    expect(detectSentimentOffline('The tea is seriously good', 'en').score.Positive).toBeGreaterThan(plain);
+  });
+
+  it('reads "X at best" as faint praise and common review idioms', () => {
+    expect(polarity('The room service was fair at best.', 'en')).toBe('neg');
+    expect(polarity('The pasta was decent at best.', 'en')).toBe('neg');
+    expect(label('The chocolate cake is to die for.', 'en')).toBe('POSITIVE');
+    expect(label('Two thumbs up for the new dashboard.', 'en')).toBe('POSITIVE');
+    expect(label('This adapter is a must for travellers.', 'en')).toBe('POSITIVE');
+  });
+
+  it('knows common evaluative adjectives missing from VADER and AFINN', () => {
+    expect(label('The view from the balcony was incredible.', 'en')).toBe('POSITIVE');
+    expect(label('A phenomenal concert.', 'en')).toBe('POSITIVE');
+    expect(polarity('The coffee arrived lukewarm.', 'en')).toBe('neg');
+    expect(polarity('The sequel was underwhelming and overrated.', 'en')).toBe('neg');
+  });
+
   it('weighs what follows "but" more than what precedes it', () => {
     expect(polarity('The screen is nice but the battery is awful', 'en')).toBe('neg');
     expect(polarity('The battery is awful but the screen is really great', 'en')).toBe('pos');
