@@ -118,6 +118,8 @@ const scheduleSchema = z.strictObject({
   /** IANA time zone the cron expression is evaluated in (Scheduler handles DST). */
   timeZone,
   enabled: z.boolean().default(true),
+  /** Segment dimensions this digest breaks figures down by; default: `digest.segments`. */
+  segments: z.array(z.enum(SEGMENT_DIMENSIONS)).optional(),
 });
 
 const environmentSchema = z

@@ -13,6 +13,7 @@ import { loadDigestConfig } from '../../shared/config/env.js';
 import * as z from '../../shared/config/zod.js';
 import { runDigestJob } from '../../shared/pipeline/digest-job.js';
 import { DynamoAggregateReader } from '../../shared/store/aggregate-reader.js';
+import { SEGMENT_DIMENSIONS } from '../../shared/store/cells.js';
 
 const config = loadDigestConfig();
 const logger = new Logger({ serviceName: 'feedback-digest' });
@@ -23,20 +24,23 @@ for (const client of [s3Client, dynamoDbClient, eventBridgeClient, sesClient]) t
 const reader = new DynamoAggregateReader(dynamoDbClient, config.table);
 
 /** What EventBridge Scheduler sends (the schedule's input), or an explicit range for a manual run. */
+const segments = z.optional(z.array(z.enum(SEGMENT_DIMENSIONS)));
 const digestInput = z.union([
-  z.object({ period: z.enum(['daily', 'weekly']) }),
+  z.object({ period: z.enum(['daily', 'weekly']), segments }),
   z.object({
     from: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/)),
     to: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/)),
+    segments,
   }),
 ]);
 
 export const handler = middy(async (event: unknown) => {
   const input = digestInput.parse(event);
-  const period = 'period' in input ? { kind: input.period } : { kind: 'custom' as const, ...input };
+  const period =
+    'period' in input ? { kind: input.period } : { kind: 'custom' as const, from: input.from, to: input.to };
   const result = await runDigestJob(
     { reader, s3: s3Client, ses: sesClient, events: eventBridgeClient, config },
-    { period, send: true },
+    { period, send: true, segments: input.segments },
   );
   metrics.addMetric('DigestsSent', MetricUnit.Count, 1);
   logger.info('digest sent', { period: result.period, subject: result.subject, recipients: result.recipients });

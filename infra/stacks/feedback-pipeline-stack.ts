@@ -257,7 +257,10 @@ export class FeedbackPipelineStack extends Stack {
         schedule: scheduler.ScheduleExpression.expression(schedule.cron, TimeZone.of(schedule.timeZone)),
         enabled: schedule.enabled,
         target: new schedulerTargets.LambdaInvoke(this.digest.function, {
-          input: scheduler.ScheduleTargetInput.fromObject({ period }),
+          // The digest function reads its default segments from DIGEST_SEGMENTS; a schedule may name its own.
+          input: scheduler.ScheduleTargetInput.fromObject(
+            schedule.segments ? { period, segments: schedule.segments } : { period },
+          ),
           role: schedulerRole,
           deadLetterQueue: scheduleDlq,
           retryAttempts: 3,

@@ -20,9 +20,9 @@ export interface DigestJobDeps {
 /** Builds the digest for a period, archives it, sends it when asked, and announces it on the bus. */
 export async function runDigestJob(
   deps: DigestJobDeps,
-  request: { period: PeriodRequest; send: boolean },
+  request: { period: PeriodRequest; send: boolean; segments?: readonly SegmentDimension[] },
 ): Promise<DigestResult> {
-  const segments = deps.config.segments.filter((s): s is SegmentDimension =>
+  const segments = (request.segments ?? deps.config.segments).filter((s): s is SegmentDimension =>
     (SEGMENT_DIMENSIONS as readonly string[]).includes(s),
   );
   const result = await buildDigest(

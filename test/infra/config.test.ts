@@ -1,3 +1,5 @@
+import type { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import {
   cronExpressionError,
@@ -160,6 +162,26 @@ describe('cdk.json configuration', () => {
       expect(synth).toThrow(InvalidConfigurationError);
       expect(synth).toThrow(message);
     });
+  });
+
+  it('passes the segments a schedule names to the digest it invokes, and refuses unknown ones', () => {
+    // Prepare
+    const environments = { dev: devWith('digest.schedules.weekly.segments', ['channel', 'region']) };
+    // Act
+    const [stack] = buildTestApp({ context: { environments, env: 'dev' } }).stacks;
+    // Assess
+    const schedules = Template.fromStack(stack as unknown as Stack).findResources('AWS::Scheduler::Schedule');
+    const inputs = Object.values(schedules).map(
+      (r) => (r as { Properties: { Target: { Input: string } } }).Properties.Target.Input,
+    );
+    expect(inputs.sort()).toEqual([
+      JSON.stringify({ period: 'daily' }),
+      JSON.stringify({ period: 'weekly', segments: ['channel', 'region'] }),
+    ]);
+    const bad = { dev: devWith('digest.schedules.weekly.segments', ['channel', 'colour']) };
+    expect(() => buildTestApp({ context: { environments: bad, env: 'dev' } })).toThrow(
+      /environments\.dev\.digest\.schedules\.weekly\.segments\.1/,
+    );
   });
 
   it('names an unknown -c env value and the environments that exist', () => {
