@@ -22,6 +22,13 @@ function waitForReport(key: string): Promise<FileReport> {
   return eventually(() => getJson<FileReport>(s3, stack.bucket, reportKeyOf(key)), 90_000);
 }
 
+/** The file event is the last thing a worker sends (after the report and the ledger): wait for it. */
+function waitForFileEvent(key: string, type: string = EVENTS.detailTypes.fileProcessed) {
+  return eventually(async () =>
+    (await journalEvents()).find((e) => e['detail-type'] === type && (e.detail.file as { key: string }).key === key),
+  );
+}
+
 async function recordsOf(report: FileReport): Promise<Record<string, unknown>[]> {
   const listed = await s3.send(new ListObjectsV2Command({ Bucket: stack.bucket, Prefix: report.recordsPrefix }));
   const lines: Record<string, unknown>[] = [];
@@ -44,6 +51,7 @@ describe('pipeline on the local stack', () => {
     expect(report.file).toBe(key);
     expect(report.status).toBe('processed');
     expect(report.rows).toMatchObject({ total: 2, accepted: 2, rejected: 0, duplicates: 0 });
+    await waitForFileEvent(key);
     const processed = (await journalEvents()).filter(
       (e) => e['detail-type'] === EVENTS.detailTypes.fileProcessed && (e.detail.file as { key: string }).key === key,
     );
@@ -107,6 +115,7 @@ describe('pipeline on the local stack', () => {
       'How likely are you to recommend us?,Comment\n3,Support never answered\n10,Perfect\n',
     );
     const first = await waitForReport(key);
+    await waitForFileEvent(key);
     const before = (await journalEvents()).length;
     // Act: S3 delivers at least once; send the same notification twice more.
     for (let i = 0; i < 2; i++) {
@@ -187,12 +196,7 @@ describe('pipeline on the local stack', () => {
     // Assess
     expect(report.status).toBe('failed');
     expect(report.error?.code).toBe('BINARY_FILE');
-    const rejected = await eventually(async () => {
-      const found = (await journalEvents()).find(
-        (e) => e['detail-type'] === EVENTS.detailTypes.fileRejected && (e.detail.file as { key: string }).key === key,
-      );
-      return found;
-    });
+    const rejected = await waitForFileEvent(key, EVENTS.detailTypes.fileRejected);
     expect(DETAIL_SCHEMAS[EVENTS.detailTypes.fileRejected].safeParse(rejected.detail).success).toBe(true);
   });
 });
