@@ -188,7 +188,7 @@ export async function ingestObject(target: IngestTarget, deps: IngestDeps): Prom
     meta = await reader.meta();
   } catch (err) {
     if (err instanceof FileRejectedError) {
-      return rejectFile(target, fileId, token, err, state, recordsPrefix, deps, store, publish);
+      return rejectFile({ target, fileId, token, deps, store, publish }, err, state, recordsPrefix);
     }
     if (isPreconditionFailed(err)) {
       // The key now holds newer content (its own notification will process it); this version is gone.
@@ -478,7 +478,7 @@ export async function ingestObject(target: IngestTarget, deps: IngestDeps): Prom
     await commit(true);
   } catch (err) {
     if (err instanceof FileRejectedError) {
-      return rejectFile(target, fileId, token, err, committed, recordsPrefix, deps, store, publish);
+      return rejectFile({ target, fileId, token, deps, store, publish }, err, committed, recordsPrefix);
     }
     throw err;
   }
@@ -516,19 +516,22 @@ export async function ingestObject(target: IngestTarget, deps: IngestDeps): Prom
   return { status: 'processed', fileId, reportKey, report };
 }
 
+/** What every step that ends a file needs: the object, its ledger id and lease, and the collaborators. */
+interface FileContext {
+  target: IngestTarget;
+  fileId: string;
+  token: string;
+  deps: IngestDeps;
+  store: LedgerStore;
+  publish: (e: PendingEvent[]) => Promise<number>;
+}
+
 /**
  * The end of every file, processed or rejected: the report to S3, the ledger marked done (with the file event, so
  * a redelivery can still send it), then the events, then the mark that they went out.
  */
 async function finishFile(
-  ctx: {
-    target: IngestTarget;
-    fileId: string;
-    token: string;
-    deps: IngestDeps;
-    store: LedgerStore;
-    publish: (e: PendingEvent[]) => Promise<number>;
-  },
+  ctx: FileContext,
   report: FileReport,
   event: PendingEvent,
   beforeFileEvent?: () => Promise<void>,
@@ -598,16 +601,12 @@ async function handOff(target: IngestTarget, fileId: string, token: string, deps
 }
 
 async function rejectFile(
-  target: IngestTarget,
-  fileId: string,
-  token: string,
+  ctx: FileContext,
   err: FileRejectedError,
   state: ReportState,
   recordsPrefix: string,
-  deps: IngestDeps,
-  store: LedgerStore,
-  publish: (e: PendingEvent[]) => Promise<number>,
 ): Promise<IngestResult> {
+  const { target, fileId, deps } = ctx;
   const report = buildReport(target, fileId, 'failed', state, undefined, recordsPrefix);
   report.error = { code: err.code, message: err.message };
   const reportKey = reportKeyOf(target.key);
@@ -621,7 +620,7 @@ async function rejectFile(
       reportKey,
     },
   };
-  await finishFile({ target, fileId, token, deps, store, publish }, report, event);
+  await finishFile(ctx, report, event);
   deps.log?.('warn', 'file rejected', { key: target.key, code: err.code });
   return { status: 'failed', fileId, reportKey, report };
 }
