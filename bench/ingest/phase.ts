@@ -2,7 +2,12 @@
  * One measured phase of the ingest benchmark, run in its own process so its peak RSS is its own:
  *
  *   node phase.mjs baseline <file>
- *   node phase.mjs pipeline <file> <timeZone> <segmentRows>
+ *   node phase.mjs pipeline <file> <timeZone> <segmentRows> [read|dedupe|sentiment|aggregate]
+ *
+ * The last argument stops the ingest core after a stage (default: `aggregate`, the whole core), so a breakdown can
+ * attribute CPU time to stages by difference: `read` = decode, parse, map, clean, redact, hash; `dedupe` adds the
+ * in-file deduper; `sentiment` adds the text memo and offline sentiment on unique texts; `aggregate` adds
+ * contributions and cell deltas.
  *
  * Prints one JSON line ({@link PhaseResult}) on stdout.
  */
@@ -23,8 +28,12 @@ const BATCH_DOCUMENTS = 25;
 const DEDUPE_CAPACITY = 1_500_000;
 const LABELS: readonly SentimentLabel[] = ['POSITIVE', 'NEGATIVE', 'NEUTRAL', 'MIXED'];
 
+export const STAGES = ['read', 'dedupe', 'sentiment', 'aggregate'] as const;
+export type Stage = (typeof STAGES)[number];
+
 export interface PhaseResult {
   phase: 'baseline' | 'pipeline';
+  stage?: Stage;
   rows: number;
   wallMs: number;
   cpuMs: number;
@@ -78,7 +87,7 @@ async function baseline(file: string): Promise<PhaseResult> {
  * on unique texts → contribution folded into per-segment cell deltas, a segment committed every `segmentRows`
  * records (rejected and duplicate records count, as in the Lambda pipeline).
  */
-async function pipeline(file: string, timeZone: string, segmentRows: number): Promise<PhaseResult> {
+async function pipeline(file: string, timeZone: string, segmentRows: number, until: Stage): Promise<PhaseResult> {
   // Lexicons are built on first use (module initialisation, a cold start): not part of the per-row cost.
   detectSentimentOffline('warm up the lexicon', 'en');
   detectSentimentOffline('预热词典', 'zh');
@@ -116,7 +125,10 @@ async function pipeline(file: string, timeZone: string, segmentRows: number): Pr
 
   // A fixed table for up to 1.5 million distinct records (24 MB), allocated once: memory does not step up with the file.
   const deduper = new InMemoryDeduper({ capacity: DEDUPE_CAPACITY });
-  for await (const batch of dedupeBatches(reader.batches(), deduper)) {
+  const withSentiment = until === 'sentiment' || until === 'aggregate';
+  const withAggregate = until === 'aggregate';
+  const batches = until === 'read' ? reader.batches() : dedupeBatches(reader.batches(), deduper);
+  for await (const batch of batches) {
     for (const o of batch) {
       switch (o.kind) {
         case 'warning':
@@ -130,6 +142,7 @@ async function pipeline(file: string, timeZone: string, segmentRows: number): Pr
           break;
         case 'accepted': {
           accepted++;
+          if (!withSentiment) break;
           const r = o.record;
           let label: SentimentLabel | undefined;
           let language: ComprehendLanguage | undefined;
@@ -150,7 +163,7 @@ async function pipeline(file: string, timeZone: string, segmentRows: number): Pr
             label = LABELS[(v - 1) >> 4];
             language = languages[(v - 1) & 15];
           }
-          deltas.add(toContribution(r, { label, language }, timeZone));
+          if (withAggregate) deltas.add(toContribution(r, { label, language }, timeZone));
           break;
         }
       }
@@ -170,6 +183,7 @@ async function pipeline(file: string, timeZone: string, segmentRows: number): Pr
   });
   return {
     phase: 'pipeline',
+    stage: until,
     rows,
     ...time,
     peakRssMb: peakRssMb(),
@@ -200,10 +214,14 @@ function resolveLanguage(tag: string | undefined, text: string): ComprehendLangu
 }
 
 async function main(): Promise<void> {
-  const [phase, file, timeZone = 'Europe/Berlin', segmentRows = '20000'] = process.argv.slice(2);
-  if (file === undefined) throw new Error('usage: phase <baseline|pipeline> <file> [timeZone] [segmentRows]');
+  const [phase, file, timeZone = 'Europe/Berlin', segmentRows = '20000', until = 'aggregate'] = process.argv.slice(2);
+  if (file === undefined || !(STAGES as readonly string[]).includes(until)) {
+    throw new Error(`usage: phase <baseline|pipeline> <file> [timeZone] [segmentRows] [${STAGES.join('|')}]`);
+  }
   const result =
-    phase === 'baseline' ? await baseline(file) : await pipeline(file, timeZone, Number.parseInt(segmentRows, 10));
+    phase === 'baseline'
+      ? await baseline(file)
+      : await pipeline(file, timeZone, Number.parseInt(segmentRows, 10), until as Stage);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
