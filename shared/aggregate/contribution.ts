@@ -234,30 +234,41 @@ interface DayIndex {
   last: CellCounts | undefined;
 }
 
+/** value → its cells by day, for one dimension. */
+type ValueIndex = Map<string, DayIndex>;
+
 /** Cell deltas accumulated in memory; its size grows with the cells touched, never with rows. */
 export class CellDeltas {
   readonly cells = new Map<string, CellCounts>();
   /**
-   * dimension → value → day → the counts object in `cells`: finding a cell needs no key string per row (only a new
-   * cell builds its key).
+   * value → day → the counts object in `cells`, one index per dimension (in fields, so a row costs no lookup of its
+   * dimension): finding a cell needs no key string per row (only a new cell builds its key).
    */
-  private readonly index = new Map<string, Map<string, DayIndex>>();
+  private readonly all: ValueIndex = new Map();
+  private readonly channel: ValueIndex = new Map();
+  private readonly source: ValueIndex = new Map();
+  private readonly product: ValueIndex = new Map();
+  private readonly region: ValueIndex = new Map();
+  private readonly language: ValueIndex = new Map();
 
   add(c: Contribution, sign: 1 | -1 = 1): void {
-    this.addCell('all', 'all', c, sign);
+    this.addCell(this.all, 'all', 'all', c, sign);
+    // The dimensions one by one rather than `for…in` over `c.s`, whose shape varies with the values present.
     const s = c.s;
-    for (const dimension in s) {
-      const value = s[dimension as Exclude<SegmentDimension, 'all'>];
-      if (value !== undefined) this.addCell(dimension as SegmentDimension, value, c, sign);
-    }
+    if (s.channel !== undefined) this.addCell(this.channel, 'channel', s.channel, c, sign);
+    if (s.source !== undefined) this.addCell(this.source, 'source', s.source, c, sign);
+    if (s.product !== undefined) this.addCell(this.product, 'product', s.product, c, sign);
+    if (s.region !== undefined) this.addCell(this.region, 'region', s.region, c, sign);
+    if (s.language !== undefined) this.addCell(this.language, 'language', s.language, c, sign);
   }
 
-  private addCell(dimension: SegmentDimension, value: string, c: Contribution, sign: 1 | -1): void {
-    let byValue = this.index.get(dimension);
-    if (!byValue) {
-      byValue = new Map();
-      this.index.set(dimension, byValue);
-    }
+  private addCell(
+    byValue: ValueIndex,
+    dimension: SegmentDimension,
+    value: string,
+    c: Contribution,
+    sign: 1 | -1,
+  ): void {
     let byDay = byValue.get(value);
     if (!byDay) {
       byDay = { days: new Map(), lastDay: undefined, last: undefined };
@@ -285,7 +296,7 @@ export class CellDeltas {
 
   clear(): void {
     this.cells.clear();
-    this.index.clear();
+    for (const index of [this.all, this.channel, this.source, this.product, this.region, this.language]) index.clear();
   }
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { businessDay, CellDeltas, cellKey, toContribution } from '../../../shared/aggregate/contribution.js';
 import type { CanonicalRecord } from '../../../shared/domain/types.js';
+import { SEGMENT_DIMENSIONS } from '../../../shared/store/cells.js';
 
 const record = (over: Partial<CanonicalRecord>): CanonicalRecord => ({
   fingerprint: 'fp',
@@ -58,6 +59,18 @@ describe('CellDeltas', () => {
       rating2: 1,
       themes: { checkout: 1 },
     });
+  });
+
+  it('has a cell for every segment dimension when a record has them all', () => {
+    const c = toContribution(
+      record({ channel: 'web', product: 'App', region: 'DE', language: 'de', rating: 4 }),
+      {},
+      'UTC',
+    );
+    const deltas = new CellDeltas();
+    deltas.add(c);
+    const dimensions = [...deltas.cells.keys()].map((k) => k.split('\u0000')[0]).sort();
+    expect(dimensions).toEqual([...SEGMENT_DIMENSIONS].sort());
   });
 
   it('takes a retracted contribution back out exactly', () => {
