@@ -117,7 +117,7 @@ async function pipeline(file: string, timeZone: string, segmentRows: number, unt
   const commitSegment = (): void => {
     if (rowsInSegment === 0) return;
     segments++;
-    aggregateWrites += deltas.size;
+    aggregateWrites += deltas.nonZeroCells().length;
     for (const key of deltas.cells.keys()) allCells.add(key);
     deltas = new CellDeltas();
     rowsInSegment = 0;

@@ -294,10 +294,30 @@ export class CellDeltas {
     return this.cells.size;
   }
 
+  /**
+   * The cells whose deltas are not all zero: the writes a commit makes (a retraction and a re-addition of the same
+   * record in one segment cancel out).
+   */
+  nonZeroCells(): [string, CellCounts][] {
+    const out: [string, CellCounts][] = [];
+    for (const entry of this.cells) if (!isZeroCounts(entry[1])) out.push(entry);
+    return out;
+  }
+
   clear(): void {
     this.cells.clear();
     for (const index of [this.all, this.channel, this.source, this.product, this.region, this.language]) index.clear();
   }
+}
+
+/** Whether every counter (and every theme count) of `c` is zero. */
+export function isZeroCounts(c: CellCounts): boolean {
+  for (const [k, v] of Object.entries(c)) {
+    if (k === 'themes') {
+      if (Object.values(v as Record<string, number>).some((n) => n !== 0)) return false;
+    } else if (v !== 0) return false;
+  }
+  return true;
 }
 
 /** Adds `b` into `a`. */

@@ -383,7 +383,7 @@ export class LedgerStore {
     state: Record<string, unknown>;
     deltas: CellDeltas;
   }): Promise<{ cellWrites: number }> {
-    const cells = [...input.deltas.cells.entries()].filter(([, c]) => !isZero(c));
+    const cells = input.deltas.nonZeroCells();
     const fileUpdate: TransactItem = {
       Update: {
         TableName: this.table,
@@ -621,15 +621,6 @@ export class LedgerStore {
 /** Expression attribute names `#name → name` (many of ours are DynamoDB reserved words: status, row, state…). */
 function names(...attributes: string[]): Record<string, string> {
   return Object.fromEntries(attributes.map((a) => [`#${a}`, a]));
-}
-
-function isZero(c: CellCounts): boolean {
-  for (const [k, v] of Object.entries(c)) {
-    if (k === 'themes') {
-      if (Object.values(v as Record<string, number>).some((n) => n !== 0)) return false;
-    } else if (v !== 0) return false;
-  }
-  return true;
 }
 
 function backoff(attempt: number): Promise<void> {

@@ -73,6 +73,22 @@ describe('CellDeltas', () => {
     expect(dimensions).toEqual([...SEGMENT_DIMENSIONS].sort());
   });
 
+  it('writes only the cells whose deltas do not cancel out', () => {
+    // An edit that keeps the rating but moves the record to another channel: the `all` and `source` cells net to zero.
+    const before = toContribution(record({ channel: 'web', rating: 3 }), {}, 'UTC');
+    const after = toContribution(record({ channel: 'app', rating: 3 }), {}, 'UTC');
+    const deltas = new CellDeltas();
+    deltas.add(before, -1);
+    deltas.add(after);
+    expect(deltas.size).toBe(4);
+    expect(
+      deltas
+        .nonZeroCells()
+        .map(([k]) => k)
+        .sort(),
+    ).toEqual([cellKey('channel', 'app', '2026-03-29'), cellKey('channel', 'web', '2026-03-29')]);
+  });
+
   it('takes a retracted contribution back out exactly', () => {
     const old = toContribution(record({ rating: 1, text: 'Broken' }), { label: 'NEGATIVE', themes: ['crash'] }, 'UTC');
     const newer = toContribution(record({ rating: 5, text: 'Fixed' }), { label: 'POSITIVE' }, 'UTC');
