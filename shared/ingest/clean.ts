@@ -81,25 +81,11 @@ function isPlaceholder(s: string): boolean {
 }
 
 /**
- * Already clean: printable ASCII without markup, no leading, trailing or doubled spaces. One scan, no allocation;
- * most cells of an export (labels, ids, dates, scores, many texts) take this path.
+ * Already clean: printable ASCII without markup (`<`, `&`), no leading, trailing or doubled spaces. Most cells of an
+ * export (labels, ids, dates, scores, many texts) match and need no other work. A regex rather than a loop over
+ * character codes: V8 compiles it to machine code, about three times faster on such strings.
  */
-function isTidyAscii(s: string): boolean {
-  const n = s.length;
-  if (s.charCodeAt(0) === 32 || s.charCodeAt(n - 1) === 32) return false;
-  let prevSpace = false;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 32) {
-      if (prevSpace) return false;
-      prevSpace = true;
-      continue;
-    }
-    if (c < 0x21 || c > 0x7e || c === 60 || c === 38) return false;
-    prevSpace = false;
-  }
-  return true;
-}
+const TIDY_ASCII = /^[\x21-\x25\x27-\x3b\x3d-\x7e]+(?: [\x21-\x25\x27-\x3b\x3d-\x7e]+)*$/;
 
 // Fast gate: plain printable ASCII with no markup needs only whitespace handling.
 const NEEDS_WORK = /[^\x20-\x7e]|[<&]/;
@@ -126,7 +112,7 @@ function decodeEntity(whole: string, body: string): string {
  */
 export function cleanText(raw: string): string | undefined {
   if (raw.length === 0) return undefined;
-  if (isTidyAscii(raw)) return isPlaceholder(raw) ? undefined : raw;
+  if (TIDY_ASCII.test(raw)) return isPlaceholder(raw) ? undefined : raw;
   let s = raw;
   if (NEEDS_WORK.test(s)) {
     s = s.normalize('NFKC');
@@ -153,6 +139,7 @@ const PHONE_INTL = /(?<![\w+])\+\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[
 const PHONE_CN_MOBILE = /(?<!\d)1[3-9]\d(?:[\s-]?\d{4}){2}(?!\d)/g;
 const PHONE_NANP = /(?<![\w])(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?!\d)/g;
 const PHONE_CN_LANDLINE = /(?<!\d)0\d{2,3}-\d{7,8}(?!\d)/g;
+const FOUR_DIGITS = /\d\D*\d\D*\d\D*\d/;
 
 function luhnValid(digits: string): boolean {
   let sum = 0;
@@ -186,30 +173,33 @@ function redactIpv6(m: string): string {
 export function redact(text: string): string {
   let s = text;
   if (s.includes('@')) s = s.replace(EMAIL, '[EMAIL]');
-  if (s.includes(':')) s = s.replace(IPV6, redactIpv6);
+  // IPV6 needs two colons (a lone "Note:" or "10:30" never matches).
+  const colon = s.indexOf(':');
+  if (colon >= 0 && s.indexOf(':', colon + 1) > colon) s = s.replace(IPV6, redactIpv6);
+  // Every other pattern needs at least four digits; most texts have fewer and end here (a regex test is several times
+  // faster than counting in a loop).
+  if (!FOUR_DIGITS.test(s)) return s;
   // One scan counts what the digit patterns need; a pattern that cannot match is not run. Replacements only remove
   // digits and '.', '+', '-' (they insert none), so counts taken here bound every later string.
   let digits = 0;
-  let dots = false;
+  let dots = 0;
   let plus = false;
   let dash = false;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c >= 48 && c <= 57) digits++;
-    else if (c === 46) dots = true;
+    else if (c === 46) dots++;
     else if (c === 43) plus = true;
     else if (c === 45) dash = true;
   }
-  if (digits >= 4) {
-    // CARD: 13+ digits; IPV4: four numbers and dots; PHONE_INTL: '+'; CN mobile 11 digits; NANP 10; CN landline
-    // '0' + 2–3 + 7–8 digits with a dash.
-    if (digits >= 13) s = s.replace(CARD, redactCard);
-    if (dots) s = s.replace(IPV4, '[IP]');
-    if (plus) s = s.replace(PHONE_INTL, '[PHONE]');
-    if (digits >= 11) s = s.replace(PHONE_CN_MOBILE, '[PHONE]');
-    if (digits >= 10) s = s.replace(PHONE_NANP, '[PHONE]');
-    if (dash && digits >= 10) s = s.replace(PHONE_CN_LANDLINE, '[PHONE]');
-  }
+  // CARD: 13+ digits; IPV4: four numbers and three dots; PHONE_INTL: '+'; CN mobile 11 digits; NANP 10; CN landline
+  // '0' + 2–3 + 7–8 digits with a dash.
+  if (digits >= 13) s = s.replace(CARD, redactCard);
+  if (dots >= 3) s = s.replace(IPV4, '[IP]');
+  if (plus) s = s.replace(PHONE_INTL, '[PHONE]');
+  if (digits >= 11) s = s.replace(PHONE_CN_MOBILE, '[PHONE]');
+  if (digits >= 10) s = s.replace(PHONE_NANP, '[PHONE]');
+  if (dash && digits >= 10) s = s.replace(PHONE_CN_LANDLINE, '[PHONE]');
   return s;
 }
 
