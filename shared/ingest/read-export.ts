@@ -722,17 +722,25 @@ class RowContext {
       );
       fingerprintKind = 'content';
     }
-    const record: CanonicalRecord = { fingerprint, fingerprintKind, row, source, submittedAt };
-    if (updatedMs !== undefined) record.updatedAt = isoString(updatedMs);
-    if (text !== undefined) record.text = text;
-    if (language !== undefined) record.language = language;
-    if (nps !== undefined) record.nps = nps;
-    if (rating !== undefined) record.rating = rating;
-    if (channel !== undefined) record.channel = channel;
-    if (product !== undefined) record.product = product;
-    if (region !== undefined) record.region = region;
-    if (customerHash !== undefined) record.customerHash = customerHash;
-    if (sourceRecordId !== undefined) record.sourceRecordId = sourceRecordId;
+    // Every field present (undefined when absent), always in this order: all records share one shape, so the stages
+    // after this one read their fields through monomorphic inline caches.
+    const record: CanonicalRecord = {
+      fingerprint,
+      fingerprintKind,
+      row,
+      source,
+      submittedAt,
+      updatedAt: updatedMs === undefined ? undefined : isoString(updatedMs),
+      text,
+      language,
+      nps,
+      rating,
+      channel,
+      product,
+      region,
+      customerHash,
+      sourceRecordId,
+    };
     out.push({ kind: 'accepted', row, record });
   }
 
