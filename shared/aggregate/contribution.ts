@@ -157,23 +157,25 @@ export function toContribution(
   analysis: { label?: SentimentLabel; language?: string; themes?: readonly string[] },
   timeZone: string,
 ): Contribution {
-  const s: Contribution['s'] = {};
-  const channel = segmentValue(record.channel);
-  if (channel) s.channel = channel;
-  const source = segmentValue(record.source);
-  if (source) s.source = source;
-  const product = segmentValue(record.product);
-  if (product) s.product = product;
-  const region = segmentValue(record.region);
-  if (region) s.region = region;
-  const language = segmentValue(analysis.language ?? record.language?.toLowerCase());
-  if (language) s.language = language;
-  const c: Contribution = { d: businessDay(record.submittedAt, timeZone), s, t: record.text ? 1 : 0 };
-  if (analysis.label) c.l = LABEL_INITIAL[analysis.label];
-  if (record.nps !== undefined) c.n = record.nps;
-  if (record.rating !== undefined) c.r = record.rating;
-  if (analysis.themes && analysis.themes.length > 0 && (c.l === 'N' || c.l === 'M')) c.th = [...analysis.themes];
-  return c;
+  // Fixed shapes (absent values undefined) so that CellDeltas reads them through monomorphic inline caches.
+  const s: Contribution['s'] = {
+    channel: segmentValue(record.channel),
+    source: segmentValue(record.source),
+    product: segmentValue(record.product),
+    region: segmentValue(record.region),
+    language: segmentValue(analysis.language ?? record.language?.toLowerCase()),
+  };
+  const l = analysis.label === undefined ? undefined : LABEL_INITIAL[analysis.label];
+  const themes = analysis.themes;
+  return {
+    d: businessDay(record.submittedAt, timeZone),
+    s,
+    t: record.text ? 1 : 0,
+    l,
+    n: record.nps,
+    r: record.rating,
+    th: themes && themes.length > 0 && (l === 'N' || l === 'M') ? [...themes] : undefined,
+  };
 }
 
 /** Key of an aggregate cell in a delta map. */

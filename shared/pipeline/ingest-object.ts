@@ -376,7 +376,7 @@ export async function ingestObject(target: IngestTarget, deps: IngestDeps): Prom
             sentiment: sentiment?.label,
             submittedAt: r.submittedAt,
             day: counted.d,
-            segment: counted.s,
+            segment: segmentValues(counted.s),
             customerHash: r.customerHash,
             source: { bucket: target.bucket, key: target.key, row: r.row },
           },
@@ -760,8 +760,17 @@ async function raiseSpikes(
   if (events.length > 0) await publish(events);
 }
 
+/** The segment values a contribution has (its absent dimensions are undefined). */
+function segmentValues(s: Contribution['s']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [dimension, value] of Object.entries(s)) if (value !== undefined) out[dimension] = value;
+  return out;
+}
+
 function cellKeysOf(c: Contribution): string[] {
   const out = [cellKey('all', 'all', c.d)];
-  for (const [dimension, value] of Object.entries(c.s)) out.push(cellKey(dimension as SegmentDimension, value, c.d));
+  for (const [dimension, value] of Object.entries(c.s)) {
+    if (value !== undefined) out.push(cellKey(dimension as SegmentDimension, value, c.d));
+  }
   return out;
 }
