@@ -2,15 +2,15 @@
  * Ingest throughput and memory benchmark.
  *
  *   npm run bench -- [--rows 1000000] [--json] [--repeat 1] [--seed 42] [--clock cpu|wall] [--cpu-prof <dir>] [--keep]
- *                    [--breakdown]
  *
  * Generates a seeded export to a temporary CSV, bundles the measured code with esbuild, then runs each phase in its
  * own `node` child (so peak RSS is per phase): (a) a bare csv-parse stream counting rows, (b) the ingest core —
  * readExport → dedupe → offline sentiment on unique texts → contributions and cell deltas per 20,000-row segment.
  * With `--repeat N` the phases alternate N times; throughput is the median run, peak RSS the largest.
  *
- * `--breakdown` also runs the core stopped after each stage (read, dedupe, sentiment) and prints where the CPU time
- * goes, in microseconds a row, by difference between those runs and the bare parse.
+ * The result also says where the pipeline's CPU time goes (`stagesUsPerRow`, microseconds a row, read per batch in the
+ * pipeline process), with the bare parse for comparison: `read` includes csv-parse, so `read − csvParse` is what
+ * mapping, cleaning, redaction, hashing and record building add to parsing.
  *
  * Throughput is rows per second of CPU time by default (`--clock cpu`): on a shared machine, wall time measures the
  * neighbours as much as the code. Both clocks are printed.
@@ -23,7 +23,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { generateExport } from './ingest/generate-export.js';
-import type { PhaseResult, Stage } from './ingest/phase.js';
+import { type PhaseResult, STAGES, type Stage } from './ingest/phase-result.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const TIME_ZONE = 'Europe/Berlin';
@@ -49,8 +49,8 @@ export interface IngestBenchResult {
   outcomes: NonNullable<PhaseResult['outcomes']>;
   repeats: number;
   node: string;
-  /** With `--breakdown`: CPU µs a row of each stage, by difference (median runs). */
-  breakdownUsPerRow?: Record<'csvParse' | 'readExtra' | 'dedupe' | 'sentiment' | 'aggregate', number>;
+  /** CPU µs a row: the bare parse, and each pipeline stage (medians over the runs). */
+  stagesUsPerRow: { csvParse: number } & Record<Stage, number>;
 }
 
 function median(values: number[]): number {
@@ -62,6 +62,18 @@ function median(values: number[]): number {
 function round(v: number, digits = 0): number {
   const f = 10 ** digits;
   return Math.round(v * f) / f;
+}
+
+/** CPU µs a row of the bare parse and of each pipeline stage, medians over the runs. */
+function stagesUsPerRow(
+  rows: number,
+  baselines: PhaseResult[],
+  pipelines: PhaseResult[],
+): IngestBenchResult['stagesUsPerRow'] {
+  const us = (ms: number) => round((ms * 1000) / rows, 2);
+  const out = { csvParse: us(median(baselines.map((b) => b.cpuMs))) } as IngestBenchResult['stagesUsPerRow'];
+  for (const stage of STAGES) out[stage] = us(median(pipelines.map((p) => p.stageMs?.[stage] ?? 0)));
+  return out;
 }
 
 /** One bundle for both phases, run with plain `node`: no loader in the measured processes. */
@@ -129,7 +141,6 @@ async function main(): Promise<void> {
       clock: { type: 'string', default: 'cpu' },
       'cpu-prof': { type: 'string' },
       keep: { type: 'boolean', default: false },
-      breakdown: { type: 'boolean', default: false },
     },
   });
   const rows = Number.parseInt(values.rows, 10);
@@ -189,29 +200,8 @@ async function main(): Promise<void> {
       outcomes: last.outcomes ?? { accepted: 0, rejected: 0, duplicates: 0, warnings: 0 },
       repeats,
       node: process.version,
+      stagesUsPerRow: stagesUsPerRow(rows, baselines, pipelines),
     };
-    if (values.breakdown) {
-      const stageMs: Partial<Record<Stage, number>> = { aggregate: median(pipelines.map((p) => p.cpuMs)) };
-      for (const stage of ['read', 'dedupe', 'sentiment'] as const) {
-        const runs: number[] = [];
-        for (let i = 0; i < repeats; i++) {
-          const p = await runPhase(bundle, ['pipeline', file, TIME_ZONE, String(SEGMENT_ROWS), stage]);
-          log(`pipeline until ${stage}: ${p.cpuMs.toFixed(0)} ms CPU`);
-          runs.push(p.cpuMs);
-        }
-        stageMs[stage] = median(runs);
-      }
-      const parseMs = median(baselines.map((b) => b.cpuMs));
-      const us = (ms: number) => round((ms * 1000) / rows, 2);
-      const { read = 0, dedupe = 0, sentiment = 0, aggregate = 0 } = stageMs;
-      result.breakdownUsPerRow = {
-        csvParse: us(parseMs),
-        readExtra: us(read - parseMs),
-        dedupe: us(dedupe - read),
-        sentiment: us(sentiment - dedupe),
-        aggregate: us(aggregate - sentiment),
-      };
-    }
     if (!values.json) {
       log(`generator wrote ${generated.duplicatesWritten} duplicate rows and ${generated.badRowsWritten} bad rows`);
     }

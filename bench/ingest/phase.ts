@@ -2,12 +2,12 @@
  * One measured phase of the ingest benchmark, run in its own process so its peak RSS is its own:
  *
  *   node phase.mjs baseline <file>
- *   node phase.mjs pipeline <file> <timeZone> <segmentRows> [read|dedupe|sentiment|aggregate]
+ *   node phase.mjs pipeline <file> <timeZone> <segmentRows>
  *
- * The last argument stops the ingest core after a stage (default: `aggregate`, the whole core), so a breakdown can
- * attribute CPU time to stages by difference: `read` = decode, parse, map, clean, redact, hash; `dedupe` adds the
- * in-file deduper; `sentiment` adds the text memo and offline sentiment on unique texts; `aggregate` adds
- * contributions and cell deltas.
+ * The pipeline phase also reports the CPU time of each stage, read per batch with `process.cpuUsage()` (a few
+ * microseconds a batch of ~600 rows): `read` = decode, parse, map, clean, redact, hash (readExport); `dedupe`;
+ * `sentiment` = text memo, offline sentiment on unique texts and outcome bookkeeping; `aggregate` = contributions,
+ * cell deltas and segment commits.
  *
  * Prints one JSON line ({@link PhaseResult}) on stdout.
  */
@@ -18,8 +18,10 @@ import { CellDeltas, toContribution } from '../../shared/aggregate/contribution.
 import type { ComprehendLanguage, SentimentLabel } from '../../shared/domain/types.js';
 import { dedupeBatches, InMemoryDeduper } from '../../shared/ingest/dedupe.js';
 import { readExport } from '../../shared/ingest/read-export.js';
+import type { RowOutcome } from '../../shared/ingest/types.js';
 import { detectScript, languageFromScript, mapLanguageTag } from '../../shared/sentiment/language.js';
 import { detectSentimentOffline } from '../../shared/sentiment/offline/model.js';
+import type { PhaseResult } from './phase-result.js';
 import { TextMemo } from './text-memo.js';
 
 /** Comprehend's batch size: the calls the run would make are counted per language, 25 unique texts a call. */
@@ -27,24 +29,25 @@ const BATCH_DOCUMENTS = 25;
 /** Distinct records the deduper holds before its table would grow: the largest export the pipeline takes. */
 const DEDUPE_CAPACITY = 1_500_000;
 const LABELS: readonly SentimentLabel[] = ['POSITIVE', 'NEGATIVE', 'NEUTRAL', 'MIXED'];
+/** Code of an accepted record without text (no label, no language): above every memo value (1 + 3 × 16 + 15). */
+const NO_TEXT = 255;
 
-export const STAGES = ['read', 'dedupe', 'sentiment', 'aggregate'] as const;
-export type Stage = (typeof STAGES)[number];
+/** CPU milliseconds since `from` (user + system), and the reading to pass next time. */
+function cpuSince(from: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1000;
+}
 
-export interface PhaseResult {
-  phase: 'baseline' | 'pipeline';
-  stage?: Stage;
-  rows: number;
-  wallMs: number;
-  cpuMs: number;
-  peakRssMb: number;
-  outcomes?: { accepted: number; rejected: number; duplicates: number; warnings: number };
-  uniqueTexts?: number;
-  uniqueTextsByLanguage?: Record<string, number>;
-  sentimentCalls?: number;
-  segments?: number;
-  aggregateWrites?: number;
-  cells?: number;
+/** Passes `source` through, adding the CPU time spent producing each item to `into.ms`. */
+async function* timed<T>(source: AsyncIterable<T>, into: { ms: number }): AsyncGenerator<T> {
+  const it = source[Symbol.asyncIterator]();
+  for (;;) {
+    const start = process.cpuUsage();
+    const next = await it.next();
+    into.ms += cpuSince(start);
+    if (next.done) return;
+    yield next.value;
+  }
 }
 
 interface Clock {
@@ -87,7 +90,7 @@ async function baseline(file: string): Promise<PhaseResult> {
  * on unique texts → contribution folded into per-segment cell deltas, a segment committed every `segmentRows`
  * records (rejected and duplicate records count, as in the Lambda pipeline).
  */
-async function pipeline(file: string, timeZone: string, segmentRows: number, until: Stage): Promise<PhaseResult> {
+async function pipeline(file: string, timeZone: string, segmentRows: number): Promise<PhaseResult> {
   // Lexicons are built on first use (module initialisation, a cold start): not part of the per-row cost.
   detectSentimentOffline('warm up the lexicon', 'en');
   detectSentimentOffline('预热词典', 'zh');
@@ -125,15 +128,23 @@ async function pipeline(file: string, timeZone: string, segmentRows: number, unt
 
   // A fixed table for up to 1.5 million distinct records (24 MB), allocated once: memory does not step up with the file.
   const deduper = new InMemoryDeduper({ capacity: DEDUPE_CAPACITY });
-  const withSentiment = until === 'sentiment' || until === 'aggregate';
-  const withAggregate = until === 'aggregate';
-  const batches = until === 'read' ? reader.batches() : dedupeBatches(reader.batches(), deduper);
-  for await (const batch of batches) {
-    for (const o of batch) {
+  const read = { ms: 0 };
+  const readAndDedupe = { ms: 0 };
+  let sentimentMs = 0;
+  let aggregateMs = 0;
+  /** Per outcome of the batch: 0 = nothing to aggregate, else 1 + label index × 16 + language index (as the memo). */
+  let codes = new Uint8Array(1024);
+  for await (const batch of timed(dedupeBatches(timed(reader.batches(), read), deduper), readAndDedupe)) {
+    // Pass 1: outcomes counted, sentiment of each accepted text (memoised by text).
+    let start = process.cpuUsage();
+    if (codes.length < batch.length) codes = new Uint8Array(batch.length * 2);
+    for (let i = 0; i < batch.length; i++) {
+      const o = batch[i] as RowOutcome;
+      codes[i] = 0;
       switch (o.kind) {
         case 'warning':
           warnings++;
-          continue;
+          break;
         case 'rejected':
           rejected++;
           break;
@@ -142,12 +153,10 @@ async function pipeline(file: string, timeZone: string, segmentRows: number, unt
           break;
         case 'accepted': {
           accepted++;
-          if (!withSentiment) break;
           const r = o.record;
-          let label: SentimentLabel | undefined;
-          let language: ComprehendLanguage | undefined;
+          let v = NO_TEXT;
           if (r.text !== undefined) {
-            let v = memo.get(r.text);
+            v = memo.get(r.text);
             if (v === 0) {
               const lang = resolveLanguage(r.language, r.text);
               let li = languages.indexOf(lang);
@@ -160,18 +169,32 @@ async function pipeline(file: string, timeZone: string, segmentRows: number, unt
               v = 1 + LABELS.indexOf(s.label) * 16 + li;
               memo.set(v);
             }
-            label = LABELS[(v - 1) >> 4];
-            language = languages[(v - 1) & 15];
           }
-          if (withAggregate) deltas.add(toContribution(r, { label, language }, timeZone));
+          codes[i] = v;
           break;
         }
+      }
+    }
+    sentimentMs += cpuSince(start);
+    // Pass 2: contributions into the segment's cell deltas; a segment committed every `segmentRows` records.
+    start = process.cpuUsage();
+    for (let i = 0; i < batch.length; i++) {
+      const o = batch[i] as RowOutcome;
+      if (o.kind === 'warning') continue;
+      if (o.kind === 'accepted') {
+        const v = codes[i] as number;
+        const label = v === NO_TEXT ? undefined : LABELS[(v - 1) >> 4];
+        const language = v === NO_TEXT ? undefined : languages[(v - 1) & 15];
+        deltas.add(toContribution(o.record, { label, language }, timeZone));
       }
       rows++;
       if (++rowsInSegment >= segmentRows) commitSegment();
     }
+    aggregateMs += cpuSince(start);
   }
+  const start = process.cpuUsage();
   commitSegment();
+  aggregateMs += cpuSince(start);
   const time = stopClock(clock);
 
   const uniqueTextsByLanguage: Record<string, number> = {};
@@ -183,9 +206,14 @@ async function pipeline(file: string, timeZone: string, segmentRows: number, unt
   });
   return {
     phase: 'pipeline',
-    stage: until,
     rows,
     ...time,
+    stageMs: {
+      read: read.ms,
+      dedupe: readAndDedupe.ms - read.ms,
+      sentiment: sentimentMs,
+      aggregate: aggregateMs,
+    },
     peakRssMb: peakRssMb(),
     outcomes: { accepted, rejected, duplicates, warnings },
     uniqueTexts: memo.size,
@@ -214,14 +242,10 @@ function resolveLanguage(tag: string | undefined, text: string): ComprehendLangu
 }
 
 async function main(): Promise<void> {
-  const [phase, file, timeZone = 'Europe/Berlin', segmentRows = '20000', until = 'aggregate'] = process.argv.slice(2);
-  if (file === undefined || !(STAGES as readonly string[]).includes(until)) {
-    throw new Error(`usage: phase <baseline|pipeline> <file> [timeZone] [segmentRows] [${STAGES.join('|')}]`);
-  }
+  const [phase, file, timeZone = 'Europe/Berlin', segmentRows = '20000'] = process.argv.slice(2);
+  if (file === undefined) throw new Error('usage: phase <baseline|pipeline> <file> [timeZone] [segmentRows]');
   const result =
-    phase === 'baseline'
-      ? await baseline(file)
-      : await pipeline(file, timeZone, Number.parseInt(segmentRows, 10), until as Stage);
+    phase === 'baseline' ? await baseline(file) : await pipeline(file, timeZone, Number.parseInt(segmentRows, 10));
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
