@@ -32,7 +32,7 @@ const LABELS: readonly SentimentLabel[] = ['POSITIVE', 'NEGATIVE', 'NEUTRAL', 'M
 /** Code of an accepted record without text (no label, no language): above every memo value (1 + 3 × 16 + 15). */
 const NO_TEXT = 255;
 
-/** CPU milliseconds since `from` (user + system), and the reading to pass next time. */
+/** CPU milliseconds (user + system) since the `process.cpuUsage()` reading `from`. */
 function cpuSince(from: NodeJS.CpuUsage): number {
   const d = process.cpuUsage(from);
   return (d.user + d.system) / 1000;
@@ -60,8 +60,7 @@ function startClock(): Clock {
 }
 
 function stopClock(c: Clock): { wallMs: number; cpuMs: number } {
-  const cpu = process.cpuUsage(c.cpu);
-  return { wallMs: performance.now() - c.wall, cpuMs: (cpu.user + cpu.system) / 1000 };
+  return { wallMs: performance.now() - c.wall, cpuMs: cpuSince(c.cpu) };
 }
 
 function peakRssMb(): number {

@@ -2,7 +2,7 @@
  * Offline dominant-language guess for the local endpoint: script first, then a vote of frequent function words for
  * Latin-script languages.
  */
-import { detectScript } from '../../shared/sentiment/language.js';
+import { detectScript, languageFromScript } from '../../shared/sentiment/language.js';
 
 export interface DetectedLanguage {
   LanguageCode: string;
@@ -28,21 +28,10 @@ for (const [lang, words] of Object.entries(FUNCTION_WORDS)) {
 /** Guesses the dominant language of a text, as DetectDominantLanguage would report it. */
 export function detectDominantLanguageOffline(text: string): DetectedLanguage[] {
   const script = detectScript(text);
-  switch (script) {
-    case 'zh':
-    case 'zh-TW':
-    case 'ja':
-    case 'ko':
-    case 'ar':
-    case 'hi':
-      return [{ LanguageCode: script, Score: 0.99 }];
-    case 'unknown':
-      return [];
-    case 'other':
-      return [{ LanguageCode: /[\u0400-\u04ff]/.test(text) ? 'ru' : 'und', Score: 0.6 }];
-    default:
-      break;
-  }
+  const fromScript = languageFromScript(script);
+  if (fromScript !== undefined) return [{ LanguageCode: fromScript, Score: 0.99 }];
+  if (script === 'unknown') return [];
+  if (script === 'other') return [{ LanguageCode: /[\u0400-\u04ff]/.test(text) ? 'ru' : 'und', Score: 0.6 }];
   const votes = new Map<string, number>();
   for (const word of text.toLowerCase().split(/[^\p{L}]+/u)) {
     for (const lang of INDEX.get(word) ?? []) votes.set(lang, (votes.get(lang) ?? 0) + 1);

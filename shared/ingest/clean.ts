@@ -208,7 +208,6 @@ export function hashIdentifier(key: string, value: string, kind: 'email' | 'id')
   const v = kind === 'email' ? value.trim().toLowerCase() : value.trim();
   // No cache of digests: measured on the benchmark export, a lookup plus hex conversion cost about what the HMAC
   // (two one-shot hashes, ~2.4 µs) saves, and the cache added ~10 MB.
-  if (key !== hmacKey?.key) hmacKey = undefined;
   return hmacHex(key, `${kind}:${v}`);
 }
 
@@ -219,7 +218,7 @@ let hmacKey: { key: string; inner: Buffer; outer: Buffer; innerText: string | un
 /** HMAC-SHA256 (RFC 2104) in hex, through one-shot `crypto.hash` where the runtime has it (Node ≥ 20.12). */
 function hmacHex(key: string, message: string): string {
   if (typeof crypto.hash !== 'function') return createHmac('sha256', key).update(message).digest('hex');
-  if (hmacKey === undefined) {
+  if (hmacKey?.key !== key) {
     let k = Buffer.from(key, 'utf8');
     if (k.length > SHA256_BLOCK) k = createHash('sha256').update(k).digest();
     const inner = Buffer.alloc(SHA256_BLOCK + 256);

@@ -414,8 +414,8 @@ export async function ingestObject(target: IngestTarget, deps: IngestDeps): Prom
     if (verbatims.length > 0) await store.putVerbatims(verbatims);
     if (outbox.length > 0) await store.putOutbox(fileId, outbox);
     state.segments++;
-    // Saved with the checkpoint: the writes this commit makes, so a resumed run reports the same total.
-    const pendingWrites = deltas.nonZeroCells().length;
+    // The writes this commit makes, saved with the checkpoint so a resumed run reports the same total.
+    const cells = deltas.nonZeroCells();
     const { cellWrites } = await store.commitSegment({
       fileId,
       token,
@@ -423,11 +423,11 @@ export async function ingestObject(target: IngestTarget, deps: IngestDeps): Prom
       nextRow,
       segment: segment + 1,
       resume: checkpoint ?? null,
-      state: { ...state, cellWrites: state.cellWrites + pendingWrites, touched: [...touched] } as unknown as Record<
+      state: { ...state, cellWrites: state.cellWrites + cells.length, touched: [...touched] } as unknown as Record<
         string,
         unknown
       >,
-      deltas,
+      cells,
     });
     state.cellWrites += cellWrites;
     segment++;

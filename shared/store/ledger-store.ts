@@ -8,7 +8,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { type CellDeltas, type Contribution, parseCellKey } from '../aggregate/contribution.js';
+import { type Contribution, parseCellKey } from '../aggregate/contribution.js';
 import type { CellCounts } from './cells.js';
 import { FileLeaseHeldError, FileLeaseLostError } from './errors.js';
 import { keys, THEME_ATTRIBUTE_PREFIX, ttlAfterDays } from './feedback-table.js';
@@ -381,9 +381,10 @@ export class LedgerStore {
     segment: number;
     resume: unknown;
     state: Record<string, unknown>;
-    deltas: CellDeltas;
+    /** The segment's cell deltas that are not all zero (`CellDeltas.nonZeroCells()`): one write each. */
+    cells: [string, CellCounts][];
   }): Promise<{ cellWrites: number }> {
-    const cells = input.deltas.nonZeroCells();
+    const { cells } = input;
     const fileUpdate: TransactItem = {
       Update: {
         TableName: this.table,
