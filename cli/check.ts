@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
+import { createInterface } from 'node:readline';
 import { FileRejectedError } from '../shared/domain/types.js';
 import { dedupe } from '../shared/ingest/dedupe.js';
 import { readExport } from '../shared/ingest/read-export.js';
@@ -89,6 +90,22 @@ function human(r: CheckReport): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Moves the partial records file into place without the records that a newer version of the same id replaced. */
+async function finishRecords(partial: string, target: string, replaced: ReadonlySet<number>): Promise<void> {
+  if (replaced.size === 0) {
+    await rename(partial, target);
+    return;
+  }
+  const out = createWriteStream(target);
+  for await (const line of createInterface({ input: createReadStream(partial), crlfDelay: Number.POSITIVE_INFINITY })) {
+    if (line === '' || replaced.has((JSON.parse(line) as { row: number }).row)) continue;
+    if (!out.write(`${line}\n`)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  await rm(partial, { force: true });
+}
+
 /**
  * `feedback check <file> [--json] [--records <out.jsonl>]`: dry run of decoding, parsing, mapping and cleaning for
  * one local file. Returns the exit code: 0 read, 1 file rejected or unreadable, 2 usage error.
@@ -112,7 +129,10 @@ export async function runCheck(argv: readonly string[], io: CheckIo): Promise<nu
     return fail('FILE_NOT_FOUND', 'The file does not exist or cannot be opened.');
   }
 
-  const out = args.records === undefined ? undefined : createWriteStream(args.records);
+  // Records stream to a partial file; rows that a newer version replaced later are dropped when it is finished.
+  const partial = args.records === undefined ? undefined : `${args.records}.partial`;
+  const out = partial === undefined ? undefined : createWriteStream(partial);
+  const replaced = new Set<number>();
   try {
     const reader = readExport(() => createReadStream(file, { highWaterMark: 256 * 1024 }), {
       fileName: file,
@@ -126,18 +146,21 @@ export async function runCheck(argv: readonly string[], io: CheckIo): Promise<nu
     for await (const o of dedupe(reader)) {
       builder.add(o);
       if (out !== undefined && o.kind === 'accepted') {
+        if (o.replaces !== undefined) replaced.add(o.replaces.row);
         if (!out.write(`${JSON.stringify(o.record)}\n`)) await once(out, 'drain');
       }
     }
     const report = builder.build(basename(file), await reader.meta());
-    if (out !== undefined) {
+    if (out !== undefined && partial !== undefined && args.records !== undefined) {
       out.end();
       await once(out, 'finish');
+      await finishRecords(partial, args.records, replaced);
     }
     io.stdout.write(args.json ? `${JSON.stringify(report)}\n` : human(report));
     return 0;
   } catch (err) {
     out?.destroy();
+    if (partial !== undefined) await rm(partial, { force: true });
     if (err instanceof FileRejectedError) return fail(err.code, err.message);
     const code = (err as { code?: unknown } | null)?.code;
     if (code === 'EACCES' || code === 'EISDIR') return fail('FILE_NOT_READABLE', 'The file cannot be read.');

@@ -1,13 +1,16 @@
 import { FileRejectedError } from '../domain/types.js';
 import { isMangledNumber } from './clean.js';
+import { toSimplified } from './han.js';
 import type { ColumnOverrides, FileWarning, MappedField, RatingScale } from './types.js';
-import { looksGoodBad } from './values.js';
+import { looksGoodBad, parseDate, parseNps, parseRating } from './values.js';
 
-/** Lower-cased, NFKC, letters and digits only (CJK kept), with a leading question number (`Q5_`, `1、`) removed. */
+/**
+ * Lower-cased, NFKC, Traditional Chinese vocabulary in Simplified, letters and digits only (CJK kept), with a leading
+ * question number (`Q5_`, `1、`) removed.
+ */
 export function normaliseName(name: string): string {
   if (name.trim() === '#') return 'responseid';
-  return name
-    .normalize('NFKC')
+  return toSimplified(name.normalize('NFKC'))
     .replace(/<[^>]*>/g, '')
     .replace(/^\s*(?:q\d+[_.:、)\s-]+|\d+[、.:)]\s*)/i, '')
     .toLowerCase()
@@ -54,6 +57,7 @@ const EXACT: Record<MappedField, readonly string[]> = {
     '反馈',
     '反馈内容',
   ],
+  followUp: ['追加评论', '追评', '追加评价', '追评内容', 'followupreview', 'followupcomment', 'additionalreview'],
   title: ['reviewtitle', 'title', 'summary', 'subject', 'headline', '标题', '评论标题', '评价标题', '主题'],
   submittedAt: [
     'reviewsubmitdateandtime',
@@ -67,6 +71,7 @@ const EXACT: Record<MappedField, readonly string[]> = {
     'completiontime',
     'responsereceivedat',
     'createdat',
+    'createtime',
     'createddate',
     'created',
     'reviewdate',
@@ -173,6 +178,8 @@ const EXACT: Record<MappedField, readonly string[]> = {
   customerId: [
     'customerid',
     'userid',
+    'useruid',
+    'uid',
     'reviewerid',
     'reviewconsumeruserid',
     'requesterid',
@@ -204,6 +211,8 @@ const EXACT: Record<MappedField, readonly string[]> = {
     'reviewid',
     'respondentid',
     'ticketid',
+    'requestid',
+    'commentid',
     'id',
     'recordid',
     'submissionid',
@@ -222,7 +231,25 @@ const EXACT: Record<MappedField, readonly string[]> = {
 /** Substring rules (normalised) when no exact alias matched, best first. */
 const CONTAINS: Partial<Record<MappedField, readonly string[]>> = {
   nps: ['howlikelyareyoutorecommend', 'likelytorecommend', 'wouldrecommend', 'recommend', '推荐给', '推荐'],
-  rating: ['satisfied', 'satisfaction', 'rating', '满意', '评分'],
+  rating: [
+    // An overall satisfaction question wins over the rows of a satisfaction matrix.
+    'overallsatisf',
+    '总体满意',
+    '整体满意',
+    '综合满意',
+    'satisfied',
+    'satisfaction',
+    'rating',
+    'howwouldyourate',
+    'howdoyourate',
+    'pleaserate',
+    'rateyour',
+    'rateour',
+    'ratethe',
+    '满意',
+    '评分',
+  ],
+  submittedAt: ['createdtimestamp', 'createdat', 'createddate', 'submitdate', 'submittedat', 'timestamp'],
   text: [
     'primaryreason',
     'reasonforyourscore',
@@ -329,7 +356,7 @@ const METADATA = new Set([
 ]);
 
 /** Business replies are not customer feedback. */
-const NOT_FEEDBACK = ['reply', 'companyresponse', 'developerresponse', 'businessresponse', '回复', '追评'];
+const NOT_FEEDBACK = ['reply', 'companyresponse', 'developerresponse', 'businessresponse', '回复'];
 
 /** Column names for an error message: quoted, each cut to 80 characters, at most 60 listed. */
 function listColumns(columns: readonly string[]): string {
@@ -369,6 +396,16 @@ function columnValues(sample: readonly (readonly string[])[], i: number): string
 }
 
 const NUMERIC = /^\s*-?\d+(?:\.\d+)?\s*$/;
+
+function minNumber(values: readonly string[]): number | undefined {
+  let min: number | undefined;
+  for (const v of values) {
+    if (!NUMERIC.test(v)) continue;
+    const n = Number(v);
+    if (min === undefined || n < min) min = n;
+  }
+  return min;
+}
 
 function maxNumber(values: readonly string[]): number | undefined {
   let max: number | undefined;
@@ -429,6 +466,7 @@ export function mapColumns(input: MappingInput): MappingResult {
     'rating',
     'title',
     'text',
+    'followUp',
     'email',
     'customerId',
     'language',
@@ -438,52 +476,45 @@ export function mapColumns(input: MappingInput): MappingResult {
   ];
   for (const field of fieldOrder) {
     if (fieldIndex[field] !== undefined || disabled.has(field)) continue;
-    let best: { idx: number; rank: number } | undefined;
-    for (let i = 0; i < columns.length; i++) {
-      if (taken.has(i)) continue;
-      const ns = names[i] ?? [];
-      if (field !== 'email' && personalSet.has(i)) continue;
-      if ((field === 'text' || field === 'title') && ns.some((n) => NOT_FEEDBACK.some((x) => n.includes(x)))) continue;
-      for (const n of ns) {
-        const rank = EXACT[field].indexOf(n);
-        if (rank !== -1 && (best === undefined || rank < best.rank)) best = { idx: i, rank };
-      }
-    }
-    if (best === undefined) {
-      const rules = CONTAINS[field];
-      if (rules !== undefined) {
-        outer: for (const [rank, rule] of rules.entries()) {
-          for (let i = 0; i < columns.length; i++) {
-            if (taken.has(i) || personalSet.has(i)) continue;
-            const ns = names[i] ?? [];
-            if (ns.some((n) => NOT_FEEDBACK.some((x) => n.includes(x)))) continue;
-            if (ns.some((n) => n.includes(rule))) {
-              best = { idx: i, rank: 1000 + rank };
-              break outer;
-            }
-          }
-        }
-      }
-    }
+    const candidates = candidatesFor(field, names, taken, personalSet);
+    // A header that names a score (`…满意…`, `…recommend…`) may belong to a question whose answers are not scores
+    // (`哪些方面满意？（多选）`, `通过什么途径了解到我们（朋友推荐…）`): take the first candidate whose sampled answers
+    // read as scores, and the best-named one only when none does.
+    // A column found only by a substring of its name must hold dates to be the date.
+    const best =
+      field === 'nps' || field === 'rating'
+        ? (candidates.find((c) => readsAsScores(field, columnValues(sample, c.idx))) ?? candidates[0])
+        : field === 'submittedAt'
+          ? candidates.find(
+              (c) =>
+                c.rank < 1000 ||
+                (!(names[c.idx] ?? []).some((n) => n.includes('update')) && readsAsDates(columnValues(sample, c.idx))),
+            )
+          : candidates[0];
     if (best !== undefined) {
       // A score column is only a score if its values are; a named text column must not be all numbers.
       if (field === 'nps' || field === 'rating') {
         const vals = columnValues(sample, best.idx);
         const max = maxNumber(vals);
         const generic = (names[best.idx] ?? []).includes('score');
+        const min = minNumber(vals);
+        // A generic score above 5, or a 0 (never a 1–5 rating: a detractors-only NPS export), is NPS 0–10.
         if (
           field === 'rating' &&
           generic &&
           max !== undefined &&
-          max > 5 &&
           max <= 10 &&
+          (max > 5 || min === 0) &&
           fieldIndex.nps === undefined
         ) {
           fieldIndex.nps = best.idx;
           taken.add(best.idx);
           warnings.push({
             code: 'SCORE_KIND_INFERRED',
-            detail: `Column "${columns[best.idx]}" holds values up to ${max}: read as NPS 0–10.`,
+            detail:
+              max > 5
+                ? `Column "${columns[best.idx]}" holds values up to ${max}: read as NPS 0–10.`
+                : `Column "${columns[best.idx]}" holds 0, which no 1–5 rating has: read as NPS 0–10.`,
           });
           continue;
         }
@@ -521,7 +552,7 @@ export function mapColumns(input: MappingInput): MappingResult {
       `No feedback text or score column recognised. Columns seen: ${listColumns(columns)}`,
     );
   }
-  if (fieldIndex.submittedAt === undefined) {
+  if (fieldIndex.submittedAt === undefined && fieldIndex.updatedAt === undefined) {
     warnings.push({ code: 'NO_DATE_COLUMN', detail: 'No date column recognised: rows take the upload time.' });
   }
 
@@ -538,6 +569,70 @@ export function mapColumns(input: MappingInput): MappingResult {
     }
   }
   return { fieldIndex, ratingScale, personal, unreliableIdColumns, warnings };
+}
+
+/** Columns whose names fit `field`: exact aliases by rank (then column order), then substring rules by rank. */
+function candidatesFor(
+  field: MappedField,
+  names: readonly string[][],
+  taken: ReadonlySet<number>,
+  personal: ReadonlySet<number>,
+): { idx: number; rank: number }[] {
+  const exact: { idx: number; rank: number }[] = [];
+  for (let i = 0; i < names.length; i++) {
+    if (taken.has(i)) continue;
+    const ns = names[i] ?? [];
+    if (field !== 'email' && personal.has(i)) continue;
+    if ((field === 'text' || field === 'title') && ns.some((n) => NOT_FEEDBACK.some((x) => n.includes(x)))) continue;
+    let rank = -1;
+    for (const n of ns) {
+      const r = EXACT[field].indexOf(n);
+      if (r !== -1 && (rank === -1 || r < rank)) rank = r;
+    }
+    if (rank !== -1) exact.push({ idx: i, rank });
+  }
+  exact.sort((a, b) => a.rank - b.rank || a.idx - b.idx);
+  const contains: { idx: number; rank: number }[] = [];
+  const seen = new Set(exact.map((c) => c.idx));
+  for (const [rank, rule] of (CONTAINS[field] ?? []).entries()) {
+    for (let i = 0; i < names.length; i++) {
+      if (taken.has(i) || personal.has(i) || seen.has(i)) continue;
+      const ns = names[i] ?? [];
+      if (ns.some((n) => NOT_FEEDBACK.some((x) => n.includes(x)))) continue;
+      if (ns.some((n) => n.includes(rule))) {
+        contains.push({ idx: i, rank: 1000 + rank });
+        seen.add(i);
+      }
+    }
+  }
+  return [...exact, ...contains];
+}
+
+/**
+ * Whether sampled answers read as scores of this kind: at least half of them are numbers, stars or labels the
+ * parser takes (out-of-range numbers count: the column is then a score with bad values, reported per row). A column
+ * with no sampled answer is taken on its name.
+ */
+function readsAsScores(field: 'nps' | 'rating', values: readonly string[]): boolean {
+  if (values.length === 0) return true;
+  const scale: RatingScale = looksGoodBad(values) ? 'good-bad' : 'numeric';
+  let scores = 0;
+  let answers = 0;
+  for (const v of values) {
+    const r = field === 'nps' ? parseNps(v) : parseRating(v, scale);
+    if (r === undefined) continue; // placeholder: no answer
+    answers++;
+    if ('value' in r || r.problem === 'SCORE_OUT_OF_RANGE') scores++;
+  }
+  return answers === 0 || scores * 2 >= answers;
+}
+
+/** Whether at least half of the sampled values (and at least one) parse as dates. */
+function readsAsDates(values: readonly string[]): boolean {
+  const now = Date.now();
+  let dates = 0;
+  for (const v of values) if ('ms' in parseDate(v, 'UTC', undefined, now)) dates++;
+  return dates > 0 && dates * 2 >= values.length;
 }
 
 const QUESTION_LIKE = /[?？]\s*$|^\s*(?:q\d+|\d+[、.])|free.?text|_text$/i;

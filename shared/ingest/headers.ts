@@ -9,6 +9,8 @@ export interface HeaderLayout {
 }
 
 const IMPORT_ID = /^\s*\{\s*"ImportId"\s*:/;
+/** SurveyMonkey row-2 labels that add nothing to the question text above them. */
+const SM_GENERIC = /^(?:|Response|Open-Ended Response|Other \(please specify\))$/i;
 
 function clean(name: string | undefined): string {
   return (name ?? '')
@@ -69,7 +71,8 @@ export function detectHeader(rows: readonly (readonly string[])[]): HeaderLayout
     r1 !== undefined &&
     (r1[0] ?? '') === '' &&
     r1.some((c) => /^(?:Open-Ended Response|Response)$/i.test(c)) &&
-    r0.some((c) => c === '')
+    // Multi-column questions leave cells of row 1 empty; a survey of single-column questions has only generic labels.
+    (r0.some((c) => c === '') || r1.every((c) => SM_GENERIC.test(c)))
   ) {
     const filled: string[] = [];
     let last = '';
@@ -77,7 +80,7 @@ export function detectHeader(rows: readonly (readonly string[])[]): HeaderLayout
       if (c !== '') last = c;
       filled.push(c === '' ? last : c);
     }
-    const generic = /^(?:|Response|Open-Ended Response|Other \(please specify\))$/i;
+    const generic = SM_GENERIC;
     return {
       headerRows: 2,
       columns: filled.map((c, i) => {

@@ -517,6 +517,17 @@ async function resumeExport(bytesIn: AsyncIterable<Uint8Array>, r: ResumeState, 
   return { meta, state: s, rows, lookahead: [], skip, rowBase: r.recordsDone, keys };
 }
 
+const ENDS_SENTENCE = /[.!?。！？…]$/;
+const ENDS_CJK = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]$/;
+
+/** `a` and `b` as consecutive sentences: a full stop between them unless `a` ends one (`。` after Chinese). */
+export function joinSentences(a: string | undefined, b: string | undefined): string | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  if (ENDS_SENTENCE.test(a)) return ENDS_CJK.test(a) ? `${a}${b}` : `${a} ${b}`;
+  return ENDS_CJK.test(a) ? `${a}。${b}` : `${a}. ${b}`;
+}
+
 /** Marks a cached label cell that cleans to nothing. */
 const NO_LABEL = Symbol('no label');
 const MAX_CACHED_LABELS = 4096;
@@ -532,6 +543,7 @@ class RowContext {
   /** Column of each mapped field, -1 when unmapped (numbers: no keyed lookup per cell). */
   private readonly iText: number;
   private readonly iTitle: number;
+  private readonly iFollowUp: number;
   private readonly iNps: number;
   private readonly iRating: number;
   private readonly iSubmitted: number;
@@ -560,6 +572,7 @@ class RowContext {
     this.unreliable = new Set(s.unreliableIdColumns);
     this.iText = s.fieldIndex.text ?? -1;
     this.iTitle = s.fieldIndex.title ?? -1;
+    this.iFollowUp = s.fieldIndex.followUp ?? -1;
     this.iNps = s.fieldIndex.nps ?? -1;
     this.iRating = s.fieldIndex.rating ?? -1;
     this.iSubmitted = s.fieldIndex.submittedAt ?? -1;
@@ -629,6 +642,7 @@ class RowContext {
     }
     const bodyRaw = this.cell(cells, this.iText);
     const titleRaw = this.cell(cells, this.iTitle);
+    const followRaw = this.cell(cells, this.iFollowUp);
     if (bodyRaw !== undefined && bodyRaw.length > this.maxCell) {
       out.push({ kind: 'rejected', row, reason: 'CELL_TOO_LARGE', detail: `text: ${bodyRaw.length} characters` });
       return;
@@ -637,14 +651,16 @@ class RowContext {
       out.push({ kind: 'rejected', row, reason: 'CELL_TOO_LARGE', detail: `title: ${titleRaw.length} characters` });
       return;
     }
+    if (followRaw !== undefined && followRaw.length > this.maxCell) {
+      out.push({ kind: 'rejected', row, reason: 'CELL_TOO_LARGE', detail: `followUp: ${followRaw.length} characters` });
+      return;
+    }
 
-    // Text: title and body joined when both exist.
+    // Text: title, body and the customer's follow-up, joined as sentences.
     const title = titleRaw === undefined ? undefined : cleanText(titleRaw);
     const body = bodyRaw === undefined ? undefined : cleanText(bodyRaw);
-    let text: string | undefined;
-    if (title !== undefined && body !== undefined)
-      text = /[.!?。！？…]$/.test(title) ? `${title} ${body}` : `${title}. ${body}`;
-    else text = title ?? body;
+    let text = joinSentences(title, body);
+    if (followRaw !== undefined) text = joinSentences(text, cleanText(followRaw));
     if (text !== undefined) {
       if (text.includes('\ufffd')) out.push({ kind: 'warning', row, code: 'INVALID_BYTES' });
       if (text.length > this.maxText) {

@@ -1,9 +1,13 @@
 import type { CanonicalRecord, RejectReason } from '../domain/types.js';
 
-/** Canonical fields a column can be mapped to. `title` is joined in front of `text` when both exist. */
+/**
+ * Canonical fields a column can be mapped to. `title` is joined in front of `text` when both exist, and `followUp` (the
+ * customer's own later addition, e.g. Taobao's 追加评论) after it.
+ */
 export const MAPPED_FIELDS = [
   'text',
   'title',
+  'followUp',
   'submittedAt',
   'updatedAt',
   'nps',

@@ -1,3 +1,4 @@
+import { hasNonAscii, toSimplified } from './han.js';
 import type { DateOrder, RatingScale } from './types.js';
 
 export type ScoreResult = { value: number } | { problem: 'SCORE_OUT_OF_RANGE' | 'SCORE_UNPARSEABLE' } | undefined;
@@ -36,6 +37,7 @@ const LIKERT: Record<string, number> = {
   比较满意: 4,
   较满意: 4,
   一般: 3,
+  普通: 3,
   中立: 3,
   还行: 3,
   不太满意: 2,
@@ -53,7 +55,9 @@ const LIKERT: Record<string, number> = {
 const GOOD_BAD: Record<string, number | null> = {
   good: 5,
   'good, i am satisfied': 5,
+  "good, i'm satisfied": 5,
   bad: 1,
+  'bad, i am unsatisfied': 1,
   "bad, i'm unsatisfied": 1,
   offered: null,
   'not offered': null,
@@ -61,7 +65,10 @@ const GOOD_BAD: Record<string, number | null> = {
 };
 
 const NUMBER = /^[+-]?(?:\d+(?:[.,]\d+)?|[.,]\d+)$/;
-const LEADING_NUMBER = /^(\d{1,2}(?:\.\d+)?)\s*(?:\/\s*(?:5|10)|stars?|星|分|[-–:]\s*\S.*)?$/i;
+const LEADING_NUMBER = /^(\d{1,2}(?:\.\d+)?)\s*(?:\/\s*(?:5|10)|stars?|颗星|星级|星|分|[-–:]\s*\S.*)?$/i;
+/** `五星`, `四颗星`, `三星级`: Chinese star ratings written with numerals. */
+const CN_STARS = /^([一二两三四五])\s*颗?\s*星级?$/;
+const CN_NUMERALS: Record<string, number> = { 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5 };
 
 function parseNumber(s: string): number | undefined {
   if (NUMBER.test(s)) return Number(s.replace(',', '.'));
@@ -69,6 +76,13 @@ function parseNumber(s: string): number | undefined {
   if (m?.[1] !== undefined) return Number(m[1]);
   const stars = s.replace(/[☆\s]/g, '');
   if (stars.length > 0 && stars.length <= 5 && /^★+$/.test(stars)) return stars.length;
+  if (hasNonAscii(s)) {
+    // Full-width digits (`５`, `１０分`) and Traditional forms (`五顆星`) read like their plain forms.
+    const plain = toSimplified(s.normalize('NFKC'));
+    if (plain !== s) return parseNumber(plain);
+    const cn = CN_STARS.exec(s);
+    if (cn?.[1] !== undefined) return CN_NUMERALS[cn[1]];
+  }
   return undefined;
 }
 
@@ -88,11 +102,11 @@ export function parseRating(raw: string, scale: RatingScale): ScoreResult {
   if (s.length === 0 || isPlaceholderScore(s)) return undefined;
   const lower = s.toLowerCase().replace(/\s+/g, ' ');
   if (scale === 'good-bad') {
-    const v = GOOD_BAD[lower];
+    const v = goodBad(lower);
     if (v === null) return undefined;
     if (v !== undefined) return { value: v };
   }
-  const label = LIKERT[lower];
+  const label = LIKERT[lower] ?? (hasNonAscii(lower) ? LIKERT[toSimplified(lower.normalize('NFKC'))] : undefined);
   if (label !== undefined) return { value: label };
   const n = parseNumber(s);
   if (n === undefined) return { problem: 'SCORE_UNPARSEABLE' };
@@ -105,16 +119,26 @@ function isPlaceholderScore(s: string): boolean {
   return l === '-' || l === 'n/a' || l === 'na' || l === 'null' || l === '(空)' || l === 'nan' || l === 'none';
 }
 
-/** A zendesk-style Good/Bad column: its sampled values are all Good/Bad/Offered/Not Offered. */
+/** Zendesk's satisfaction label (`Good, I’m satisfied` with either apostrophe); `undefined` if it is none. */
+function goodBad(lower: string): number | null | undefined {
+  const v = GOOD_BAD[lower];
+  return v !== undefined || !lower.includes('’') ? v : GOOD_BAD[lower.replace(/’/g, "'")];
+}
+
+/**
+ * A zendesk-style Good/Bad column: at least 4 in 5 of its sampled values are Good/Bad/Offered/Not Offered (one odd
+ * value must not turn `Good` into a Likert 3 for the whole file; it gets its own warning).
+ */
 export function looksGoodBad(values: readonly string[]): boolean {
   let hits = 0;
+  let answers = 0;
   for (const v of values) {
-    const l = v.trim().toLowerCase();
+    const l = v.trim().toLowerCase().replace(/\s+/g, ' ');
     if (l === '') continue;
-    if (!(l in GOOD_BAD)) return false;
-    hits++;
+    answers++;
+    if (goodBad(l) !== undefined) hits++;
   }
-  return hits > 0;
+  return hits > 0 && hits * 5 >= answers * 4;
 }
 
 // ---------------------------------------------------------------- dates
@@ -124,7 +148,21 @@ export type DateResult = { ms: number } | { problem: 'DATE_UNPARSEABLE' } | { ms
 const ISO =
   /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?$/i;
 const YMD_SLASH = /^(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
-const CN_DATE = /^(\d{4})年(\d{1,2})月(\d{1,2})日\s*(?:(\d{1,2})[:时](\d{1,2})(?:[:分](\d{1,2})秒?)?)?$/;
+/**
+ * Chinese dates: `2024年3月8日 14时20分`, `2024/3/5 下午2:02`, `2024-03-05 晚上9点05分30秒` (after NFKC, so full-width
+ * digits and colons are plain). Groups: year, month, day, meridiem, hour, minute, second, meridiem.
+ */
+const CN_DATE =
+  /^(\d{4})\s*[年/.-]\s*(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*日?\s*(?:(上午|早上|凌晨|中午|下午|晚上|傍晚|AM|PM)?\s*(\d{1,2})\s*[:时点]\s*(\d{1,2})\s*分?\s*(?::?\s*(\d{1,2})\s*秒?)?\s*(上午|下午|AM|PM)?)?$/i;
+
+/** Hour on the 24-hour clock for a Chinese or English meridiem word. */
+function meridiemHour(h: number, word: string | undefined): number {
+  if (word === undefined) return h;
+  const w = word.toUpperCase();
+  if (w === 'PM' || w === '下午' || w === '晚上' || w === '傍晚') return h < 12 ? h + 12 : h;
+  if (w === '中午') return h < 11 ? h + 12 : h;
+  return h === 12 ? 0 : h;
+}
 const DOTTED = /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
 const AMBIGUOUS = /^(\d{1,2})[/-](\d{1,2})[/-](\d{4}|\d{2})(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$/;
 const DIGITS = /^\d+(?:\.\d+)?$/;
@@ -290,8 +328,11 @@ export function parseDate(raw: string, zone: string, order: DateOrder | undefine
     }
     return { ms: Date.UTC(y, mo - 1, d, h, mi, sec) + Math.floor(frac) - off };
   }
-  m = YMD_SLASH.exec(s) ?? CN_DATE.exec(s);
+  m = YMD_SLASH.exec(s);
   if (m) return local(zone, num(m[1]), num(m[2]), num(m[3]), num(m[4]), num(m[5]), num(m[6]));
+  m = CN_DATE.exec(hasNonAscii(s) ? toSimplified(s.normalize('NFKC')) : s);
+  if (m)
+    return local(zone, num(m[1]), num(m[2]), num(m[3]), meridiemHour(num(m[5]), m[4] ?? m[8]), num(m[6]), num(m[7]));
   m = DOTTED.exec(s);
   if (m) return local(zone, num(m[3]), num(m[2]), num(m[1]), num(m[4]), num(m[5]), num(m[6]));
   m = AMBIGUOUS.exec(s);

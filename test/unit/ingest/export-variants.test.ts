@@ -1,0 +1,220 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCheck } from '../../../cli/check.js';
+import { joinSentences } from '../../../shared/ingest/read-export.js';
+import { parseDate, parseNps, parseRating } from '../../../shared/ingest/values.js';
+import { chunks, runBytes } from './helpers.js';
+
+/** Reads a small CSV (as UTF-8) the way `feedback check` does. */
+function csv(lines: readonly string[]) {
+  return runBytes(chunks(Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8'), 64), 'variant.csv');
+}
+
+describe('score parsing', () => {
+  it.each([
+    ['５', 5],
+    ['５分', 5],
+    ['五星', 5],
+    ['四颗星', 4],
+    ['三星级', 3],
+    ['5颗星', 5],
+    ['非常滿意', 5],
+    ['滿意', 4],
+    ['普通', 3],
+    ['不滿意', 2],
+    ['好評', 5],
+  ])('rating %s → %d', (raw, value) => {
+    expect(parseRating(raw, 'numeric')).toEqual({ value });
+  });
+
+  it.each([
+    ['Good, I’m satisfied', 5],
+    ["Good, I'm satisfied", 5],
+    ['Bad, I’m unsatisfied', 1],
+  ])('Zendesk label %s → %d', (raw, value) => {
+    expect(parseRating(raw, 'good-bad')).toEqual({ value });
+  });
+
+  it('reads full-width NPS digits and still rejects what is no score', () => {
+    expect(parseNps('１０')).toEqual({ value: 10 });
+    expect(parseNps('十分')).toEqual({ problem: 'SCORE_UNPARSEABLE' });
+    expect(parseRating('六星', 'numeric')).toEqual({ problem: 'SCORE_UNPARSEABLE' });
+    expect(parseRating('价格┋物流速度', 'numeric')).toEqual({ problem: 'SCORE_UNPARSEABLE' });
+  });
+});
+
+describe('Chinese date forms', () => {
+  const now = Date.UTC(2026, 0, 1);
+  it.each([
+    ['2024年3月8日 14时20分', '2024-03-08T14:20:00.000Z'],
+    ['2024年3月8日 14时20分05秒', '2024-03-08T14:20:05.000Z'],
+    ['2024年3月8日 14点20分', '2024-03-08T14:20:00.000Z'],
+    ['2024/3/5 下午2:02', '2024-03-05T14:02:00.000Z'],
+    ['2024-03-05 晚上9点05分', '2024-03-05T21:05:00.000Z'],
+    ['2024/3/5 上午12:30', '2024-03-05T00:30:00.000Z'],
+    ['2024/3/5 2:02 PM', '2024-03-05T14:02:00.000Z'],
+    ['２０２４年３月５日', '2024-03-05T00:00:00.000Z'],
+    ['2024年3月8日 14時20分', '2024-03-08T14:20:00.000Z'],
+  ])('%s', (raw, iso) => {
+    const r = parseDate(raw, 'UTC', undefined, now);
+    expect('ms' in r ? new Date(r.ms).toISOString() : r).toBe(iso);
+  });
+
+  it('rejects impossible fields', () => {
+    expect(parseDate('2024年13月8日 14时20分', 'UTC', undefined, now)).toEqual({ problem: 'DATE_UNPARSEABLE' });
+    expect(parseDate('2024/3/5 下午25:02', 'UTC', undefined, now)).toEqual({ problem: 'DATE_UNPARSEABLE' });
+  });
+});
+
+describe('joinSentences', () => {
+  it.each([
+    ['Great', 'Works well', 'Great. Works well'],
+    ['Great!', 'Works well', 'Great! Works well'],
+    ['闪退严重', '更新后打不开', '闪退严重。更新后打不开'],
+    ['闪退严重。', '更新后打不开', '闪退严重。更新后打不开'],
+  ])('%s + %s', (a, b, joined) => {
+    expect(joinSentences(a, b)).toBe(joined);
+  });
+});
+
+describe('column mapping by header and values', () => {
+  it('skips a score-named question whose answers are not scores (wjx multi-select, "friend recommended")', async () => {
+    const { report } = await csv([
+      '序号,提交答卷时间,1、您是通过什么途径了解到我们的？（如朋友推荐）,2、您对我们哪些方面比较满意？（多选）,3、您对本次购物的满意度,4、您向朋友推荐我们的可能性有多大？,5、您还有什么意见或建议？',
+      '1,2026/09/03 12:00:00,朋友推荐,价格┋物流速度,非常满意,9,很好',
+      '2,2026/09/03 12:05:00,广告,物流速度,满意,8,不错',
+      '3,2026/09/03 12:10:00,朋友推荐,价格,不满意,3,太慢了',
+      '4,2026/09/03 12:15:00,(空),客服态度┋价格,一般,6,(空)',
+    ]);
+    expect(report.columns.rating).toBe('3、您对本次购物的满意度');
+    expect(report.columns.nps).toBe('4、您向朋友推荐我们的可能性有多大？');
+    expect(report.kpis.csat.n).toBe(4);
+    expect(report.kpis.nps.n).toBe(4);
+    expect(report.warnings).toEqual([]);
+  });
+
+  it('reads Traditional Chinese headers and labels', async () => {
+    const { report, records } = await csv([
+      '評論編號,評論內容,追加評論,評分,評論時間',
+      'A1,手機很好用,用了一個月還是很好,非常滿意,2024/3/5 14:02',
+      'A2,物流太慢,,不滿意,2024/3/6 09:00',
+    ]);
+    expect(report.columns).toMatchObject({ text: '評論內容', followUp: '追加評論', rating: '評分' });
+    expect(report.columns.submittedAt).toBe('評論時間');
+    expect(report.kpis.csat).toMatchObject({ n: 2, satisfied: 1 });
+    expect(records[0]?.text).toBe('手機很好用。用了一個月還是很好');
+  });
+
+  it('appends the follow-up review and accepts a row that has only one', async () => {
+    const { report, records } = await csv([
+      '评论内容,追加评论,评分,评论时间',
+      '手机很流畅,用了一个月电池不行了,5,2024-03-05',
+      ',外观好看，手感一流,4,2024-03-06',
+    ]);
+    expect(report.rows).toMatchObject({ total: 2, accepted: 2, withText: 2 });
+    expect(records.map((r) => r.text)).toEqual(['手机很流畅。用了一个月电池不行了', '外观好看,手感一流']);
+  });
+
+  it('maps "How would you rate…" questions to rating', async () => {
+    const { report } = await csv([
+      'Timestamp,"Overall, how would you rate the workshop? (1 = poor, 5 = excellent)",Any other comments?',
+      '1/15/2025 21:53:05,4,Loved it',
+      '1/16/2025 08:01:10,2,Too long',
+    ]);
+    expect(report.columns.rating).toBe('Overall, how would you rate the workshop? (1 = poor, 5 = excellent)');
+    expect(report.kpis.csat).toMatchObject({ n: 2, satisfied: 1 });
+  });
+
+  it('reads a generic Score column holding a 0 as NPS (detractors-only export)', async () => {
+    const { report } = await csv(['Response ID,Score,Comment', 'r1,3,slow', 'r2,0,awful', 'r3,5,meh', 'r4,1,no']);
+    expect(report.columns.nps).toBe('Score');
+    expect(report.columns.rating).toBeUndefined();
+    expect(report.kpis.nps).toMatchObject({ n: 4, detractors: 4 });
+    expect(report.details.fileWarnings.map((w) => w.code)).toContain('SCORE_KIND_INFERRED');
+  });
+
+  it('reads Zendesk satisfaction labels, with one odd value warned per row', async () => {
+    const { report } = await csv([
+      'Ticket ID,Ticket created - Timestamp,Satisfaction rating,Satisfaction comment',
+      '1,2024-02-01 09:15,"Good, I’m satisfied",quick fix',
+      '2,2024-02-01 10:15,"Bad, I\'m unsatisfied",never answered',
+      '3,2024-02-02 11:00,Offered,',
+      '4,2024-02-02 12:00,"Good, I\'m satisfied",',
+      '5,2024-02-03 12:00,Neutral-ish,ok',
+    ]);
+    expect(report.columns.submittedAt).toBe('Ticket created - Timestamp');
+    expect(report.kpis.csat).toMatchObject({ n: 3, satisfied: 2 });
+    expect(report.rows).toMatchObject({ total: 5, accepted: 4, rejected: 1 });
+    expect(report.warnings).toEqual([{ row: 5, code: 'SCORE_UNPARSEABLE', detail: 'rating: Neutral-ish' }]);
+  });
+
+  it('uses Medallia request_id as the record id', async () => {
+    const { report } = await csv([
+      'request_id,response_received_at,likelihood_to_recommend,comments',
+      'REQ-1,2024-05-01T10:00:00Z,9,great',
+      'REQ-2,2024-05-01T11:00:00Z,3,bad',
+      'REQ-1,2024-05-01T10:00:05Z,9,great',
+    ]);
+    expect(report.columns.sourceRecordId).toBe('request_id');
+    expect(report.rows).toMatchObject({ accepted: 2, duplicates: 1 });
+  });
+
+  it('does not warn NO_DATE_COLUMN when the last-update date supplies the date', async () => {
+    const { report } = await csv([
+      'id,updated,score,text',
+      '1,2024-04-01T18:48:09Z,5,nice',
+      '2,2024-04-02T18:48:09Z,2,bad',
+    ]);
+    expect(report.details.fileWarnings.map((w) => w.code)).not.toContain('NO_DATE_COLUMN');
+    expect(report.warnings).toEqual([]);
+  });
+
+  it('does not take a name-matched timestamp column without dates', async () => {
+    const { report } = await csv(['Comment,Timestamp format', 'fine,ISO', 'bad,ISO']);
+    expect(report.columns.submittedAt).toBeUndefined();
+  });
+});
+
+describe('SurveyMonkey header with single-column questions only', () => {
+  it('takes row 2 as a header row', async () => {
+    const { report } = await csv([
+      'Respondent ID,Collector ID,Start Date,End Date,How likely is it that you would recommend us to a friend?,Why did you give that score?',
+      ',,,,Response,Open-Ended Response',
+      '114235512301,412339871,11/04/2024 08:14:33 AM,11/04/2024 08:17:02 AM,10,Great',
+      '114235512302,412339871,11/04/2024 09:01:10 AM,11/04/2024 09:03:40 AM,3,Fees',
+    ]);
+    expect(report.rows).toMatchObject({ total: 2, accepted: 2 });
+    expect(report.warnings).toEqual([]);
+    expect(report.kpis.nps.n).toBe(2);
+  });
+});
+
+describe('feedback check --records', () => {
+  it('leaves out the versions that a newer edit of the same review replaced', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'check-records-'));
+    const file = join(dir, 'reviews.csv');
+    await writeFile(
+      file,
+      [
+        'Review Link,Review Submit Date and Time,Review Last Update Millis Since Epoch,Star Rating,Review Text',
+        'https://play.google.com/x?reviewId=gp%3AA1,2024-05-01T10:00:00Z,1714557600000,1,logs me out',
+        'https://play.google.com/x?reviewId=gp%3AB2,2024-05-01T11:00:00Z,1714561200000,5,great',
+        'https://play.google.com/x?reviewId=gp%3AA1,2024-05-01T10:00:00Z,1714644000000,4,fixed now',
+        '',
+      ].join('\n'),
+    );
+    const out = join(dir, 'records.jsonl');
+    const stdout: string[] = [];
+    const code = await runCheck([file, '--json', '--records', out], {
+      stdout: { write: (c: string) => stdout.push(c) },
+      stderr: { write: () => undefined },
+    });
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout.join('')) as { rows: { accepted: number; duplicates: number } };
+    const lines = (await readFile(out, 'utf8')).trim().split('\n');
+    expect(lines.map((l) => (JSON.parse(l) as { row: number; text: string }).text)).toEqual(['great', 'fixed now']);
+    expect(lines.length).toBe(report.rows.accepted);
+  });
+});
