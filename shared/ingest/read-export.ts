@@ -2,7 +2,7 @@ import crypto, { createHash } from 'node:crypto';
 import { type CanonicalRecord, FileRejectedError } from '../domain/types.js';
 import { cleanLabel, cleanText, hashIdentifier, isMangledNumber, redact } from './clean.js';
 import { mapColumns, normaliseName } from './column-mapping.js';
-import { createDecoder, sniffEncoding } from './encoding.js';
+import { createDecoder, LateEncoding, sniffEncoding } from './encoding.js';
 import { detectHeader } from './headers.js';
 import { csvRows, jsonDocumentRows, jsonLinesRows, KeyIndex, PeekableBytes, type RawRow, xlsxRows } from './sources.js';
 import type {
@@ -115,6 +115,34 @@ function detectTextFormat(text: string): ExportFormat | 'json-lines-or-doc' {
   return 'csv';
 }
 
+/**
+ * Whether a line that does not parse on its own opens a JSON document laid out over several lines: it ends outside
+ * any string with a structure still open, right after `[`, `{` or `,` (`{"app":"x","reviews":[` then one record a
+ * line, or any pretty-printed document). A truncated JSON Lines record ends elsewhere (mostly inside a string).
+ */
+function opensDocument(line: string): boolean {
+  let depth = 0;
+  let inString = false;
+  let last = 0;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line.charCodeAt(i);
+    if (inString) {
+      if (ch === 92) i++;
+      else if (ch === 34) inString = false;
+      continue;
+    }
+    if (ch === 32 || ch === 9 || ch === 13) continue;
+    last = ch;
+    if (ch === 34) inString = true;
+    else if (ch === 123 || ch === 91) depth++;
+    else if (ch === 125 || ch === 93) {
+      depth--;
+      if (depth < 0) return false;
+    }
+  }
+  return !inString && depth > 0 && (last === 91 || last === 123 || last === 44);
+}
+
 function looksLikeJsonLines(text: string): boolean {
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   const first = lines[0]?.trim() ?? '';
@@ -127,7 +155,8 @@ function looksLikeJsonLines(text: string): boolean {
       return true;
     }
   } catch {
-    // First line is not a whole object: either a pretty-printed document or a broken first line.
+    // First line is not a whole object: either a document laid out over lines or a broken first line.
+    if (opensDocument(first)) return false;
   }
   const objectLines = lines.filter((l) => l.trimStart().startsWith('{')).length;
   return objectLines >= 2 && objectLines >= lines.length * 0.8;
@@ -313,43 +342,66 @@ async function sniffExport(
     throw new FileRejectedError('EMPTY_FILE', 'The file holds only whitespace.');
 
   const kind = detectTextFormat(text);
-  const body = skipBytes(src.replay(), enc.bomLength);
+  // Only ASCII sniffed: no evidence for any encoding yet. Read on as UTF-8 and settle it at the first non-ASCII byte.
+  const late = enc.undecided === true && !eof ? new LateEncoding(enc.bomLength) : undefined;
+  const replayed = skipBytes(src.replay(), enc.bomLength);
+  const body = late === undefined ? replayed : late.bytes(replayed);
+  const settle = (rows: AsyncGenerator<RawRow[]>) => (late === undefined ? rows : late.rows(rows));
+  const settled = (p: Prepared): Prepared => {
+    if (late !== undefined) settleLater(late, p.state, p.meta);
+    return p;
+  };
   if (kind === 'json' || (kind === 'json-lines-or-doc' && !looksLikeJsonLines(text))) {
     const keys = new KeyIndex();
     return prepareRows(
-      jsonDocumentRows(body, enc.encoding, keys, maxCell),
+      settle(jsonDocumentRows(body, enc.encoding, keys, maxCell)),
       'json',
       enc.encoding,
       undefined,
       opts,
       keys,
       'skip-records',
-    );
+    ).then(settled);
   }
   if (kind === 'json-lines-or-doc') {
     const keys = new KeyIndex();
     const exact = enc.encoding === 'utf-8' || enc.encoding === 'utf-8-bom';
     return prepareRows(
-      jsonLinesRows(body, enc.encoding, enc.bomLength, keys, maxCell),
+      settle(jsonLinesRows(body, enc.encoding, enc.bomLength, keys, maxCell)),
       'jsonl',
       enc.encoding,
       undefined,
       opts,
       keys,
       exact ? 'byte-offset' : 'skip-records',
-    );
+    ).then(settled);
   }
   const delimiter = sniffDelimiter(text, eof);
   const exact = enc.encoding === 'utf-8' || enc.encoding === 'utf-8-bom' || enc.encoding === 'utf-16le';
   return prepareRows(
-    csvRows(body, enc.encoding, delimiter, enc.bomLength, maxCell),
+    settle(csvRows(body, enc.encoding, delimiter, enc.bomLength, maxCell)),
     delimiter === '\t' ? 'tsv' : 'csv',
     enc.encoding,
     delimiter,
     opts,
     undefined,
     exact ? 'byte-offset' : 'skip-records',
-  );
+  ).then(settled);
+}
+
+/**
+ * Records in the parser state (which checkpoints carry) and the meta that the encoding is open until `late` settles
+ * it, then what it settled on: after a switch away from UTF-8, byte offsets are gone and resumes skip records.
+ */
+function settleLater(late: LateEncoding, state: ParserState, meta: ExportMeta): void {
+  state.encodingUndecided = true;
+  late.onSettle((encoding) => {
+    delete state.encodingUndecided;
+    if (encoding === 'utf-8') return;
+    state.encoding = encoding;
+    meta.encoding = encoding;
+    meta.resumeMode = 'skip-records';
+  });
 }
 
 async function* skipBytes(bytes: AsyncIterable<Uint8Array>, n: number): AsyncGenerator<Uint8Array> {
@@ -479,8 +531,11 @@ async function resumeExport(bytesIn: AsyncIterable<Uint8Array>, r: ResumeState, 
   let rows: AsyncGenerator<RawRow[]>;
   let skip = 0;
   const bom = s.encoding === 'utf-8-bom' ? 3 : s.encoding === 'utf-16le' || s.encoding === 'utf-16be' ? 2 : 0;
-  const body = byOffset ? bytesIn : skipBytes(bytesIn, bom);
   const start = byOffset ? (r.byteOffset ?? 0) : bom;
+  // A checkpoint taken while the file was ASCII so far: settle the encoding where the first read would have.
+  const late = s.encodingUndecided === true && s.format !== 'xlsx' ? new LateEncoding(start) : undefined;
+  const raw = byOffset ? bytesIn : skipBytes(bytesIn, bom);
+  const body = late === undefined ? raw : late.bytes(raw);
   switch (s.format) {
     case 'csv':
     case 'tsv':
@@ -514,6 +569,10 @@ async function resumeExport(bytesIn: AsyncIterable<Uint8Array>, r: ResumeState, 
     fileWarnings: [],
     resumeMode: byOffset ? 'byte-offset' : 'skip-records',
   };
+  if (late !== undefined) {
+    settleLater(late, s, meta);
+    rows = late.rows(rows);
+  }
   return { meta, state: s, rows, lookahead: [], skip, rowBase: r.recordsDone, keys };
 }
 

@@ -145,10 +145,16 @@ export class KeyIndex {
   }
 }
 
+/** Magnitude from which a JSON number may have lost digits in `JSON.parse` (integers beyond 2^53). */
+const EXACT_LIMIT = 2 ** 53;
+/** Set by {@link flatten} when it meets a number that may have lost digits: the text is then parsed again exactly. */
+let inexact = false;
+
 function flatten(value: unknown, prefix: string, keys: KeyIndex, cells: string[], depth: number): void {
   if (value === null || value === undefined) return;
   if (Array.isArray(value)) {
     if (value.every((v) => v === null || typeof v !== 'object')) {
+      for (const v of value) if (typeof v === 'number' && (v >= EXACT_LIMIT || v <= -EXACT_LIMIT)) inexact = true;
       cells[keys.index(prefix)] = value.filter((v) => v !== null).join(', ');
     } else if (depth < 6) {
       value.forEach((v, i) => {
@@ -164,30 +170,186 @@ function flatten(value: unknown, prefix: string, keys: KeyIndex, cells: string[]
     }
     return;
   }
+  if (typeof value === 'number' && (value >= EXACT_LIMIT || value <= -EXACT_LIMIT)) inexact = true;
   cells[keys.index(prefix)] = String(value);
 }
 
-/** Turns one JSON text (a line or an array element) into a row. */
-export function jsonRow(text: string, keys: KeyIndex, end: number | undefined, maxSize: number): RawRow {
-  if (text.length > maxSize) return { cells: [], end, reject: 'CELL_TOO_LARGE', detail: `${text.length} characters` };
+/** A run of 16 digits: the only way a JSON integer literal can exceed 2^53. */
+const LONG_DIGITS = /\d{16}/;
+/** JSON string literals (matched whole, so digits inside them are skipped) and number literals. */
+const JSON_TOKENS = /"[^"\\]*(?:\\[\s\S][^"\\]*)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
+const INTEGER_LITERAL = /^-?[1-9]\d*$/;
+
+function quoteUnsafeInteger(token: string): string {
+  if (token.length < 16 || !INTEGER_LITERAL.test(token) || Number.isSafeInteger(Number(token))) return token;
+  return `"${token}"`;
+}
+
+/**
+ * Rewrites integer literals beyond 2^53 (19-digit Douyin/Weibo/Twitter ids written as JSON numbers) into JSON strings,
+ * so `JSON.parse` keeps their exact digits instead of rounding different ids to one. Fractions, exponents and digits
+ * inside strings are left alone; so are invalid literals (leading zeros), which still fail to parse. Node 20 has no
+ * `JSON.parse` source-text access, hence the rewrite.
+ */
+export function quoteBigIntegers(text: string): string {
+  return LONG_DIGITS.test(text) ? text.replace(JSON_TOKENS, quoteUnsafeInteger) : text;
+}
+
+/** Properties (lower-cased) that hold the records of an API response page: JSON:API `data`, `reviews`, `items`… */
+const RECORD_ARRAY_KEYS = new Set([
+  'data',
+  'items',
+  'results',
+  'records',
+  'reviews',
+  'comments',
+  'entries',
+  'responses',
+  'feedback',
+  'feedbacks',
+  'tickets',
+  'conversations',
+  'ratings',
+  'satisfaction_ratings',
+  'elements',
+  'rows',
+  'list',
+  'reviewlist',
+  'review_list',
+  'commentlist',
+  'comment_list',
+  'customerreviews',
+  '评论列表',
+  '评价列表',
+  '评论',
+  '评价',
+  '列表',
+  '数据',
+  '记录',
+  '结果',
+  '留言',
+]);
+
+/** Properties (lower-cased) whose scalar value makes an object a record of its own, not a page around records. */
+const CONTENT_KEYS = new Set([
+  'text',
+  'body',
+  'content',
+  'comment',
+  'review',
+  'reviewtext',
+  'review_text',
+  'message',
+  'feedback',
+  'title',
+  'summary',
+  'description',
+  'rating',
+  'score',
+  'stars',
+  'star',
+  'nps',
+  '内容',
+  '评论内容',
+  '评价内容',
+  '评论',
+  '评价',
+  '评语',
+  '留言',
+  '标题',
+  '评分',
+  '星级',
+]);
+
+function isRecordObject(v: unknown): boolean {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/**
+ * The records of a page wrapper — an API response saved one page a line (`jq -c`) or several pages slurped into one
+ * array: an object with a non-empty array of objects under a records key, and no scalar content of its own (an order
+ * with `items` and a `comment` stays one record). `undefined` for an ordinary record. Takes the object's entries, which
+ * {@link entriesRow} reuses: an ordinary record costs one array check a property.
+ */
+function pageRecords(entries: [string, unknown][]): Record<string, unknown>[] | undefined {
+  let records: Record<string, unknown>[] | undefined;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i] as [string, unknown];
+    const v = e[1];
+    if (!Array.isArray(v) || records !== undefined || v.length === 0) continue;
+    if (RECORD_ARRAY_KEYS.has(e[0].toLowerCase()) && v.every(isRecordObject)) records = v as Record<string, unknown>[];
+  }
+  if (records === undefined) return undefined;
+  for (const [k, v] of entries) {
+    if (v !== null && typeof v !== 'object' && CONTENT_KEYS.has(k.toLowerCase())) return undefined;
+  }
+  return records;
+}
+
+/** A row from an object's entries (what `flatten` does for an object at depth 0). */
+function entriesRow(entries: [string, unknown][], keys: KeyIndex, end: number | undefined): RawRow {
+  const cells: string[] = [];
+  for (const [k, v] of entries) flatten(v, k, keys, cells, 1);
+  for (let i = 0; i < cells.length; i++) if (cells[i] === undefined) cells[i] = '';
+  return { cells, end };
+}
+
+/** Rows of one parsed object: itself, or each record of a page wrapper. Only the last row carries `end`. */
+function valueRows(value: object, keys: KeyIndex, end: number | undefined, out: RawRow[]): void {
+  const entries = Object.entries(value);
+  const records = pageRecords(entries);
+  if (records === undefined) {
+    out.push(entriesRow(entries, keys, end));
+    return;
+  }
+  const last = records.length - 1;
+  for (let i = 0; i < records.length; i++) {
+    out.push(entriesRow(Object.entries(records[i] as object), keys, i === last ? end : undefined));
+  }
+}
+
+/**
+ * Turns one JSON text (a line or an array element) into rows, appended to `out`: one row for a record or a broken text,
+ * one row a record for a page wrapper (see {@link pageRecords}). Only the last row carries `end`: a checkpoint inside
+ * a page has no byte offset and resumes by record count. A text holding an integer beyond 2^53 is parsed a second time
+ * with such integers quoted (see {@link quoteBigIntegers}); other texts pay one number comparison a numeric cell.
+ */
+export function jsonRows(text: string, keys: KeyIndex, end: number | undefined, maxSize: number, out: RawRow[]): void {
+  if (text.length > maxSize) {
+    out.push({ cells: [], end, reject: 'CELL_TOO_LARGE', detail: `${text.length} characters` });
+    return;
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
-    return {
+    out.push({
       cells: [],
       end,
       reject: 'MALFORMED_JSON',
       detail: err instanceof Error ? err.message.slice(0, 200) : undefined,
-    };
+    });
+    return;
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return { cells: [], end, reject: 'NOT_AN_OBJECT', detail: Array.isArray(value) ? 'array' : typeof value };
+    out.push({ cells: [], end, reject: 'NOT_AN_OBJECT', detail: Array.isArray(value) ? 'array' : typeof value });
+    return;
   }
-  const cells: string[] = [];
-  flatten(value, '', keys, cells, 0);
-  for (let i = 0; i < cells.length; i++) if (cells[i] === undefined) cells[i] = '';
-  return { cells, end };
+  const mark = out.length;
+  inexact = false;
+  valueRows(value, keys, end, out);
+  if (!inexact) return;
+  inexact = false;
+  const exact = quoteBigIntegers(text);
+  if (exact === text) return;
+  let exactValue: unknown;
+  try {
+    exactValue = JSON.parse(exact);
+  } catch {
+    return; // Not expected (quoting a valid number literal keeps the text valid); keep the rows already read.
+  }
+  out.length = mark;
+  valueRows(exactValue as object, keys, end, out);
 }
 
 /** JSON Lines: one record a line; blank lines are skipped; a broken line is one rejected row. */
@@ -210,7 +372,7 @@ export async function* jsonLinesRows(
         const line = buf.toString('utf8', start, nl);
         offset += nl + 1 - start;
         start = nl + 1;
-        if (line.trim().length > 0) batch.push(jsonRow(line, keys, offset, maxSize));
+        if (line.trim().length > 0) jsonRows(line, keys, offset, maxSize, batch);
       }
       carry = start < buf.length ? buf.subarray(start) : undefined;
       if (carry !== undefined && carry.length > maxSize * 4) {
@@ -223,7 +385,9 @@ export async function* jsonLinesRows(
     if (carry !== undefined) {
       const line = carry.toString('utf8');
       offset += carry.length;
-      if (line.trim().length > 0) yield [jsonRow(line, keys, offset, maxSize)];
+      const tail: RawRow[] = [];
+      if (line.trim().length > 0) jsonRows(line, keys, offset, maxSize, tail);
+      if (tail.length > 0) yield tail;
     }
     return;
   }
@@ -234,7 +398,7 @@ export async function* jsonLinesRows(
     const parts = all.split('\n');
     carry = final ? '' : (parts.pop() ?? '');
     const out: RawRow[] = [];
-    for (const p of parts) if (p.trim().length > 0) out.push(jsonRow(p, keys, undefined, maxSize));
+    for (const p of parts) if (p.trim().length > 0) jsonRows(p, keys, undefined, maxSize, out);
     return out;
   };
   for await (const chunk of bytes) {
@@ -302,7 +466,8 @@ export async function* jsonDocumentRows(
       }
       if (inElement && depth === arrayDepth && (ch === 44 || ch === 93)) {
         const piece = element + text.slice(segStart, i);
-        out.push(oversized ? tooLarge() : jsonRow(piece, keys, undefined, maxSize));
+        if (oversized) out.push(tooLarge());
+        else jsonRows(piece, keys, undefined, maxSize, out);
         element = '';
         inElement = false;
         oversized = false;
@@ -331,7 +496,7 @@ export async function* jsonDocumentRows(
     if (finished) return;
   }
   const b = scan(decoder.end());
-  if (inElement && element.trim().length > 0) b.push(jsonRow(element, keys, undefined, maxSize));
+  if (inElement && element.trim().length > 0) jsonRows(element, keys, undefined, maxSize, b);
   if (b.length > 0) yield b;
   if (arrayDepth === -1) {
     throw new FileRejectedError('UNSUPPORTED_FORMAT', 'JSON document holds no array of records.');

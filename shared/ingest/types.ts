@@ -26,7 +26,7 @@ export type MappedField = (typeof MAPPED_FIELDS)[number];
 export type ColumnOverrides = Partial<Record<MappedField, string | null>>;
 
 export type ExportFormat = 'csv' | 'tsv' | 'json' | 'jsonl' | 'xlsx';
-export type TextEncoding = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'gb18030' | 'windows-1252';
+export type TextEncoding = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'gb18030' | 'big5' | 'windows-1252';
 export type DateOrder = 'DMY' | 'MDY';
 
 export type WarningCode =
@@ -76,6 +76,11 @@ export interface ParserState {
   /** Columns whose header says they are UTC (e.g. `Submit Date (UTC)`). */
   utcColumns: number[];
   unreliableIdColumns: number[];
+  /**
+   * Everything read so far was ASCII, so `encoding` (utf-8) is a placeholder: a resumed read settles it at the first
+   * non-ASCII byte, as the first read would have.
+   */
+  encodingUndecided?: boolean;
 }
 
 /**
