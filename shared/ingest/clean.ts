@@ -135,10 +135,34 @@ const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}
 const IPV4 = /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\d.]*\d)/g;
 const IPV6 = /(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![0-9A-Fa-f:])/g;
 const CARD = /(?<!\d)\d(?:[ -]?\d){12,18}(?!\d)/g;
-const PHONE_INTL = /(?<![\w+])\+\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]?\d{2,5}){1,4}(?!\d)/g;
-const PHONE_CN_MOBILE = /(?<!\d)1[3-9]\d(?:[\s-]?\d{4}){2}(?!\d)/g;
-const PHONE_NANP = /(?<![\w])(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?!\d)/g;
-const PHONE_CN_LANDLINE = /(?<!\d)0\d{2,3}-\d{7,8}(?!\d)/g;
+// A country code may be written in parentheses: (+44) 20 7946 0958.
+const PHONE_INTL = /(?<![\w+])\(?\+\d{1,3}\)?[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]?\d{2,5}){1,4}(?!\d)/g;
+// Chinese mobile, with the country code without '+' (86 / 0086) as a number pasted from a contact list has it (not
+// after a currency sign or '#': ¥86130 1000 2031 is a price and two numbers).
+const PHONE_CN_MOBILE = /(?<!\d)(?:(?<![$¥€£#])(?:00)?86[\s-]?)?1[3-9]\d(?:[\s-]?\d{4}){2}(?!\d)/g;
+// North American with separators, and the trunk prefix 1 (1-800-555-0199).
+const PHONE_NANP = /(?<![\w])(?:1[\s.-]|1(?=\())?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?!\d)/g;
+// North American as ten bare digits (area and exchange codes start 2–9; an optional leading 1). Not after a currency
+// sign or '#', nor after a digit and '.', ',', ':', '/' or '-' (a price, a decimal, a time or date goes on), nor before a
+// letter, '%' or a decimal part (a quantity, a code).
+const PHONE_NANP_BARE = /(?<![\w+#$¥€£])(?<!\d[.,:/-])1?[2-9]\d\d[2-9]\d{6}(?![\w%]|[.,]\d)/g;
+// A national number with its trunk 0 (UK, Australia, China, Taiwan…): area code (in parentheses or not, 1–4 digits
+// after the 0, never 00) then the subscriber number in one or two groups of 3+ digits, 10–12 digits in all (counted in
+// redactTrunk): 020 7946 0958, (020) 7946 0958, 07700 900123, 0412 345 678, (02) 9374 4000, (010)12345678,
+// 0755-8765 4321, 0912-345-678, 0912345678. Bounded as PHONE_NANP_BARE, and not followed by '-' and a digit either.
+// The first alternative (captured) is the Chinese landline 010-12345678 as matched before the others existed, redacted
+// as it was (even glued to a word or after a label): one pass for both.
+const PHONE_TRUNK =
+  /(?<!\d)(0\d{2,3}-\d{7,8})(?!\d)|(?<![\w+#$¥€£])(?<!\d[.,:/-])(?:\(0[1-9]\d{0,3}\)|0[1-9]\d{0,3})[ -]?\d{3,8}(?:[ -]\d{3,4})?(?![\w%]|[.,-]\d)/g;
+// Chinese resident identity number: 6-digit area, YYYYMMDD birth date, 3-digit sequence, check character (digit or X).
+// Confirmed in redactCnId (check character, plausible birth date).
+const CN_ID = /(?<!\d)\d{17}[\dXx](?![\dA-Za-z])/g;
+/**
+ * What precedes a number labelled as an order, ticket, tracking… number (`Order #`, `Invoice no. `, `订单号：`): such a
+ * number is left alone by the bare-digit phone patterns, as it was before they existed.
+ */
+const ID_LABEL =
+  /(?:\b(?:order|invoice|tracking|ticket|booking|ref|reference|serial|sku|transaction|confirmation)|订单|单号|编号|工单|流水号|交易号|序列号|运单)(?:\s*(?:no\.?|nr\.?|number|num|id|#|号|号码|编码))?(?:\s*(?:is|was|=))?\s*[:：#]?\s*$/i;
 const FOUR_DIGITS = /\d\D*\d\D*\d\D*\d/;
 
 function luhnValid(digits: string): boolean {
@@ -158,7 +182,10 @@ function luhnValid(digits: string): boolean {
 
 function redactCard(m: string): string {
   const digits = m.replace(/[ -]/g, '');
-  return digits.length >= 13 && digits.length <= 19 && luhnValid(digits) ? '[CARD]' : m;
+  if (digits.length < 13 || digits.length > 19 || !luhnValid(digits)) return m;
+  // A Chinese mobile with its country code (86 / 0086 + 11 digits) is left to PHONE_CN_MOBILE: no card number starts so.
+  if (/^(?:00)?861[3-9]\d{9}$/.test(digits)) return m;
+  return '[CARD]';
 }
 
 function redactIpv6(m: string): string {
@@ -169,37 +196,109 @@ function redactIpv6(m: string): string {
   return m;
 }
 
-/** Redacts e-mail addresses, Luhn-valid card numbers, IP addresses and phone numbers in text. */
+/** Whether the number matched at `offset` of `s` follows a label such as `Order #` (looked up to 24 characters back). */
+function labelled(s: string, offset: number): boolean {
+  return offset > 0 && ID_LABEL.test(s.slice(Math.max(0, offset - 24), offset));
+}
+
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function num(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) n = n * 10 + s.charCodeAt(i) - 48;
+  return n;
+}
+
+/**
+ * Whether `digits[at..at+8]` (YYYYMMDD) is a real calendar date in 1900–2099; with `notFuture`, also not after today.
+ */
+function plausibleDate(digits: string, at: number, notFuture: boolean): boolean {
+  const y = num(digits, at, at + 4);
+  const m = num(digits, at + 4, at + 6);
+  const d = num(digits, at + 6, at + 8);
+  if (y < 1900 || y > 2099 || m < 1 || m > 12 || d < 1 || d > (DAYS_IN_MONTH[m - 1] ?? 0)) return false;
+  if (m === 2 && d === 29 && (y % 4 !== 0 || (y % 100 === 0 && y % 400 !== 0))) return false;
+  if (!notFuture) return true;
+  const now = new Date();
+  return y * 10000 + m * 100 + d <= now.getFullYear() * 10000 + (now.getMonth() + 1) * 100 + now.getDate();
+}
+
+function redactBarePhone(m: string, offset: number, s: string): string {
+  // YYYYMMDDhh (2024030514) is a time stamp, not a number in area 202–209.
+  if (m.length === 10 && plausibleDate(m, 0, false)) return m;
+  return labelled(s, offset) ? m : '[PHONE]';
+}
+
+function redactTrunk(m: string, cnLandline: string | undefined, offset: number, s: string): string {
+  if (cnLandline !== undefined) return '[PHONE]';
+  let digits = 0;
+  for (let i = 0; i < m.length; i++) {
+    const c = m.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+  }
+  if (digits < 10 || digits > 12) return m;
+  // A time or code, a space, then a date (0930 20240305, 0100 19901117) is left alone. Written so, a Chinese local
+  // number that reads as a date of 2000–2099 (021 20240305) stays too: rare, and "(021)20240305" or "021-20240305"
+  // are still redacted.
+  const last8 = m.length - 8;
+  if (m.charCodeAt(last8 - 1) === 32 && m.charCodeAt(0) !== 40 && plausibleDate(m, last8, false)) return m;
+  return labelled(s, offset) ? m : '[PHONE]';
+}
+
+function redactCnMobile(m: string, offset: number, s: string): string {
+  // Only the form with a country code is new (86…): a bare mobile number was redacted even after a label.
+  return m.charCodeAt(0) !== 49 && labelled(s, offset) ? m : '[PHONE]';
+}
+
+/** ISO 7064 MOD 11-2 weights of the first 17 characters of a Chinese resident identity number, and check characters. */
+const CN_ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const CN_ID_CHECK = '10X98765432';
+
+function redactCnId(id: string): string {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += (id.charCodeAt(i) - 48) * (CN_ID_WEIGHTS[i] ?? 0);
+  const check = id.charCodeAt(17) === 120 ? 'X' : id.charAt(17);
+  return check === CN_ID_CHECK.charAt(sum % 11) && plausibleDate(id, 6, true) ? '[ID]' : id;
+}
+
+/**
+ * Redacts e-mail addresses, IP addresses, Chinese resident identity numbers (check character and birth date valid),
+ * Luhn-valid card numbers and phone numbers (international, North American, Chinese, and national numbers with a
+ * trunk 0 as in the UK, Australia, China and Taiwan) in text.
+ */
 export function redact(text: string): string {
   let s = text;
   if (s.includes('@')) s = s.replace(EMAIL, '[EMAIL]');
   // IPV6 needs two colons (a lone "Note:" or "10:30" never matches).
   const colon = s.indexOf(':');
-  if (colon >= 0 && s.indexOf(':', colon + 1) > colon) s = s.replace(IPV6, redactIpv6);
+  if (colon >= 0 && s.indexOf(':', colon + 1) > colon && IPV6.test(s)) s = s.replace(IPV6, redactIpv6);
   // Every other pattern needs at least four digits; most texts have fewer and end here (a regex test is several times
   // faster than counting in a loop).
   if (!FOUR_DIGITS.test(s)) return s;
   // One scan counts what the digit patterns need; a pattern that cannot match is not run. Replacements only remove
-  // digits and '.', '+', '-' (they insert none), so counts taken here bound every later string.
+  // digits, '.' and '+' (they insert none), so counts taken here bound every later string.
   let digits = 0;
   let dots = 0;
   let plus = false;
-  let dash = false;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c >= 48 && c <= 57) digits++;
     else if (c === 46) dots++;
     else if (c === 43) plus = true;
-    else if (c === 45) dash = true;
   }
-  // CARD: 13+ digits; IPV4: four numbers and three dots; PHONE_INTL: '+'; CN mobile 11 digits; NANP 10; CN landline
-  // '0' + 2–3 + 7–8 digits with a dash.
-  if (digits >= 13) s = s.replace(CARD, redactCard);
-  if (dots >= 3) s = s.replace(IPV4, '[IP]');
-  if (plus) s = s.replace(PHONE_INTL, '[PHONE]');
-  if (digits >= 11) s = s.replace(PHONE_CN_MOBILE, '[PHONE]');
-  if (digits >= 10) s = s.replace(PHONE_NANP, '[PHONE]');
-  if (dash && digits >= 10) s = s.replace(PHONE_CN_LANDLINE, '[PHONE]');
+  // CN_ID: 17+ digits (before CARD, which would take a Luhn-valid one); CARD: 13+; IPV4: four numbers and three dots;
+  // PHONE_INTL: '+'. The other phone patterns need 10+ digits (CN mobile 11): texts with fewer never run them.
+  // Most texts that get this far still match nothing: `test` first, since `replace` costs more even without a match
+  // (twice as much with a function). A global regex is left with lastIndex 0 by a failed `test` and by `replace`.
+  if (digits >= 17 && CN_ID.test(s)) s = s.replace(CN_ID, redactCnId);
+  if (digits >= 13 && CARD.test(s)) s = s.replace(CARD, redactCard);
+  if (dots >= 3 && IPV4.test(s)) s = s.replace(IPV4, '[IP]');
+  if (plus && PHONE_INTL.test(s)) s = s.replace(PHONE_INTL, '[PHONE]');
+  if (digits < 10) return s;
+  if (digits >= 11 && PHONE_CN_MOBILE.test(s)) s = s.replace(PHONE_CN_MOBILE, redactCnMobile);
+  if (PHONE_NANP.test(s)) s = s.replace(PHONE_NANP, '[PHONE]');
+  if (PHONE_NANP_BARE.test(s)) s = s.replace(PHONE_NANP_BARE, redactBarePhone);
+  if (PHONE_TRUNK.test(s)) s = s.replace(PHONE_TRUNK, redactTrunk);
   return s;
 }
 
