@@ -3,8 +3,8 @@ import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { BIG5, createDecoder, sniffEncoding } from '../../../shared/ingest/encoding.js';
 import { readExport } from '../../../shared/ingest/read-export.js';
-import type { ResumeState, RowOutcome } from '../../../shared/ingest/types.js';
-import { baseOptions, chunks, runBytes } from './helpers.js';
+import type { ResumeState } from '../../../shared/ingest/types.js';
+import { baseOptions, chunks, collect, runBytes } from './helpers.js';
 
 /** Feedback in Traditional Chinese as a Taiwanese shop writes it (Big5 has trail bytes in the ASCII range: 許 = B3 5C). */
 const TRADITIONAL = [
@@ -64,15 +64,6 @@ function asciiFirst(bytes: number, tail: readonly string[]): string {
     rows.push(`zz-${i},2024-05-02 10:00,${(i % 5) + 1},"${t}"`);
   });
   return `${rows.join('\n')}\n`;
-}
-
-async function collect(it: AsyncIterable<RowOutcome>, stopAfter?: number): Promise<RowOutcome[]> {
-  const out: RowOutcome[] = [];
-  for await (const o of it) {
-    out.push(o);
-    if (stopAfter !== undefined && o.kind !== 'warning' && o.row === stopAfter) break;
-  }
-  return out;
 }
 
 describe('sniffEncoding between GB18030, Big5 and Windows-1252', () => {

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FileRejectedError } from '../../../shared/domain/types.js';
 import { readExport } from '../../../shared/ingest/read-export.js';
-import type { ResumeState, RowOutcome } from '../../../shared/ingest/types.js';
-import { baseOptions, chunks, FIXTURES, personalDataIn, runBytes, runFile } from './helpers.js';
+import type { ResumeState } from '../../../shared/ingest/types.js';
+import { baseOptions, chunks, collect, FIXTURES, personalDataIn, runBytes, runFile } from './helpers.js';
 
 const cases = [
   {
@@ -207,15 +207,6 @@ describe('readExport over fixture exports in real tools’ formats', () => {
     await expect(run).rejects.toMatchObject({ name: 'FileRejectedError', code });
   });
 });
-
-async function collect(it: AsyncIterable<RowOutcome>, stopAfter?: number): Promise<RowOutcome[]> {
-  const out: RowOutcome[] = [];
-  for await (const o of it) {
-    out.push(o);
-    if (stopAfter !== undefined && o.kind !== 'warning' && o.row === stopAfter) break;
-  }
-  return out;
-}
 
 describe('readExport resume', () => {
   it.each([

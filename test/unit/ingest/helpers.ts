@@ -3,7 +3,7 @@ import type { CanonicalRecord } from '../../../shared/domain/types.js';
 import { dedupe } from '../../../shared/ingest/dedupe.js';
 import { readExport } from '../../../shared/ingest/read-export.js';
 import { type CheckReport, ReportBuilder } from '../../../shared/ingest/report.js';
-import type { ReadExportOptions } from '../../../shared/ingest/types.js';
+import type { ReadExportOptions, RowOutcome } from '../../../shared/ingest/types.js';
 
 export const SAMPLES = new URL('../../../../shared/data/exports/', import.meta.url);
 export const FIXTURES = new URL('../../fixtures/exports/', import.meta.url);
@@ -44,6 +44,16 @@ export async function runBytes(
 
 export function runFile(url: URL, extra: Partial<ReadExportOptions> = {}): Promise<RunResult> {
   return runBytes(createReadStream(url, { highWaterMark: 4096 }), url.pathname, extra);
+}
+
+/** The outcomes of a reader, up to and including the final outcome of record `stopAfter` when given. */
+export async function collect(it: AsyncIterable<RowOutcome>, stopAfter?: number): Promise<RowOutcome[]> {
+  const out: RowOutcome[] = [];
+  for await (const o of it) {
+    out.push(o);
+    if (stopAfter !== undefined && o.kind !== 'warning' && o.row === stopAfter) break;
+  }
+  return out;
 }
 
 export async function* chunks(bytes: Uint8Array, size = 7): AsyncGenerator<Uint8Array> {

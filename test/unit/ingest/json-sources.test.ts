@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readExport } from '../../../shared/ingest/read-export.js';
 import { jsonRows, KeyIndex, quoteBigIntegers, type RawRow } from '../../../shared/ingest/sources.js';
-import type { ResumeState, RowOutcome } from '../../../shared/ingest/types.js';
-import { baseOptions, chunks, runBytes } from './helpers.js';
+import type { ResumeState } from '../../../shared/ingest/types.js';
+import { baseOptions, chunks, collect, runBytes } from './helpers.js';
 
 const utf8 = (text: string) => Buffer.from(text, 'utf8');
 
@@ -17,15 +17,6 @@ function rowsOf(text: string): { rows: RawRow[]; named: Record<string, string>[]
   jsonRows(text, keys, 99, 1_000_000, rows);
   const named = rows.map((r) => Object.fromEntries(r.cells.map((c, i) => [keys.keys[i] ?? '', c])));
   return { rows, named };
-}
-
-async function collect(it: AsyncIterable<RowOutcome>, stopAfter?: number): Promise<RowOutcome[]> {
-  const out: RowOutcome[] = [];
-  for await (const o of it) {
-    out.push(o);
-    if (stopAfter !== undefined && o.kind !== 'warning' && o.row === stopAfter) break;
-  }
-  return out;
 }
 
 describe('JSON integers beyond 2^53', () => {
