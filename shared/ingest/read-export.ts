@@ -20,6 +20,9 @@ import type {
 import { inferDateOrder, isoString, isValidTimeZone, parseDate, parseNps, parseRating } from './values.js';
 
 const SNIFF_BYTES = 64 * 1024;
+const SEP_HINT = /^\ufeff?sep=([^\r\n])[^\S\r\n]*\r?\n/i;
+/** Title lines (report name, export date, blank padded lines) looked for above a table's header. */
+const MAX_PREAMBLE = 6;
 const SAMPLE_ROWS = 200;
 const DEFAULT_MAX_TEXT = 20_000;
 const DEFAULT_MAX_CELL = 1_000_000;
@@ -95,6 +98,13 @@ function detectBinary(bytes: Uint8Array): string | undefined {
   if (b[0] === 0x1f && b[1] === 0x8b) return 'gzip';
   if (b[0] === 0x25 && b[1] === 0x50 && b[2] === 0x44 && b[3] === 0x46) return 'pdf';
   return undefined;
+}
+
+/** Share of NUL characters in the sample: a stray one in a cell is dirt (cleaning removes it), many mean binary. */
+function nulRatio(text: string): number {
+  let nul = 0;
+  for (let at = text.indexOf('\u0000'); at !== -1; at = text.indexOf('\u0000', at + 1)) nul++;
+  return text.length === 0 ? 0 : nul / text.length;
 }
 
 function controlRatio(text: string): number {
@@ -332,7 +342,7 @@ async function sniffExport(
   const enc = sniffEncoding(bytes, eof);
   const decoder = createDecoder(enc.encoding);
   const text = decoder.write(bytes.subarray(enc.bomLength)) + (eof ? decoder.end() : '');
-  if (text.includes('\u0000') || controlRatio(text) > 0.02) {
+  if (nulRatio(text) > 0.01 || controlRatio(text) > 0.02) {
     throw new FileRejectedError(
       'BINARY_FILE',
       `The file holds binary data (control bytes), not text in ${enc.encoding}.`,
@@ -376,7 +386,9 @@ async function sniffExport(
       exact ? 'byte-offset' : 'skip-records',
     ).then(settled);
   }
-  const delimiter = sniffDelimiter(text, eof);
+  // Excel's hint line (`sep=;`) names the delimiter; it is skipped as a line above the header.
+  const hint = SEP_HINT.exec(text);
+  const delimiter = hint?.[1] ?? sniffDelimiter(text, eof);
   const exact = enc.encoding === 'utf-8' || enc.encoding === 'utf-8-bom' || enc.encoding === 'utf-16le';
   return prepareRows(
     settle(csvRows(body, enc.encoding, delimiter, enc.bomLength, maxCell)),
@@ -386,6 +398,7 @@ async function sniffExport(
     opts,
     undefined,
     exact ? 'byte-offset' : 'skip-records',
+    hint === null ? 0 : 1,
   ).then(settled);
 }
 
@@ -424,6 +437,8 @@ async function prepareRows(
   opts: ReadExportOptions,
   keys: KeyIndex | undefined,
   resumeMode: ExportMeta['resumeMode'],
+  /** Lines known to precede the header (Excel's `sep=` hint). */
+  preambleHint = 0,
 ): Promise<Prepared> {
   const tabular = keys === undefined;
   const head: RawRow[] = [];
@@ -439,6 +454,7 @@ async function prepareRows(
   let columns: string[];
   let aliases: string[][];
   let headerRows = 0;
+  let preamble = 0;
   let timeZone = opts.defaultTimeZone;
   let lookahead: RawRow[];
   if (tabular) {
@@ -446,8 +462,9 @@ async function prepareRows(
     if (firstGood !== 0) {
       throw new FileRejectedError('MALFORMED_FILE', 'The header row could not be parsed (malformed quoting).');
     }
-    const layout = detectHeader(head.slice(0, 3).map((r) => r.cells));
-    headerRows = layout.headerRows;
+    preamble = leadingPreamble(head, preambleHint);
+    const layout = detectHeader(head.slice(preamble, preamble + 3).map((r) => r.cells));
+    headerRows = preamble + layout.headerRows;
     columns = layout.columns;
     aliases = layout.aliases;
     if (layout.timeZone !== undefined) {
@@ -480,6 +497,17 @@ async function prepareRows(
     if (/\(UTC\)|\bUTC\b|\(GMT\)/i.test(c)) utcColumns.push(i);
   });
   const fileWarnings: FileWarning[] = [...mapping.warnings];
+  if (preamble > preambleHint) {
+    const lines = head
+      .slice(preambleHint, preamble)
+      .map((r) => r.cells.filter((c) => c.trim() !== '').join(' '))
+      .filter((l) => l !== '')
+      .map((l) => JSON.stringify(l.slice(0, 60)));
+    fileWarnings.push({
+      code: 'LINES_ABOVE_HEADER',
+      detail: `Skipped ${preamble - preambleHint} line(s) above the header${lines.length > 0 ? `: ${lines.join(', ')}` : ''}.`,
+    });
+  }
   let dateOrder: ParserState['dateOrder'];
   const dateCols = [mapping.fieldIndex.submittedAt, mapping.fieldIndex.updatedAt].filter(
     (x): x is number => x !== undefined,
@@ -585,6 +613,36 @@ export function joinSentences(a: string | undefined, b: string | undefined): str
   if (b === undefined) return a;
   if (ENDS_SENTENCE.test(a)) return ENDS_CJK.test(a) ? `${a}${b}` : `${a} ${b}`;
   return ENDS_CJK.test(a) ? `${a}。${b}` : `${a}. ${b}`;
+}
+
+function filledCells(r: RawRow): number {
+  let n = 0;
+  for (const c of r.cells) if (c.trim() !== '') n++;
+  return n;
+}
+
+const NUMBER_CELL = /^[+-]?\d+(?:[.,]\d+)?$/;
+
+/**
+ * Lines above a table's header (`Report generated 2024-05-01`, a title padded with commas by Excel, blank lines):
+ * rows of at most one filled cell before the first row that looks like a header (two or more distinct, non-numeric
+ * names) and is followed by rows at least as wide. `hint` lines are known to be above it. 0 when the first row is the
+ * header, as in almost every export.
+ */
+export function leadingPreamble(head: readonly RawRow[], hint: number): number {
+  const first = head[hint];
+  if (first === undefined || filledCells(first) >= 2) return hint;
+  for (let k = hint + 1; k <= hint + MAX_PREAMBLE && k < head.length - 1; k++) {
+    const row = head[k] as RawRow;
+    if (row.reject !== undefined) return hint;
+    const width = filledCells(row);
+    if (width <= 1) continue;
+    const names = row.cells.map((c) => c.trim()).filter((c) => c !== '');
+    if (names.some((n) => NUMBER_CELL.test(n)) || new Set(names).size < names.length) return hint;
+    const next = head.slice(k + 1, k + 6).filter((r) => r.reject === undefined);
+    return next.length > 0 && next.every((r) => r.cells.length >= width) ? k : hint;
+  }
+  return hint;
 }
 
 /** Marks a cached label cell that cleans to nothing. */

@@ -45,7 +45,8 @@ export type FileWarningCode =
   | 'TEXT_COLUMN_INFERRED'
   | 'SCORE_KIND_INFERRED'
   | 'NO_DATE_COLUMN'
-  | 'UNRELIABLE_ID_COLUMN';
+  | 'UNRELIABLE_ID_COLUMN'
+  | 'LINES_ABOVE_HEADER';
 
 export interface FileWarning {
   code: FileWarningCode;

@@ -177,6 +177,81 @@ describe('column mapping by header and values', () => {
   });
 });
 
+describe('lines above the header', () => {
+  it('skips a report title and blank padded lines, and says so', async () => {
+    const { report, records } = await csv([
+      'Customer Feedback Report,,,',
+      'Report generated 2024-05-01,,,',
+      ',,,',
+      'Ticket,Date,CSAT,Comment',
+      'T-1,2024-04-01,5,Great help',
+      'T-2,2024-04-02,2,Slow',
+    ]);
+    expect(report.columns).toMatchObject({ text: 'Comment', rating: 'CSAT', submittedAt: 'Date' });
+    expect(report.rows).toMatchObject({ total: 2, accepted: 2 });
+    expect(records.map((r) => r.row)).toEqual([1, 2]);
+    expect(report.details.fileWarnings).toEqual([
+      {
+        code: 'LINES_ABOVE_HEADER',
+        detail: 'Skipped 3 line(s) above the header: "Customer Feedback Report", "Report generated 2024-05-01".',
+      },
+    ]);
+  });
+
+  it("takes the delimiter from Excel's sep= line and skips it quietly", async () => {
+    const { report } = await csv([
+      'sep=;',
+      'Response ID;Date;Satisfaction (1-5);Comment',
+      'r1;31.12.2024;4,5;Gut',
+      'r2;30.12.2024;2;Schlecht',
+    ]);
+    expect(report.details.delimiter).toBe(';');
+    expect(report.rows).toMatchObject({ total: 2, accepted: 2 });
+    expect(report.details.fileWarnings).toEqual([]);
+  });
+
+  it('leaves a one-column file and a file whose first row is the header alone', async () => {
+    const one = await csv(['Comment', 'Great', 'Bad', 'Okay']);
+    expect(one.report.rows).toMatchObject({ total: 3, accepted: 3 });
+    const plain = await csv(['id,comment,rating', '1,Great,5', '2,Bad,1']);
+    expect(plain.report.details.headerRows).toBe(1);
+    expect(plain.report.rows.total).toBe(2);
+  });
+});
+
+describe('stray NUL bytes', () => {
+  it('reads a file with one NUL in a cell instead of calling it binary', async () => {
+    const lines = ['id,comment,rating'];
+    for (let i = 1; i <= 30; i++) lines.push(`${i},${i === 7 ? 'bro\u0000ken' : `fine ${i}`},4`);
+    const { report, records } = await csv(lines);
+    expect(report.rows).toMatchObject({ total: 30, accepted: 30 });
+    expect(records[6]?.text).toBe('broken');
+  });
+});
+
+describe('help-desk and survey tool columns', () => {
+  it.each([
+    [
+      ['Conversation ID', 'Rated at', 'Rating (1-5)', 'Remark'],
+      { sourceRecordId: 'Conversation ID', submittedAt: 'Rated at', text: 'Remark' },
+    ],
+    [
+      ['Number', 'Date Submitted', 'How would you rate your experience today?', 'Comments'],
+      { sourceRecordId: 'Number', submittedAt: 'Date Submitted' },
+    ],
+    [
+      ['Ticket ID', 'Subject', 'Description', 'Created time', 'Survey results'],
+      { text: 'Description', title: 'Subject', submittedAt: 'Created time', rating: 'Survey results' },
+    ],
+  ])('%j', async (header, expected) => {
+    const { report } = await csv([
+      header.map((h) => `"${h}"`).join(','),
+      header.map((_, i) => (i === 1 || i === 3 ? '2024-05-01 10:00' : '5')).join(','),
+    ]);
+    expect(report.columns).toMatchObject(expected);
+  });
+});
+
 describe('SurveyMonkey header with single-column questions only', () => {
   it('takes row 2 as a header row', async () => {
     const { report } = await csv([
