@@ -72,7 +72,8 @@ export type RejectReason =
   | 'MALFORMED_JSON'
   | 'CELL_TOO_LARGE'
   | 'WRONG_COLUMN_COUNT'
-  | 'NOT_AN_OBJECT';
+  | 'NOT_AN_OBJECT'
+  | 'SUMMARY_ROW';
 
 export interface RowIssue {
   row: number;

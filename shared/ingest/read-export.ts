@@ -645,6 +645,9 @@ export function leadingPreamble(head: readonly RawRow[], hint: number): number {
   return hint;
 }
 
+const SUMMARY_LABEL =
+  /^(?:grand\s+)?(?:totals?|sum|average|avg|mean|合计|总计|平均值?|汇总|總計|合計)(?:$|[\s:：(（])/i;
+
 /** Marks a cached label cell that cleans to nothing. */
 const NO_LABEL = Symbol('no label');
 const MAX_CACHED_LABELS = 4096;
@@ -756,6 +759,10 @@ class RowContext {
           detail: `${cells.length} of ${this.columnCount} cells`,
         });
       }
+    }
+    if (this.iSubmitted >= 0 && this.cell(cells, this.iSubmitted) === undefined && this.isSummary(cells)) {
+      out.push({ kind: 'rejected', row, reason: 'SUMMARY_ROW', detail: (cells[0] ?? '').trim().slice(0, 40) });
+      return;
     }
     const bodyRaw = this.cell(cells, this.iText);
     const titleRaw = this.cell(cells, this.iTitle);
@@ -875,6 +882,16 @@ class RowContext {
       sourceRecordId,
     };
     out.push({ kind: 'accepted', row, record });
+  }
+
+  /**
+   * A spreadsheet's totals line under the table (`Total,,3.4,8 responses`, `Average CSAT`, `合计`): its first cell, in a
+   * column that is not the feedback text, is such a label (and, checked by the caller, its date is empty).
+   */
+  private isSummary(cells: readonly string[]): boolean {
+    if (this.iText === 0 || this.iTitle === 0 || this.iFollowUp === 0) return false;
+    const first = cells[0];
+    return first !== undefined && SUMMARY_LABEL.test(first.trim());
   }
 
   private label(cells: readonly string[], idx: number): string | undefined {

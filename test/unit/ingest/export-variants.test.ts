@@ -219,6 +219,28 @@ describe('lines above the header', () => {
   });
 });
 
+describe('totals lines under a table', () => {
+  it('rejects them as SUMMARY_ROW and keeps rows whose text merely starts so', async () => {
+    const { report } = await csv([
+      'Ticket,Date,CSAT,Comment',
+      'T-1,2024-04-01,5,Great help',
+      'T-2,2024-04-02,2,Total waste of time',
+      'T-3,,4,no date here',
+      'Total,,3.7,3 responses',
+      'Average CSAT,,3.7,',
+      '合计,,3.7,',
+    ]);
+    expect(report.rows).toMatchObject({ total: 6, accepted: 3, rejected: 3 });
+    expect(report.rejects.map((r) => r.reason)).toEqual(['SUMMARY_ROW', 'SUMMARY_ROW', 'SUMMARY_ROW']);
+    expect(report.kpis.csat.n).toBe(3);
+  });
+
+  it('never takes the feedback text column for a totals label', async () => {
+    const { report } = await csv(['Comment,Date,Rating', 'Total waste of money,,1', 'Average at best,,3']);
+    expect(report.rows).toMatchObject({ total: 2, accepted: 2 });
+  });
+});
+
 describe('stray NUL bytes', () => {
   it('reads a file with one NUL in a cell instead of calling it binary', async () => {
     const lines = ['id,comment,rating'];
