@@ -554,6 +554,18 @@ export function mapColumns(input: MappingInput): MappingResult {
     }
   }
 
+  // A second column with the text column's very name (two `Comment` columns) is more of the customer's text.
+  const textIdx = fieldIndex.text;
+  if (textIdx !== undefined && fieldIndex.followUp === undefined && !disabled.has('followUp')) {
+    const twin = columns.findIndex(
+      (c, i) => i !== textIdx && !taken.has(i) && c.trim() !== '' && c.trim() === columns[textIdx]?.trim(),
+    );
+    if (twin !== -1) {
+      fieldIndex.followUp = twin;
+      taken.add(twin);
+    }
+  }
+
   if (
     fieldIndex.text === undefined &&
     fieldIndex.title === undefined &&

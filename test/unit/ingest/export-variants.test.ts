@@ -219,6 +219,18 @@ describe('lines above the header', () => {
   });
 });
 
+describe('two columns with the same name', () => {
+  it('joins a second Comment column to the text instead of dropping it', async () => {
+    const { report, records } = await csv([
+      'id,Comment,Rating,Comment',
+      'a1,Love it,5,Also love dark mode',
+      'a2,,2,Crashes on login',
+    ]);
+    expect(report.columns).toMatchObject({ text: 'Comment', followUp: 'Comment' });
+    expect(records.map((r) => r.text)).toEqual(['Love it. Also love dark mode', 'Crashes on login']);
+  });
+});
+
 describe('totals lines under a table', () => {
   it('rejects them as SUMMARY_ROW and keeps rows whose text merely starts so', async () => {
     const { report } = await csv([
