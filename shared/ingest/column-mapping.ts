@@ -46,6 +46,7 @@ const EXACT: Record<MappedField, readonly string[]> = {
     'opinion',
     'description',
     'ticketdescription',
+    'longtext',
     '评论内容',
     '评价内容',
     '评论',
@@ -124,6 +125,8 @@ const EXACT: Record<MappedField, readonly string[]> = {
     '推荐意愿',
     '推荐指数',
     '净推荐值',
+    // A Typeform opinion scale (question type): NPS when its answers go above 5 or include 0 (checked below).
+    'opinionscale',
   ],
   rating: [
     'starrating',
@@ -140,6 +143,7 @@ const EXACT: Record<MappedField, readonly string[]> = {
     'satisfactionrating',
     'surveyresults',
     'surveyresult',
+    'opinionscale',
     'score',
     'customerrating',
     '满意度',
@@ -368,6 +372,9 @@ const METADATA = new Set([
   '年龄',
 ]);
 
+/** Scores a tool computes, not the customer's answer (Typeform's quiz `calculated.score`, lead or spam scores). */
+const NOT_A_SCORE = new Set(['calculatedscore', 'quizscore', 'leadscore', 'spamscore', 'riskscore', 'hubspotscore']);
+
 /** Business replies are not customer feedback. */
 const NOT_FEEDBACK = ['reply', 'companyresponse', 'developerresponse', 'businessresponse', '回复'];
 
@@ -409,6 +416,12 @@ function columnValues(sample: readonly (readonly string[])[], i: number): string
 }
 
 const NUMERIC = /^\s*-?\d+(?:\.\d+)?\s*$/;
+
+/** Values of a 0–10 scale: numbers up to 10, with one above 5 or a 0. */
+function zeroToTen(values: readonly string[]): boolean {
+  const max = maxNumber(values);
+  return max !== undefined && max <= 10 && (max > 5 || minNumber(values) === 0);
+}
 
 function minNumber(values: readonly string[]): number | undefined {
   let min: number | undefined;
@@ -489,7 +502,10 @@ export function mapColumns(input: MappingInput): MappingResult {
   ];
   for (const field of fieldOrder) {
     if (fieldIndex[field] !== undefined || disabled.has(field)) continue;
-    const candidates = candidatesFor(field, names, taken, personalSet);
+    const candidates = candidatesFor(field, names, taken, personalSet).filter(
+      (c) =>
+        field !== 'nps' || !(names[c.idx] ?? []).includes('opinionscale') || zeroToTen(columnValues(sample, c.idx)),
+    );
     // A header that names a score (`…满意…`, `…recommend…`) may belong to a question whose answers are not scores
     // (`哪些方面满意？（多选）`, `通过什么途径了解到我们（朋友推荐…）`): take the first candidate whose sampled answers
     // read as scores, and the best-named one only when none does.
@@ -509,7 +525,7 @@ export function mapColumns(input: MappingInput): MappingResult {
       if (field === 'nps' || field === 'rating') {
         const vals = columnValues(sample, best.idx);
         const max = maxNumber(vals);
-        const generic = (names[best.idx] ?? []).includes('score');
+        const generic = (names[best.idx] ?? []).some((n) => n === 'score' || n === 'opinionscale');
         const min = minNumber(vals);
         // A generic score above 5, or a 0 (never a 1–5 rating: a detractors-only NPS export), is NPS 0–10.
         if (
@@ -608,6 +624,7 @@ function candidatesFor(
     if (taken.has(i)) continue;
     const ns = names[i] ?? [];
     if (field !== 'email' && personal.has(i)) continue;
+    if ((field === 'nps' || field === 'rating') && ns.some((n) => NOT_A_SCORE.has(n))) continue;
     if ((field === 'text' || field === 'title') && ns.some((n) => NOT_FEEDBACK.some((x) => n.includes(x)))) continue;
     let rank = -1;
     for (const n of ns) {

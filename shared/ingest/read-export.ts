@@ -485,7 +485,8 @@ async function prepareRows(
       const parts = k.split('.');
       const leaf = parts[parts.length - 1] ?? k;
       const withoutAttr = parts.filter((p) => p !== 'attributes' && p !== 'data').join('.');
-      return [leaf, withoutAttr].filter((x) => x !== k);
+      const hint = keys.hintOf(k);
+      return [leaf, withoutAttr, ...(hint === undefined ? [] : [hint])].filter((x) => x !== k);
     });
     lookahead = head;
   }

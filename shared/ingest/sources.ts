@@ -134,6 +134,7 @@ export class KeyIndex {
   constructor(initial: readonly string[] = []) {
     for (const k of initial) this.index(k);
   }
+  private readonly hints = new Map<string, string>();
   index(key: string): number {
     let i = this.map.get(key);
     if (i === undefined) {
@@ -143,6 +144,35 @@ export class KeyIndex {
     }
     return i;
   }
+  /** Records what the file says a key holds (a Typeform answer's question type), for the column mapping. */
+  hint(key: string, kind: string): void {
+    if (!this.hints.has(key)) this.hints.set(key, kind);
+  }
+  hintOf(key: string): string | undefined {
+    return this.hints.get(key);
+  }
+}
+
+/**
+ * A Typeform-style answer (`{"field":{"ref":"nps_q","type":"opinion_scale"},"type":"number","number":9}`): the
+ * question it answers and the answer's value, so answers are keyed by question rather than by position.
+ */
+function keyedAnswer(v: unknown): { key: string; kind: string | undefined; value: unknown } | undefined {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  const a = v as Record<string, unknown>;
+  const field = a.field as Record<string, unknown> | null | undefined;
+  if (field === null || typeof field !== 'object' || typeof a.type !== 'string') return undefined;
+  const key = typeof field.ref === 'string' ? field.ref : typeof field.id === 'string' ? field.id : undefined;
+  if (key === undefined) return undefined;
+  let value = a[a.type];
+  if (a.type === 'choice' && value !== null && typeof value === 'object') {
+    const c = value as { label?: unknown; other?: unknown };
+    value = c.label ?? c.other;
+  } else if (a.type === 'choices' && value !== null && typeof value === 'object') {
+    const c = value as { labels?: unknown; other?: unknown };
+    value = [...(Array.isArray(c.labels) ? c.labels : []), ...(c.other === undefined ? [] : [c.other])];
+  }
+  return { key, kind: typeof field.type === 'string' ? field.type : undefined, value };
 }
 
 /** Magnitude from which a JSON number may have lost digits in `JSON.parse` (integers beyond 2^53). */
@@ -157,9 +187,19 @@ function flatten(value: unknown, prefix: string, keys: KeyIndex, cells: string[]
       for (const v of value) if (typeof v === 'number' && (v >= EXACT_LIMIT || v <= -EXACT_LIMIT)) inexact = true;
       cells[keys.index(prefix)] = value.filter((v) => v !== null).join(', ');
     } else if (depth < 6) {
-      value.forEach((v, i) => {
-        flatten(v, `${prefix}.${i}`, keys, cells, depth + 1);
-      });
+      const answers = value.length > 0 ? value.map(keyedAnswer) : [];
+      if (answers.length > 0 && answers.every((a) => a !== undefined)) {
+        for (const a of answers) {
+          if (a === undefined) continue;
+          const key = `${prefix}.${a.key}`;
+          if (a.kind !== undefined) keys.hint(key, a.kind);
+          flatten(a.value, key, keys, cells, depth + 1);
+        }
+      } else {
+        value.forEach((v, i) => {
+          flatten(v, `${prefix}.${i}`, keys, cells, depth + 1);
+        });
+      }
     }
     return;
   }

@@ -219,6 +219,45 @@ describe('lines above the header', () => {
   });
 });
 
+describe('Typeform Responses API JSON', () => {
+  const answer = (ref: string, fieldType: string, type: string, value: unknown) => ({
+    field: { id: `id-${ref}`, ref, type: fieldType },
+    type,
+    [type]: value,
+  });
+  const item = (token: string, answers: unknown[]) => ({
+    token,
+    response_id: token,
+    submitted_at: '2024-05-01T10:00:00Z',
+    calculated: { score: 0 },
+    answers,
+  });
+
+  it('keys answers by question, whatever their order or which are missing, and ignores the quiz score', async () => {
+    const doc = {
+      total_items: 3,
+      items: [
+        item('t1', [
+          answer('nps_q', 'opinion_scale', 'number', 9),
+          answer('csat_q', 'rating', 'number', 4),
+          answer('why', 'long_text', 'text', 'Fast and easy'),
+          answer('plan', 'multiple_choice', 'choice', { id: 'c1', label: 'Pro' }),
+        ]),
+        item('t2', [
+          answer('why', 'long_text', 'text', 'Terrible onboarding'),
+          answer('nps_q', 'opinion_scale', 'number', 0),
+        ]),
+        item('t3', [answer('csat_q', 'rating', 'number', 2), answer('nps_q', 'opinion_scale', 'number', 7)]),
+      ],
+    };
+    const { report, records } = await runBytes(chunks(Buffer.from(JSON.stringify(doc)), 256), 'responses.json');
+    expect(report.columns).toMatchObject({ nps: 'answers.nps_q', rating: 'answers.csat_q', text: 'answers.why' });
+    expect(report.kpis.nps).toMatchObject({ n: 3, promoters: 1, passives: 1, detractors: 1 });
+    expect(report.kpis.csat).toMatchObject({ n: 2, satisfied: 1 });
+    expect(records.map((r) => r.text)).toEqual(['Fast and easy', 'Terrible onboarding', undefined]);
+  });
+});
+
 describe('two columns with the same name', () => {
   it('joins a second Comment column to the text instead of dropping it', async () => {
     const { report, records } = await csv([
