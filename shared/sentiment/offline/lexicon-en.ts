@@ -247,6 +247,9 @@ const FEEDBACK_WORDS: Record<string, number> = {
   want: 0,
   pay: 0,
   miss: -0.6,
+  // Time-wasting complaint markers.
+  waiting: -0.8,
+  stuck: -1.5,
 };
 
 const FEEDBACK_BIGRAMS: Record<string, number> = {
@@ -285,11 +288,11 @@ const FEEDBACK_BIGRAMS: Record<string, number> = {
   'works great': 3.0,
   'works well': 2.6,
   'works perfectly': 3.0,
-  'no problem': 1.4,
-  'no problems': 1.4,
-  'no issues': 1.4,
+  'no problem': 1.7,
+  'no problems': 1.7,
+  'no issues': 1.7,
   'no complaints': 1.8,
-  'not bad': 1.3,
+  'not bad': 1.6,
   'too bad': -1.5,
   'come back': 1.0,
   'coming back': 1.0,
@@ -451,8 +454,8 @@ const NEGATED: Record<string, number> = {
 
 /** Valence a negator keeps when it negates nothing ("no reply", "never arrived"). */
 const NEGATOR_ALONE: Record<string, number> = {
-  no: -0.5,
-  never: -0.6,
+  no: -1.0,
+  never: -1.0,
   nothing: -0.4,
   nobody: -0.6,
   lack: -1.0,
@@ -495,6 +498,13 @@ const EMOTICONS: Record<string, number> = {
   ';(': -2.0,
 };
 
+/** Common words spelt like an inflection of a lexicon word, with another meaning ("likely" is not "like" + ly). */
+const NOT_INFLECTIONS = new Set(
+  'likely hands handed hardly fairly lately shortly leaves numbers originally barely merely scarcely partly closely'.split(
+    ' ',
+  ),
+);
+
 function load(): EnglishLexicon {
   const require = createRequire(import.meta.url);
   const valence = new Map<string, number>();
@@ -515,11 +525,15 @@ function load(): EnglishLexicon {
   }
   for (const [word, value] of Object.entries(FEEDBACK_WORDS)) valence.set(word, value);
   for (const [token, value] of Object.entries(EMOTICONS)) valence.set(token, value);
-  // Inflections the lexicons list only in their base form.
+  // Inflections the lexicons list only in their base form. Only base words of four letters or more: shorter ones make
+  // forms that are other words (had and has from "ha", band from "ban", wind from "win"). "-d" only after a final e and
+  // "-ed" only after another letter ("banned" stays unknown rather than becoming "band"). A form the lexicons list is
+  // kept as listed, and common words that merely look like a form are left out.
   for (const [word, value] of [...valence]) {
-    if (!/^[a-z]+$/.test(word) || value === 0) continue;
-    for (const form of [`${word}s`, `${word}ed`, `${word}d`, `${word}ly`]) {
-      if (!valence.has(form)) valence.set(form, value * 0.9);
+    if (word.length < 4 || !/^[a-z]+$/.test(word) || value === 0) continue;
+    const e = word.endsWith('e');
+    for (const form of [`${word}s`, e ? `${word}d` : `${word}ed`, `${word}ly`]) {
+      if (!valence.has(form) && !NOT_INFLECTIONS.has(form)) valence.set(form, value * 0.9);
     }
   }
 

@@ -619,6 +619,8 @@ function matchEmoticonEnglish(t: EnglishTables, text: string, i: number): number
     const v = t.lex.valence.get(candidate);
     if (v !== undefined && !isLatinLetter(candidate.charCodeAt(0))) {
       const after = i + l < len ? text.charCodeAt(i + l) : 32;
+      // "://" is a link, not the emoticon ":/".
+      if (after === 47 && candidate.charCodeAt(l - 1) === 47) continue;
       if (!isAsciiWordChar(after) || !isAsciiWordChar(candidate.charCodeAt(l - 1))) {
         tokens.pushWord(0, v);
         return l;
@@ -628,8 +630,36 @@ function matchEmoticonEnglish(t: EnglishTables, text: string, i: number): number
   return 0;
 }
 
-function tokenizeEnglish(text: string): void {
+/**
+ * Links, @handles and HTML entities: a link or handle is removed (it names no sentiment: "http://" is not the emoticon
+ * ":/", "@united" is not "united"), an entity is decoded ("&lt;3" is "<3", "&amp;" is "&"). One regular expression, run
+ * only on texts with one of "http", "www.", "@" or "&" (`hasMarkup`).
+ */
+const MARKUP =
+  /(?:\bhttps?:\/\/|\bwww\.)[^\s<>"]*|(?<![\w.])@\w+|&(?:amp|lt|gt|quot|apos|nbsp|#\d{1,6}|#x[0-9a-f]{1,5});/gi;
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+
+function hasMarkup(text: string): boolean {
+  return text.includes('@') || text.includes('&') || text.includes('http') || text.includes('www.');
+}
+
+function replaceMarkup(match: string): string {
+  if (match.charCodeAt(0) !== 38) return ' ';
+  const name = match.slice(1, -1).toLowerCase();
+  if (name.charCodeAt(0) !== 35) return ENTITIES[name] ?? ' ';
+  const cp = name.charCodeAt(1) === 120 ? Number.parseInt(name.slice(2), 16) : Number.parseInt(name.slice(1), 10);
+  return cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : ' ';
+}
+
+/** The text without links and @handles, with HTML entities decoded (itself when it has none). */
+function withoutMarkup(text: string): string {
+  return hasMarkup(text) ? text.replace(MARKUP, replaceMarkup) : text;
+}
+
+function tokenizeEnglish(source: string): void {
   const t = getEnglishTables();
+  const text = withoutMarkup(source);
   prevKey = -1;
   prevWordToken = -1;
   const len = text.length;
@@ -887,7 +917,7 @@ function tokenizeChinese(source: string): void {
   chineseTables ??= buildChineseTables(chineseLexicon());
   const t = chineseTables;
   const en = getEnglishTables();
-  const text = toSimplified(t, source);
+  const text = toSimplified(t, withoutMarkup(source));
   const len = text.length;
   const { flags: charFlags, root, nodeWord } = t;
   let i = 0;
@@ -976,7 +1006,8 @@ function tokenizeChinese(source: string): void {
     if (f & ZH_EMOTICON && mayStartEmoticon(en, text, i, c)) {
       for (let l = 3; l >= 2; l--) {
         const v = i + l <= len ? en.lex.valence.get(text.slice(i, i + l).toLowerCase()) : undefined;
-        if (v !== undefined) {
+        // "://" is a link, not the emoticon ":/".
+        if (v !== undefined && !(text.charCodeAt(i + l - 1) === 47 && text.charCodeAt(i + l) === 47)) {
           tokens.pushWord(0, v);
           i += l - 1;
           break;
@@ -1197,6 +1228,11 @@ export function sentimentEvidence(
 }
 
 const NEUTRAL_BASE = 2;
+/**
+ * Neutral base when the evidence leans negative: complaints are often stated with one mild or negated word ("not
+ * happy", "不太满意", "no reply"), so less negative evidence is needed to leave neutral than positive.
+ */
+const NEUTRAL_BASE_NEGATIVE = 0.9;
 const MIXED_GAIN = 1.6;
 
 /**
@@ -1211,7 +1247,7 @@ export function evidenceToSentiment(positive: number, negative: number): Offline
   const p = positive * positive;
   const n = negative * negative;
   const m = mixed * mixed;
-  const u = NEUTRAL_BASE;
+  const u = negative > positive ? NEUTRAL_BASE_NEGATIVE : NEUTRAL_BASE;
   const total = p + n + m + u;
   const score: SentimentScore = {
     Positive: round(p / total),

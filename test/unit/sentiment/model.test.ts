@@ -27,6 +27,23 @@ describe('offline sentiment model (English)', () => {
     expect(label('not very good', 'en')).not.toBe('POSITIVE');
   });
 
+  it('ignores links and @handles and decodes HTML entities', () => {
+    expect(label('@united http://t.co/abc123 https://example.com/a/b www.example.com', 'en')).toBe('NEUTRAL');
+    expect(label('Flight is on time &amp; the crew rocks &lt;3', 'en')).toBe('POSITIVE');
+    expect(label('@VirginAmerica what does that mean &gt;&gt;', 'en')).toBe('NEUTRAL');
+    expect(label('Sad :/', 'en')).toBe('NEGATIVE');
+  });
+
+  it('reads negated and unanswered complaints as negative', () => {
+    expect(label("I don't like it", 'en')).toBe('NEGATIVE');
+    expect(label('No response from support', 'en')).toBe('NEGATIVE');
+    expect(label('Not bad', 'en')).toBe('POSITIVE');
+    expect(label('No problems', 'en')).toBe('POSITIVE');
+    expect(label('不好', 'zh')).toBe('NEGATIVE');
+    expect(label('不太满意', 'zh')).toBe('NEGATIVE');
+    expect(label('没有任何回复', 'zh')).toBe('NEGATIVE');
+  });
+
   it('gives negated intent to return or recommend its own strong valence', () => {
     expect(label("Nice enough lobby, but we won't be back.", 'en')).toBe('NEGATIVE');
     expect(label('I would not recommend this charger to anyone.', 'en')).toBe('NEGATIVE');
