@@ -30,6 +30,18 @@ const LIKERT: Record<string, number> = {
   fair: 2,
   poor: 1,
   'very poor': 1,
+  // Freshdesk satisfaction survey.
+  'extremely happy': 5,
+  happy: 4,
+  unhappy: 2,
+  'extremely unhappy': 1,
+  // Intercom conversation ratings (shown with an emoji in front: `🤩 Amazing`, `😠 Terrible`).
+  amazing: 5,
+  great: 4,
+  ok: 3,
+  okay: 3,
+  bad: 2,
+  terrible: 1,
   非常满意: 5,
   很满意: 5,
   十分满意: 5,
@@ -90,8 +102,14 @@ function parseNumber(s: string): number | undefined {
 export function parseNps(raw: string): ScoreResult {
   const s = raw.trim();
   if (s.length === 0 || isPlaceholderScore(s)) return undefined;
-  const n = parseNumber(s);
-  if (n === undefined) return { problem: 'SCORE_UNPARSEABLE' };
+  let n = parseNumber(s);
+  if (n === undefined) {
+    // Slow path: a "no answer" option, or a number wrapped in symbols (`(10)`).
+    const bare = stripDecoration(s);
+    if (isNoAnswer(s) || (bare !== undefined && isNoAnswer(bare))) return undefined;
+    n = bare === undefined ? undefined : parseNumber(bare);
+    if (n === undefined) return { problem: 'SCORE_UNPARSEABLE' };
+  }
   if (n < 0 || n > 10 || !Number.isInteger(n)) return { problem: 'SCORE_OUT_OF_RANGE' };
   return { value: n };
 }
@@ -108,10 +126,73 @@ export function parseRating(raw: string, scale: RatingScale): ScoreResult {
   }
   const label = LIKERT[lower] ?? (hasNonAscii(lower) ? LIKERT[toSimplified(lower.normalize('NFKC'))] : undefined);
   if (label !== undefined) return { value: label };
-  const n = parseNumber(s);
+  const n = parseNumber(s) ?? decoratedRating(s, scale);
+  if (n === null) return undefined;
   if (n === undefined) return { problem: 'SCORE_UNPARSEABLE' };
   if (n < 1 || n > 5) return { problem: 'SCORE_OUT_OF_RANGE' };
   return { value: n };
+}
+
+/**
+ * Slow path, after the plain lookups fail: an answer meaning "no answer" (`null`), or a label or number wrapped in
+ * emoji, symbols or punctuation (Intercom's `🤩 Amazing`, `Great!`, `5 ⭐`).
+ */
+function decoratedRating(s: string, scale: RatingScale): number | null | undefined {
+  if (isNoAnswer(s)) return null;
+  const bare = stripDecoration(s);
+  if (bare === undefined) return undefined;
+  if (isNoAnswer(bare)) return null;
+  const lower = bare.toLowerCase().replace(/\s+/g, ' ');
+  if (scale === 'good-bad') {
+    const v = goodBad(lower);
+    if (v !== undefined) return v;
+  }
+  return (
+    LIKERT[lower] ??
+    (hasNonAscii(lower) ? LIKERT[toSimplified(lower.normalize('NFKC'))] : undefined) ??
+    parseNumber(bare)
+  );
+}
+
+/** Emoji (with their modifiers and joiners), symbols and punctuation at either end of an answer. */
+const DECORATION_RUN = String.raw`(?:[\p{Extended_Pictographic}\p{Emoji_Modifier}\p{Regional_Indicator}\p{S}\p{P}\s]|\uFE0E|\uFE0F|\u200D|\u20E3)+`;
+const DECORATION = new RegExp(`^${DECORATION_RUN}|${DECORATION_RUN}$`, 'gu');
+
+/** `s` without the decoration at its ends; `undefined` when nothing (or everything) was stripped. */
+function stripDecoration(s: string): string | undefined {
+  const bare = s.replace(DECORATION, '');
+  return bare.length === 0 || bare.length === s.length ? undefined : bare;
+}
+
+/** Survey options that mean "no answer" (Qualtrics `Not applicable`, `Don't know`, …), compared lower-case. */
+const NO_ANSWER = new Set([
+  'not applicable',
+  'n/a - not applicable',
+  'n/a not applicable',
+  'does not apply',
+  "don't know",
+  'do not know',
+  'dont know',
+  "i don't know",
+  'prefer not to say',
+  'prefer not to answer',
+  "i'd prefer not to say",
+  'rather not say',
+  '不适用',
+  '不適用',
+  '不清楚',
+  '不知道',
+]);
+
+/** Slow-path placeholder check (after the score failed to parse): the answer options meaning "no answer". */
+function isNoAnswer(s: string): boolean {
+  const l = s
+    .toLowerCase()
+    .replace(/[’‘`´]/g, "'")
+    .replace(/\s*[-–—]\s*/g, ' - ')
+    .replace(/\s+/g, ' ')
+    .replace(/^[\s.()[\]]+|[\s.!()[\]]+$/g, '');
+  return NO_ANSWER.has(l);
 }
 
 function isPlaceholderScore(s: string): boolean {
@@ -355,8 +436,14 @@ export function parseDate(raw: string, zone: string, order: DateOrder | undefine
   }
   if (DIGITS.test(s)) {
     const v = Number(s);
-    if (s.length >= 12 && s.length <= 13 && Number.isInteger(v)) return range(v, nowMs);
-    if (s.length >= 9 && s.length <= 10 && Number.isInteger(v)) return range(v * 1000, nowMs);
+    // A length that fits but with a `.0` (`1714557600.0`, `45413.000`) is another form: looked at below.
+    if (s.length >= 12 && s.length <= 13 && Number.isInteger(v)) {
+      const r = range(v, nowMs);
+      if ('ms' in r || !s.includes('.')) return r;
+    } else if (s.length >= 9 && s.length <= 10 && Number.isInteger(v)) {
+      const r = range(v * 1000, nowMs);
+      if ('ms' in r || !s.includes('.')) return r;
+    }
     if (v >= 25_000 && v < 80_000) {
       // Excel serial day (1900 system, Lotus leap-year bug absorbed by the 1899-12-30 epoch), wall time in `zone`.
       const wall = Math.round((v - 25_569) * 86_400_000);
@@ -371,10 +458,186 @@ export function parseDate(raw: string, zone: string, order: DateOrder | undefine
         dt.getUTCSeconds(),
       );
     }
+    return parseLooseNumber(s, v, zone, nowMs);
   }
-  const fallback = Date.parse(s);
-  if (Number.isFinite(fallback) && /[a-zA-Z]{3}/.test(s)) return range(fallback, nowMs);
-  return { problem: 'DATE_UNPARSEABLE' };
+  return parseLoose(s, zone, order, nowMs);
+}
+
+// Slow paths: reached only when every pattern above failed.
+
+const UNPARSEABLE: DateResult = { problem: 'DATE_UNPARSEABLE' };
+
+/**
+ * Epoch seconds or milliseconds written as floats (pandas' `1714557600000.0`, `1714557600.123`), and compact
+ * `yyyymmdd` (only a real calendar date from 1990 on, not in the future: other 8-digit numbers stay numbers).
+ */
+function parseLooseNumber(s: string, v: number, zone: string, nowMs: number): DateResult {
+  const dot = s.indexOf('.');
+  if (dot === 12 || dot === 13) return range(Math.floor(v), nowMs);
+  if (dot === 9 || dot === 10) return range(Math.round(v * 1000), nowMs);
+  if (s.length === 8) {
+    const y = Number(s.slice(0, 4));
+    const mo = Number(s.slice(4, 6));
+    const d = Number(s.slice(6, 8));
+    if (y < 1990 || !validFields(y, mo, d, 0, 0, 0)) return UNPARSEABLE;
+    const r = local(zone, y, mo, d, 0, 0, 0);
+    return 'ms' in r ? range(r.ms, nowMs) : r;
+  }
+  return UNPARSEABLE;
+}
+
+/**
+ * Fixed offsets (minutes) of the zone abbreviations exports write. Ambiguous ones are left out (`IST`: India, Ireland
+ * or Israel); `CST`/`CDT` are US Central and `BST` British Summer Time, as in `Date.parse`.
+ */
+const ZONE_ABBREVIATIONS: Readonly<Record<string, number>> = {
+  Z: 0,
+  UT: 0,
+  UTC: 0,
+  GMT: 0,
+  WET: 0,
+  WEST: 60,
+  BST: 60,
+  CET: 60,
+  CEST: 120,
+  EET: 120,
+  EEST: 180,
+  MSK: 180,
+  SGT: 480,
+  HKT: 480,
+  AWST: 480,
+  JST: 540,
+  KST: 540,
+  ACST: 570,
+  ACDT: 630,
+  AEST: 600,
+  AEDT: 660,
+  NZST: 720,
+  NZDT: 780,
+  HST: -600,
+  AKST: -540,
+  AKDT: -480,
+  PST: -480,
+  PDT: -420,
+  MST: -420,
+  MDT: -360,
+  CST: -360,
+  CDT: -300,
+  EST: -300,
+  EDT: -240,
+};
+
+/** A zone after a time: `+08`, `+0800`, `+08:00`, `GMT+2`, `UTC+05:30`, `GMT-0700`, or an abbreviation. */
+const ZONE_TOKEN = String.raw`(?:(?:UTC|GMT|UT)\s*[+-]\d{1,2}(?::?\d{2})?|[+-]\d{2}(?::?\d{2})?|[A-Za-z]{1,5})`;
+/**
+ * A date and time followed by a zone (and maybe the zone's name in brackets, as `Date.toString()` writes it).
+ * Groups: everything up to the zone, the zone.
+ */
+const ZONED = new RegExp(
+  String.raw`^(.*\d:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?)\s*(${ZONE_TOKEN})(?:\s*\([^()]*\))?$`,
+);
+/** ISO 8601 basic format: `20240501T100000Z`, `20240501T1000+0800`, `20240501T100000.123`. */
+const COMPACT = new RegExp(
+  String.raw`^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})?(?:[.,](\d{1,9}))?\s*(${ZONE_TOKEN})?$`,
+);
+/** `yyyy/mm/dd` with a `T` or a fraction of a second, which the plain slash pattern does not take. */
+const YMD_SLASH_T = /^(\d{4})([/.])(\d{1,2})\2(\d{1,2})(?:[T ]\s*(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?$/;
+const ZONE_NUMERIC = /^(?:UTC|GMT|UT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$/;
+/** A zone `Date.parse` itself would honour, anywhere in the text (Java's `Wed May 01 10:00:00 EDT 2024`). */
+const ENGINE_ZONE = /\b(?:UTC?|GMT|Z|[ECMP][SD]T)\b|\d\s*[+-]\d{2}:?\d{2}\s*(?:\(.*\))?$/i;
+
+/** Offset in minutes of a zone token, or `undefined` if it is no zone this parser knows. */
+function zoneMinutes(token: string): number | undefined {
+  const u = token.toUpperCase();
+  const named = ZONE_ABBREVIATIONS[u];
+  if (named !== undefined) return named;
+  const m = ZONE_NUMERIC.exec(u);
+  if (!m) return undefined;
+  const h = num(m[2]);
+  const mi = num(m[3]);
+  if (h > 14 || mi > 59) return undefined;
+  return (m[1] === '-' ? -1 : 1) * (h * 60 + mi);
+}
+
+/**
+ * A date and time with an explicit zone at its end: the text before the zone and the zone's offset in minutes;
+ * `null` for an impossible numeric offset (`+25:00`, `GMT+15`), `undefined` for none (or a word that is no zone).
+ */
+function zoneSuffix(s: string): { head: string; minutes: number } | null | undefined {
+  const m = ZONED.exec(s);
+  if (!m) return undefined;
+  const token = m[2] as string;
+  const minutes = zoneMinutes(token);
+  if (minutes === undefined) return /\d/.test(token) ? null : undefined;
+  return { head: m[1] as string, minutes };
+}
+
+function fraction(digits: string | undefined): number {
+  return digits === undefined ? 0 : Math.floor(Number(`0.${digits}`) * 1000);
+}
+
+/**
+ * The forms no pattern in `parseDate` took: an explicit zone after the time (`2024/05/01 10:00:00 +08:00`,
+ * `…+08`, `… CEST`, `… AM GMT+2`; the offset wins over `zone`), ISO basic `20240501T100000Z`, slash dates with a `T`,
+ * and written-out dates (`Wed, 01 May 2024 10:00:00`, `May 1st, 2024`), read by `Date.parse` as a wall time in `zone`.
+ */
+function parseLoose(s: string, zone: string, order: DateOrder | undefined, nowMs: number): DateResult {
+  let m = COMPACT.exec(s);
+  if (m) {
+    const [y, mo, d, h, mi, sec] = [num(m[1]), num(m[2]), num(m[3]), num(m[4]), num(m[5]), num(m[6])];
+    if (!validFields(y, mo, d, h, mi, sec)) return UNPARSEABLE;
+    const frac = fraction(m[7]);
+    if (m[8] === undefined) {
+      const r = local(zone, y, mo, d, h, mi, sec);
+      return 'ms' in r ? { ms: r.ms + frac } : r;
+    }
+    const minutes = zoneMinutes(m[8]);
+    if (minutes === undefined) return UNPARSEABLE;
+    return { ms: Date.UTC(y, mo - 1, d, h, mi, sec) + frac - minutes * 60_000 };
+  }
+  m = YMD_SLASH_T.exec(s);
+  if (m) {
+    const r = local(zone, num(m[1]), num(m[3]), num(m[4]), num(m[5]), num(m[6]), num(m[7]));
+    return 'ms' in r ? { ms: r.ms + fraction(m[8]) } : r;
+  }
+  const zoned = zoneSuffix(s);
+  if (zoned === null) return UNPARSEABLE;
+  if (zoned !== undefined) {
+    // One zone only; the wall time before it is read by the patterns above, as UTC, then shifted by the offset.
+    if (zoneSuffix(zoned.head) !== undefined) return UNPARSEABLE;
+    const wall = parseDate(zoned.head, 'UTC', order, nowMs);
+    if (!('ms' in wall)) return wall;
+    const ms = wall.ms - zoned.minutes * 60_000;
+    return 'conflict' in wall ? { ms, conflict: true } : { ms };
+  }
+  if (!/[a-zA-Z]{3}/.test(s)) return UNPARSEABLE;
+  // `Date.parse` reads a zone-less text in the process's own zone: have it read the text as UTC (a wall time), then
+  // place that wall time in `zone`. Texts with a zone it knows keep that zone.
+  const text = s
+    .replace(/[\u00a0\u202f]/g, ' ')
+    .replace(/(\d),?\s+at\s+(?=\d)/i, '$1 ')
+    .replace(/\b(\d{1,2})(?:st|nd|rd|th)\b/gi, '$1');
+  if (ENGINE_ZONE.test(text)) {
+    const t = Date.parse(text);
+    return Number.isFinite(t) ? range(t, nowMs) : UNPARSEABLE;
+  }
+  let wall = Date.parse(`${text} GMT`);
+  if (!Number.isFinite(wall)) {
+    // A form that takes no appended zone: the process-local reading's fields are the wall time.
+    const t = Date.parse(text);
+    if (!Number.isFinite(t)) return UNPARSEABLE;
+    const d = new Date(t);
+    wall = Date.UTC(
+      d.getFullYear(),
+      d.getMonth(),
+      d.getDate(),
+      d.getHours(),
+      d.getMinutes(),
+      d.getSeconds(),
+      d.getMilliseconds(),
+    );
+  }
+  return range(zone === 'UTC' ? wall : wall - zoneOffset(zone, wall - zoneOffset(zone, wall)), nowMs);
 }
 
 /** Two ASCII digits at `i` as a number, or -1. */
