@@ -75,6 +75,8 @@ async function processRecord(record: SQSRecord): Promise<void> {
         logger.warn('lease lost, leaving the file to the worker that took it over', { key: target.key });
         continue;
       }
+      // The message goes back to the queue (and to the DLQ after its receives run out): say why, once per attempt.
+      logger.error('ingest failed; the message will be retried', { key: target.key, error: err as Error });
       throw err;
     }
   }

@@ -537,8 +537,15 @@ export class LedgerStore {
       nps?: number;
     }[],
   ): Promise<void> {
+    // BatchWriteItem refuses two requests for one key: two versions of an edited record in one segment can share
+    // day, score and fingerprint. The later one wins, as it would written one after the other.
+    const byKey = new Map<string, (typeof items)[number]>();
+    for (const v of items) {
+      const k = keys.verbatim(v.day, v.negative, v.fingerprint);
+      byKey.set(`${k.pk}\u0000${k.sk}`, v);
+    }
     await this.batchWrite(
-      items.map((v) => ({
+      [...byKey.values()].map((v) => ({
         PutRequest: {
           Item: {
             ...keys.verbatim(v.day, v.negative, v.fingerprint),

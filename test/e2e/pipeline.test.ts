@@ -169,6 +169,21 @@ describe('pipeline on the local stack', () => {
     expect(report.comprehend.byOperation.dominantLanguage).toBe(0);
   });
 
+  it('processes an edited negative review whose two versions land in one segment', async () => {
+    // Prepare: the same ticket twice (an edit), both strongly negative, same day: one verbatim key for both.
+    const key = 'incoming/e2e-edits/tickets.csv';
+    const csv =
+      'Id,Subject,Satisfaction Score,Created at,Updated at\n' +
+      '21301,Terrible support and the app keeps crashing,Bad,2024-02-01 09:00,2024-02-01 09:00\n' +
+      '21301,Terrible support and the app keeps crashing,Bad,2024-02-01 09:00,2024-02-01 17:30\n';
+    // Act
+    await upload(key, csv);
+    const report = await waitForReport(key);
+    // Assess
+    expect(report.status).toBe('processed');
+    expect(report.rows).toMatchObject({ total: 2, accepted: 1, duplicates: 1 });
+  });
+
   it('keeps rows in languages Comprehend cannot score, without sentiment and with a warning', async () => {
     // Prepare: Indonesian is not one of Comprehend's 12 sentiment languages.
     const key = 'incoming/e2e-language/reviews.csv';
