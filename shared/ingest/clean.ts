@@ -164,6 +164,14 @@ const CN_ID = /(?<!\d)\d{17}[\dXx](?![\dA-Za-z])/g;
 const ID_LABEL =
   /(?:\b(?:order|invoice|tracking|ticket|booking|ref|reference|serial|sku|transaction|confirmation)|订单|单号|编号|工单|流水号|交易号|序列号|运单)(?:\s*(?:no\.?|nr\.?|number|num|id|#|号|号码|编码))?(?:\s*(?:is|was|=))?\s*[:：#]?\s*$/i;
 const FOUR_DIGITS = /\d\D*\d\D*\d\D*\d/;
+/** US social security number as written, 123-45-6789 (area, group and serial checked in redactSsn). */
+const US_SSN = /(?<![\d-])(\d{3})-(\d{2})-(\d{4})(?![\d-])/g;
+
+function redactSsn(m: string, area: string, group: string, serial: string): string {
+  // Never issued: area 000, 666 or 900–999, group 00, serial 0000.
+  const a = Number(area);
+  return a === 0 || a === 666 || a >= 900 || group === '00' || serial === '0000' ? m : '[ID]';
+}
 
 function luhnValid(digits: string): boolean {
   let sum = 0;
@@ -291,6 +299,7 @@ export function redact(text: string): string {
   // Most texts that get this far still match nothing: `test` first, since `replace` costs more even without a match
   // (twice as much with a function). A global regex is left with lastIndex 0 by a failed `test` and by `replace`.
   if (digits >= 17 && CN_ID.test(s)) s = s.replace(CN_ID, redactCnId);
+  if (digits >= 9 && US_SSN.test(s)) s = s.replace(US_SSN, redactSsn);
   if (digits >= 13 && CARD.test(s)) s = s.replace(CARD, redactCard);
   if (dots >= 3 && IPV4.test(s)) s = s.replace(IPV4, '[IP]');
   if (plus && PHONE_INTL.test(s)) s = s.replace(PHONE_INTL, '[PHONE]');

@@ -77,13 +77,15 @@ const GOOD_BAD: Record<string, number | null> = {
 };
 
 const NUMBER = /^[+-]?(?:\d+(?:[.,]\d+)?|[.,]\d+)$/;
-const LEADING_NUMBER = /^(\d{1,2}(?:\.\d+)?)\s*(?:\/\s*(?:5|10)|stars?|颗星|星级|星|分|[-–:]\s*\S.*)?$/i;
+const LEADING_NUMBER = /^(\d{1,2}(?:\.\d+)?)\s*(?:\/\s*(?:5|10)|stars?|颗星|星级|星|分|[-–:]\s*\S.*|[(（].*)?$/i;
+/** An NPS end label before its number (`Not at all likely 0`, `Extremely likely 10`). */
+const TRAILING_NPS = /^[^\d]{3,60}?\s(\d{1,2})$/;
 /** `五星`, `四颗星`, `三星级`: Chinese star ratings written with numerals. */
 const CN_STARS = /^([一二两三四五])\s*颗?\s*星级?$/;
 const CN_NUMERALS: Record<string, number> = { 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5 };
 
 function parseNumber(s: string): number | undefined {
-  if (NUMBER.test(s)) return Number(s.replace(',', '.'));
+  if (NUMBER.test(s)) return nearInteger(Number(s.replace(',', '.')));
   const m = LEADING_NUMBER.exec(s);
   if (m?.[1] !== undefined) return Number(m[1]);
   const stars = s.replace(/[☆\s]/g, '');
@@ -98,6 +100,13 @@ function parseNumber(s: string): number | undefined {
   return undefined;
 }
 
+/** A spreadsheet formula's float noise (`8.999999999999998`) read as the whole number it stands for. */
+function nearInteger(n: number): number {
+  if (Number.isInteger(n)) return n;
+  const r = Math.round(n);
+  return Math.abs(n - r) < 1e-9 ? r : n;
+}
+
 /** NPS answer 0–10 (whole numbers). Empty is missing, never zero. */
 export function parseNps(raw: string): ScoreResult {
   const s = raw.trim();
@@ -108,7 +117,11 @@ export function parseNps(raw: string): ScoreResult {
     const bare = stripDecoration(s);
     if (isNoAnswer(s) || (bare !== undefined && isNoAnswer(bare))) return undefined;
     n = bare === undefined ? undefined : parseNumber(bare);
-    if (n === undefined) return { problem: 'SCORE_UNPARSEABLE' };
+    if (n === undefined) {
+      const t = TRAILING_NPS.exec(s);
+      if (t?.[1] === undefined) return { problem: 'SCORE_UNPARSEABLE' };
+      n = Number(t[1]);
+    }
   }
   if (n < 0 || n > 10 || !Number.isInteger(n)) return { problem: 'SCORE_OUT_OF_RANGE' };
   return { value: n };
@@ -182,6 +195,9 @@ const NO_ANSWER = new Set([
   '不適用',
   '不清楚',
   '不知道',
+  // 问卷星 writes this for a question the respondent's path skipped.
+  '跳过',
+  '（跳过）',
 ]);
 
 /** Slow-path placeholder check (after the score failed to parse): the answer options meaning "no answer". */

@@ -37,6 +37,21 @@ describe('score parsing', () => {
     expect(parseRating(raw, 'good-bad')).toEqual({ value });
   });
 
+  it.each([
+    ['10 (Extremely likely)', 10],
+    ['Not at all likely 0', 0],
+    ['10（非常愿意）', 10],
+    ['8.999999999999998', 9],
+    ['7.000000000000001', 7],
+  ])('NPS %s → %d (labels around the number, formula float noise)', (raw, value) => {
+    expect(parseNps(raw)).toEqual({ value });
+  });
+
+  it('takes 问卷星 (跳过) as no answer', () => {
+    expect(parseNps('(跳过)')).toBeUndefined();
+    expect(parseRating('（跳过）', 'numeric')).toBeUndefined();
+  });
+
   it('reads full-width NPS digits and still rejects what is no score', () => {
     expect(parseNps('１０')).toEqual({ value: 10 });
     expect(parseNps('十分')).toEqual({ problem: 'SCORE_UNPARSEABLE' });

@@ -259,6 +259,20 @@ describe('redact: Chinese resident identity numbers', () => {
   });
 });
 
+describe('redact: US social security numbers', () => {
+  it.each([
+    ['my ssn 123-45-6789 was asked twice', 'my ssn [ID] was asked twice'],
+    ['SSN: 078-05-1120.', 'SSN: [ID].'],
+    ['never issued 000-12-3456', 'never issued 000-12-3456'],
+    ['never issued 666-12-3456', 'never issued 666-12-3456'],
+    ['never issued 912-34-5678', 'never issued 912-34-5678'],
+    ['group 00: 123-00-4567', 'group 00: 123-00-4567'],
+    ['longer run 1-123-45-6789-2', 'longer run 1-123-45-6789-2'],
+  ])('%s', (text, expected) => {
+    expect(redact(text)).toBe(expected);
+  });
+});
+
 describe('redact: numbers that are no personal data', () => {
   it('leaves dates, times, prices, versions, percentages and quantities alone, in any mix', () => {
     const pad = (n: number) => String(n).padStart(2, '0');
