@@ -535,6 +535,7 @@ async function prepareRows(
     timeZone,
     utcColumns,
     unreliableIdColumns: mapping.unreliableIdColumns,
+    idScope: idScopeOf(columns, mapping.fieldIndex.sourceRecordId),
   };
   const meta: ExportMeta = {
     format,
@@ -614,6 +615,19 @@ export function joinSentences(a: string | undefined, b: string | undefined): str
   if (b === undefined) return a;
   if (ENDS_SENTENCE.test(a)) return ENDS_CJK.test(a) ? `${a}${b}` : `${a} ${b}`;
   return ENDS_CJK.test(a) ? `${a}。${b}` : `${a}. ${b}`;
+}
+
+/**
+ * Id columns that number the rows of one survey's export (问卷星's 序号, Hotjar's Number): 1, 2, 3… again in every
+ * other survey of the same source, so such an id names a response only together with the survey, known here by its
+ * set of columns (exports of one survey share them; another survey has other questions).
+ */
+const SEQUENCE_ID_NAMES = new Set(['序号', 'number', 'no', 'rownumber', 'rowno', 'responsenumber']);
+
+function idScopeOf(columns: readonly string[], idColumn: number | undefined): string | undefined {
+  if (idColumn === undefined || !SEQUENCE_ID_NAMES.has(normaliseName(columns[idColumn] ?? ''))) return undefined;
+  const names = columns.map(normaliseName).filter((n) => n !== '');
+  return sha([...new Set(names)].sort().join('\u0000')).slice(0, 16);
 }
 
 function filledCells(r: RawRow): number {
@@ -855,7 +869,10 @@ class RowContext {
     let fingerprint: string;
     let fingerprintKind: CanonicalRecord['fingerprintKind'];
     if (sourceRecordId !== undefined) {
-      fingerprint = sha(`${source}\u0000id\u0000${sourceRecordId}`);
+      fingerprint =
+        this.s.idScope === undefined
+          ? sha(`${source}\u0000id\u0000${sourceRecordId}`)
+          : sha(`${source}\u0000id\u0000${this.s.idScope}\u0000${sourceRecordId}`);
       fingerprintKind = 'sourceId';
     } else {
       fingerprint = sha(

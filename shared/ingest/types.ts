@@ -82,6 +82,8 @@ export interface ParserState {
    * non-ASCII byte, as the first read would have.
    */
   encodingUndecided?: boolean;
+  /** Survey identity that a per-export row number (问卷星's 序号) needs to name a response; see idScopeOf. */
+  idScope?: string;
 }
 
 /**

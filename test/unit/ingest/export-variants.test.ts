@@ -273,6 +273,37 @@ describe('Typeform Responses API JSON', () => {
   });
 });
 
+describe('per-export row numbers as ids', () => {
+  const survey = (question: string, rows: readonly string[]) =>
+    csv([`序号,提交答卷时间,1、${question},2、您还有什么意见或建议？`, ...rows]);
+
+  it('scopes 问卷星 序号 by the survey, so two surveys numbered 1, 2, 3 do not collide', async () => {
+    const a = await survey('您向朋友推荐本店的可能性有多大？', [
+      '1,2026/09/03 12:00:00,9,好',
+      '2,2026/09/03 12:05:00,3,差',
+    ]);
+    const b = await survey('您向同事推荐本课程的可能性有多大？', [
+      '1,2026/09/04 12:00:00,9,好',
+      '2,2026/09/04 12:05:00,3,差',
+    ]);
+    const again = await survey('您向朋友推荐本店的可能性有多大？', [
+      '2,2026/09/03 12:05:00,3,差',
+      '3,2026/09/05 08:00:00,10,很好',
+    ]);
+    const fp = (r: typeof a) => r.records.map((x) => x.fingerprint);
+    expect(a.records.map((r) => r.fingerprintKind)).toEqual(['sourceId', 'sourceId']);
+    expect(fp(b).filter((f) => fp(a).includes(f))).toEqual([]);
+    // An overlapping export of the same survey still names row 2 the same way.
+    expect(fp(again)[0]).toBe(fp(a)[1]);
+  });
+
+  it('leaves real ids (Response ID) unscoped, so exports with other columns still meet', async () => {
+    const a = await csv(['Response ID,Comment,NPS', 'R_1,fine,9']);
+    const b = await csv(['Response ID,Comment,NPS,Region', 'R_1,fine,9,EU']);
+    expect(a.records[0]?.fingerprint).toBe(b.records[0]?.fingerprint);
+  });
+});
+
 describe('two columns with the same name', () => {
   it('joins a second Comment column to the text instead of dropping it', async () => {
     const { report, records } = await csv([
