@@ -10,12 +10,18 @@ import { looksGoodBad, parseDate, parseNps, parseRating } from './values.js';
  */
 export function normaliseName(name: string): string {
   if (name.trim() === '#') return 'responseid';
-  return toSimplified(name.normalize('NFKC'))
-    .replace(/<[^>]*>/g, '')
-    .replace(/^\s*(?:q\d+[_.:、)\s-]+|\d+[、.:)]\s*)/i, '')
-    .toLowerCase()
-    .replace(/\(utc\)/g, '')
-    .replace(/[^\p{L}\p{N}]+/gu, '');
+  return (
+    toSimplified(name.normalize('NFKC'))
+      .replace(/<[^>]*>/g, '')
+      .replace(/^\s*(?:q\d+[_.:、)\s-]+|\d+[、.:)]\s*)/i, '')
+      .toLowerCase()
+      // A zone stated in brackets is not part of the name: `Created at (PST)`, `Submitted (UTC+8)`, `提交时间(北京时间)`.
+      .replace(
+        /\((?:utc|gmt)(?:\s*[+-]\s*\d{1,2}(?::?\d{2})?)?\)|\((?:pt|pst|pdt|mt|mst|mdt|ct|cst|cdt|et|est|edt|bst|cet|cest|jst|kst|hkt|sgt|aest|aedt|北京时间|[a-z]+\/[a-z_]+(?:\/[a-z_]+)?)\)/g,
+        '',
+      )
+      .replace(/[^\p{L}\p{N}]+/gu, '')
+  );
 }
 
 /** Exact aliases (normalised), best first. */

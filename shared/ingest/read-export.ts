@@ -494,8 +494,11 @@ async function prepareRows(
   const sample = lookahead.filter((r) => r.reject === undefined).map((r) => r.cells);
   const mapping = mapColumns({ columns, aliases, sample, overrides: opts.overrides });
   const utcColumns: number[] = [];
+  const columnZones: Record<string, string> = {};
   columns.forEach((c, i) => {
-    if (/\(UTC\)|\bUTC\b|\(GMT\)/i.test(c)) utcColumns.push(i);
+    const zone = zoneInHeader(c);
+    if (zone === 'UTC') utcColumns.push(i);
+    else if (zone !== undefined) columnZones[i] = zone;
   });
   const fileWarnings: FileWarning[] = [...mapping.warnings];
   if (preamble > preambleHint) {
@@ -534,6 +537,7 @@ async function prepareRows(
     dateOrder,
     timeZone,
     utcColumns,
+    ...(Object.keys(columnZones).length > 0 ? { columnZones } : {}),
     unreliableIdColumns: mapping.unreliableIdColumns,
     idScope: idScopeOf(columns, mapping.fieldIndex.sourceRecordId),
   };
@@ -630,6 +634,73 @@ function idScopeOf(columns: readonly string[], idColumn: number | undefined): st
   return sha([...new Set(names)].sort().join('\u0000')).slice(0, 16);
 }
 
+/** Zone abbreviations a header may carry, as the zone whose clock (with its daylight saving) the column follows. */
+const HEADER_ZONES: Record<string, string> = {
+  UTC: 'UTC',
+  GMT: 'UTC',
+  Z: 'UTC',
+  PT: 'America/Los_Angeles',
+  PST: 'America/Los_Angeles',
+  PDT: 'America/Los_Angeles',
+  MT: 'America/Denver',
+  MST: 'America/Denver',
+  MDT: 'America/Denver',
+  CT: 'America/Chicago',
+  CDT: 'America/Chicago',
+  ET: 'America/New_York',
+  EST: 'America/New_York',
+  EDT: 'America/New_York',
+  BST: 'Europe/London',
+  CET: 'Europe/Paris',
+  CEST: 'Europe/Paris',
+  JST: 'Asia/Tokyo',
+  KST: 'Asia/Seoul',
+  HKT: 'Asia/Hong_Kong',
+  SGT: 'Asia/Singapore',
+  AEST: 'Australia/Sydney',
+  AEDT: 'Australia/Sydney',
+  北京时间: 'Asia/Shanghai',
+  北京時間: 'Asia/Shanghai',
+};
+/** Half-hour offsets have no Etc/GMT zone: the zone that keeps them all year. */
+const ODD_OFFSETS: Record<string, string> = {
+  '+5:30': 'Asia/Kolkata',
+  '+5:45': 'Asia/Kathmandu',
+  '+9:30': 'Australia/Darwin',
+  '+3:30': 'Asia/Tehran',
+};
+
+/**
+ * The time zone a column header states in brackets: `(UTC)`, `(UTC+8)`, `(GMT+08:00)`, `(PST)`, `(北京时间)`,
+ * `(America/Los_Angeles)`; a bare `UTC` word counts too. CST is US Central unless the header is Chinese (China
+ * Standard Time). `undefined` when it names none.
+ */
+export function zoneInHeader(header: string): string | undefined {
+  const h = header.normalize('NFKC');
+  const offset =
+    /[([]\s*(?:UTC|GMT)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?\s*[)\]]|\b(?:UTC|GMT)([+-])(\d{1,2})(?::?(\d{2}))?\b/i.exec(
+      h,
+    );
+  if (offset) {
+    const sign = offset[1] ?? offset[4] ?? '+';
+    const hours = Number(offset[2] ?? offset[5]);
+    const minutes = Number(offset[3] ?? offset[6] ?? 0);
+    if (minutes !== 0) return ODD_OFFSETS[`${sign}${hours}:${String(minutes).padStart(2, '0')}`];
+    if (hours > 14) return undefined;
+    // IANA's Etc zones count the other way round: UTC+8 is Etc/GMT-8.
+    return hours === 0 ? 'UTC' : `Etc/GMT${sign === '+' ? '-' : '+'}${hours}`;
+  }
+  const named = /[([]\s*([A-Za-z]{1,5}|北京时间|北京時間|[A-Za-z]+\/[A-Za-z_]+(?:\/[A-Za-z_]+)?)\s*[)\]]/.exec(h)?.[1];
+  if (named !== undefined) {
+    if (named.includes('/')) return isValidTimeZone(named) ? named : undefined;
+    const upper = named.toUpperCase();
+    if (upper === 'CST') return /[\u3400-\u9fff]/.test(h) ? 'Asia/Shanghai' : 'America/Chicago';
+    const zone = HEADER_ZONES[upper] ?? HEADER_ZONES[named];
+    if (zone !== undefined) return zone;
+  }
+  return /\bUTC\b/i.test(h) ? 'UTC' : undefined;
+}
+
 function filledCells(r: RawRow): number {
   let n = 0;
   for (const c of r.cells) if (c.trim() !== '') n++;
@@ -675,6 +746,8 @@ class RowContext {
   private readonly nowMs: number;
   private readonly utc: Set<number>;
   private readonly unreliable: Set<number>;
+  /** Columns whose header names their time zone (`Created at (PST)`, `提交时间(北京时间)`). */
+  private readonly zones: Map<number, string>;
   /** Column of each mapped field, -1 when unmapped (numbers: no keyed lookup per cell). */
   private readonly iText: number;
   private readonly iTitle: number;
@@ -704,6 +777,7 @@ class RowContext {
     this.uploadIso = opts.uploadTime.toISOString();
     this.nowMs = Math.max(Date.now(), this.uploadMs);
     this.utc = new Set(s.utcColumns);
+    this.zones = new Map(Object.entries(s.columnZones ?? {}).map(([k, z]) => [Number(k), z]));
     this.unreliable = new Set(s.unreliableIdColumns);
     this.iText = s.fieldIndex.text ?? -1;
     this.iTitle = s.fieldIndex.title ?? -1;
@@ -737,7 +811,7 @@ class RowContext {
   ): number | undefined {
     const raw = this.cell(cells, idx);
     if (raw === undefined || raw.trim() === '' || cleanText(raw) === undefined) return undefined;
-    const zone = this.utc.has(idx) ? 'UTC' : this.s.timeZone;
+    const zone = this.utc.has(idx) ? 'UTC' : (this.zones.get(idx) ?? this.s.timeZone);
     const r = parseDate(raw, zone, this.s.dateOrder, this.nowMs);
     if ('problem' in r) {
       out.push({ kind: 'warning', row, code: 'DATE_UNPARSEABLE', detail: `${field}: ${raw.slice(0, 40)}` });

@@ -76,6 +76,8 @@ export interface ParserState {
   timeZone: string;
   /** Columns whose header says they are UTC (e.g. `Submit Date (UTC)`). */
   utcColumns: number[];
+  /** Other columns whose header states a zone: column index → IANA zone. */
+  columnZones?: Record<string, string>;
   unreliableIdColumns: number[];
   /**
    * Everything read so far was ASCII, so `encoding` (utf-8) is a placeholder: a resumed read settles it at the first

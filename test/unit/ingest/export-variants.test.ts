@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCheck } from '../../../cli/check.js';
-import { joinSentences } from '../../../shared/ingest/read-export.js';
+import { joinSentences, zoneInHeader } from '../../../shared/ingest/read-export.js';
 import { parseDate, parseNps, parseRating } from '../../../shared/ingest/values.js';
 import { chunks, runBytes } from './helpers.js';
 
@@ -270,6 +270,39 @@ describe('Typeform Responses API JSON', () => {
     expect(report.kpis.nps).toMatchObject({ n: 3, promoters: 1, passives: 1, detractors: 1 });
     expect(report.kpis.csat).toMatchObject({ n: 2, satisfied: 1 });
     expect(records.map((r) => r.text)).toEqual(['Fast and easy', 'Terrible onboarding', undefined]);
+  });
+});
+
+describe('a time zone stated in the date header', () => {
+  it.each([
+    ['Submit Date (UTC)', 'UTC'],
+    ['Date UTC', 'UTC'],
+    ['Submitted (UTC+8)', 'Etc/GMT-8'],
+    ['Date (GMT+08:00)', 'Etc/GMT-8'],
+    ['Created (UTC-05:00)', 'Etc/GMT+5'],
+    ['Time (UTC+5:30)', 'Asia/Kolkata'],
+    ['Created at (PST)', 'America/Los_Angeles'],
+    ['Created at (CST)', 'America/Chicago'],
+    ['提交时间（CST）', 'Asia/Shanghai'],
+    ['提交时间（北京时间）', 'Asia/Shanghai'],
+    ['Created (Europe/Berlin)', 'Europe/Berlin'],
+    ['Rating (1-5)', undefined],
+    ['Score (NPS)', undefined],
+    ['Created (Mars/Base)', undefined],
+  ])('%s → %s', (header, zone) => {
+    expect(zoneInHeader(header)).toBe(zone);
+  });
+
+  it('reads the column in that zone (with its daylight saving) and still maps it by name', async () => {
+    const { report, records } = await csv([
+      'id,Created at (PST),Comment',
+      '1,2024-03-01 07:30,ok',
+      '2,2024-07-01 07:30,fine',
+    ]);
+    expect(report.columns.submittedAt).toBe('Created at (PST)');
+    expect(records.map((r) => r.submittedAt)).toEqual(['2024-03-01T15:30:00.000Z', '2024-07-01T14:30:00.000Z']);
+    const cn = await csv(['序号,提交时间（北京时间）,评论内容', '1,2024-03-01 08:00,好']);
+    expect(cn.records[0]?.submittedAt).toBe('2024-03-01T00:00:00.000Z');
   });
 });
 
