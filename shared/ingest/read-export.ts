@@ -4,7 +4,16 @@ import { cleanLabel, cleanText, hashIdentifier, isMangledNumber, redact } from '
 import { mapColumns, normaliseName } from './column-mapping.js';
 import { createDecoder, LateEncoding, sniffEncoding } from './encoding.js';
 import { detectHeader } from './headers.js';
-import { csvRows, jsonDocumentRows, jsonLinesRows, KeyIndex, PeekableBytes, type RawRow, xlsxRows } from './sources.js';
+import {
+  csvRows,
+  jsonDocumentRows,
+  jsonLinesRows,
+  KeyIndex,
+  PeekableBytes,
+  type RawRow,
+  type SheetChoice,
+  xlsxRows,
+} from './sources.js';
 import type {
   ColumnMapping,
   ExportFormat,
@@ -336,8 +345,22 @@ async function sniffExport(
   if (magic === 'gzip')
     throw new FileRejectedError('UNSUPPORTED_FORMAT', 'The file is gzip-compressed: upload it uncompressed.');
   if (magic === 'pdf') throw new FileRejectedError('BINARY_FILE', 'The file is a PDF, not a table.');
-  if (magic === 'zip')
-    return prepareRows(xlsxRows(src.replay()), 'xlsx', 'utf-8', undefined, opts, undefined, 'skip-records');
+  if (magic === 'zip') {
+    let sheet = 0;
+    const choice: SheetChoice = { score: (rows) => sheetScore(rows, opts), chosen: (i) => (sheet = i) };
+    return prepareRows(
+      xlsxRows(src.replay(), choice),
+      'xlsx',
+      'utf-8',
+      undefined,
+      opts,
+      undefined,
+      'skip-records',
+    ).then((p) => {
+      p.state.sheet = sheet;
+      return p;
+    });
+  }
 
   const enc = sniffEncoding(bytes, eof);
   const decoder = createDecoder(enc.encoding);
@@ -585,7 +608,7 @@ async function resumeExport(bytesIn: AsyncIterable<Uint8Array>, r: ResumeState, 
       skip = r.recordsDone;
       break;
     case 'xlsx':
-      rows = xlsxRows(bytesIn);
+      rows = xlsxRows(bytesIn, s.sheet === undefined ? undefined : { index: s.sheet });
       skip = s.headerRows + r.recordsDone;
       break;
   }
@@ -699,6 +722,30 @@ export function zoneInHeader(header: string): string | undefined {
     if (zone !== undefined) return zone;
   }
   return /\bUTC\b/i.test(h) ? 'UTC' : undefined;
+}
+
+/**
+ * How much a worksheet's first rows look like a feedback table: 2 when the mapping finds feedback (text, title or a
+ * score) and a date, an id or a second kind of feedback; 1 when it finds feedback alone (a README sheet's lines can
+ * pass for a text column); 0 when nothing usable.
+ */
+function sheetScore(rows: readonly string[][], opts: ReadExportOptions): 0 | 1 | 2 {
+  try {
+    const raw = rows.map((cells) => ({ cells }));
+    const preamble = leadingPreamble(raw, 0);
+    const layout = detectHeader(rows.slice(preamble, preamble + 3));
+    const f = mapColumns({
+      columns: layout.columns,
+      aliases: layout.aliases,
+      sample: rows.slice(preamble + layout.headerRows),
+      overrides: opts.overrides,
+    }).fieldIndex;
+    const feedback = [f.text, f.title, f.nps, f.rating].filter((x) => x !== undefined).length;
+    if (feedback === 0) return 0;
+    return feedback >= 2 || f.submittedAt !== undefined || f.sourceRecordId !== undefined ? 2 : 1;
+  } catch {
+    return 0;
+  }
 }
 
 function filledCells(r: RawRow): number {

@@ -571,7 +571,36 @@ function cellText(v: ExcelJS.CellValue): string {
  * XLSX rows of the first sheet with data, through exceljs's streaming reader. The zip's central directory is at
  * its end, so the library may spool entries; memory is bounded by the sheet's shared strings, not by rows.
  */
-export async function* xlsxRows(bytes: AsyncIterable<Uint8Array>): AsyncGenerator<RawRow[]> {
+/**
+ * Which worksheet holds the table: a fixed index (a resumed read takes the sheet the first read chose), or a score of
+ * a sheet's first non-empty rows (2: a feedback table; 1: usable; 0: not a table), with `chosen` told the index taken.
+ */
+export type SheetChoice =
+  | { index: number }
+  | { score(rows: readonly string[][]): 0 | 1 | 2; chosen(index: number): void };
+
+/** A worksheet row's cells as text; `undefined` for a blank row. */
+function rowCells(row: ExcelJS.Row): string[] | undefined {
+  const values = row.values as ExcelJS.CellValue[];
+  const cells: string[] = [];
+  for (let c = 1; c < values.length; c++) cells.push(cellText(values[c]));
+  return cells.every((x) => x.trim() === '') ? undefined : cells;
+}
+
+async function drain(it: AsyncIterator<unknown>): Promise<void> {
+  for (;;) if ((await it.next()).done === true) return;
+}
+
+/** Rows looked at to judge a sheet (as many as the column mapping samples). */
+const SHEET_SAMPLE_ROWS = 203;
+
+/**
+ * XLSX rows of one worksheet, streamed; blank rows skipped. Without a choice: the first sheet with data. With a score:
+ * the first sheet scoring 2 (a cover or README sheet before the data is passed over), or a big sheet scoring 1; a small
+ * sheet scoring 1 is held whole and taken if no better one follows; else the first sheet's first rows, enough for the
+ * mapping to say what is missing.
+ */
+export async function* xlsxRows(bytes: AsyncIterable<Uint8Array>, choice?: SheetChoice): AsyncGenerator<RawRow[]> {
   const reader = new WorkbookReader(Readable.from(bytes), {
     sharedStrings: 'cache',
     styles: 'cache',
@@ -579,17 +608,48 @@ export async function* xlsxRows(bytes: AsyncIterable<Uint8Array>): AsyncGenerato
     worksheets: 'emit',
     entries: 'ignore',
   });
-  let found = false;
+  const test = choice !== undefined && 'score' in choice ? choice : undefined;
+  const fixed = choice !== undefined && 'index' in choice ? choice.index : undefined;
+  let fallback: { index: number; rows: RawRow[] } | undefined;
+  let usable: { index: number; rows: RawRow[] } | undefined;
+  let index = -1;
   try {
     for await (const sheet of reader) {
-      if (found) break;
+      index++;
+      const it = (sheet as AsyncIterable<ExcelJS.Row>)[Symbol.asyncIterator]();
+      if (fixed !== undefined && index !== fixed) {
+        await drain(it);
+        continue;
+      }
+      const sample: RawRow[] = [];
+      let done = false;
+      while (sample.length < SHEET_SAMPLE_ROWS) {
+        const r = await it.next();
+        if (r.done === true) {
+          done = true;
+          break;
+        }
+        const cells = rowCells(r.value);
+        if (cells !== undefined) sample.push({ cells });
+      }
+      if (sample.length === 0) continue;
+      if (test !== undefined) {
+        const score = test.score(sample.map((r) => r.cells));
+        if (score === 0 || (score === 1 && done)) {
+          if (score === 1) usable ??= { index, rows: sample };
+          fallback ??= { index, rows: sample };
+          if (!done) await drain(it);
+          continue;
+        }
+        test.chosen(index);
+      }
+      yield sample;
       let batch: RawRow[] = [];
-      for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
-        const values = row.values as ExcelJS.CellValue[];
-        const cells: string[] = [];
-        for (let c = 1; c < values.length; c++) cells.push(cellText(values[c]));
-        if (cells.every((x) => x.trim() === '')) continue;
-        found = true;
+      while (!done) {
+        const r = await it.next();
+        if (r.done === true) break;
+        const cells = rowCells(r.value);
+        if (cells === undefined) continue;
         batch.push({ cells });
         if (batch.length >= 256) {
           yield batch;
@@ -597,6 +657,12 @@ export async function* xlsxRows(bytes: AsyncIterable<Uint8Array>): AsyncGenerato
         }
       }
       if (batch.length > 0) yield batch;
+      return;
+    }
+    const pick = usable ?? fallback;
+    if (test !== undefined && pick !== undefined) {
+      test.chosen(pick.index);
+      yield pick.rows;
     }
   } catch (err) {
     if (err instanceof FileRejectedError) throw err;

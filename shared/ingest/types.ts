@@ -84,6 +84,8 @@ export interface ParserState {
    * non-ASCII byte, as the first read would have.
    */
   encodingUndecided?: boolean;
+  /** XLSX: the worksheet read (0-based), so a resumed read takes the same one. */
+  sheet?: number;
   /** Survey identity that a per-export row number (问卷星's 序号) needs to name a response; see idScopeOf. */
   idScope?: string;
 }

@@ -1,11 +1,13 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { runCheck } from '../../../cli/check.js';
-import { joinSentences, zoneInHeader } from '../../../shared/ingest/read-export.js';
+import { joinSentences, readExport, zoneInHeader } from '../../../shared/ingest/read-export.js';
+import type { ResumeState } from '../../../shared/ingest/types.js';
 import { parseDate, parseNps, parseRating } from '../../../shared/ingest/values.js';
-import { chunks, runBytes } from './helpers.js';
+import { baseOptions, chunks, collect, runBytes } from './helpers.js';
 
 /** Reads a small CSV (as UTF-8) the way `feedback check` does. */
 function csv(lines: readonly string[]) {
@@ -270,6 +272,51 @@ describe('Typeform Responses API JSON', () => {
     expect(report.kpis.nps).toMatchObject({ n: 3, promoters: 1, passives: 1, detractors: 1 });
     expect(report.kpis.csat).toMatchObject({ n: 2, satisfied: 1 });
     expect(records.map((r) => r.text)).toEqual(['Fast and easy', 'Terrible onboarding', undefined]);
+  });
+});
+
+describe('XLSX: which worksheet holds the table', () => {
+  async function workbook(sheets: Record<string, readonly (readonly (string | number)[])[]>): Promise<Buffer> {
+    const wb = new ExcelJS.Workbook();
+    for (const [name, rows] of Object.entries(sheets)) {
+      const ws = wb.addWorksheet(name);
+      for (const r of rows) ws.addRow([...r]);
+    }
+    return Buffer.from(await wb.xlsx.writeBuffer());
+  }
+  const data = (n: number) => [
+    ['Response ID', 'Submitted At', 'Rating', 'Comment'],
+    ...Array.from({ length: n }, (_, i) => [`R${i + 1}`, '2024-05-01 10:00', (i % 5) + 1, `comment ${i + 1}`]),
+  ];
+
+  it('passes over a README sheet and a summary sheet to the response table, and resumes on the same sheet', async () => {
+    const bytes = await workbook({
+      README: [['Customer Feedback Export'], ['Contact: ops@example.com'], ['Generated 2024-05-01']],
+      Summary: [
+        ['Question', 'Responses', 'Average'],
+        ['How satisfied are you?', 250, 3.2],
+      ],
+      Responses: data(250),
+    });
+    const { report } = await runBytes(chunks(bytes, 8192), 'export.xlsx');
+    expect(report.columns).toMatchObject({ text: 'Comment', rating: 'Rating', sourceRecordId: 'Response ID' });
+    expect(report.rows).toMatchObject({ total: 250, accepted: 250 });
+    const options = { ...baseOptions, fileName: 'export.xlsx' };
+    const full = await collect(readExport(chunks(bytes, 8192), options));
+    const first = readExport(chunks(bytes, 8192), options);
+    const head = await collect(first, 100);
+    const state = JSON.parse(JSON.stringify(first.checkpoint())) as ResumeState;
+    expect(state.parser.sheet).toBe(2);
+    const rest = await collect(readExport(chunks(bytes, 8192), { ...options, resume: state }));
+    expect([...head, ...rest]).toEqual(full);
+  });
+
+  it('reads every row of a lone sheet that has only a comment column', async () => {
+    const bytes = await workbook({
+      Sheet1: [['Comment'], ...Array.from({ length: 300 }, (_, i) => [`note ${i + 1}`])],
+    });
+    const { report } = await runBytes(chunks(bytes, 8192), 'comments.xlsx');
+    expect(report.rows).toMatchObject({ total: 300, accepted: 300 });
   });
 });
 
