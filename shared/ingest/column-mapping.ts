@@ -53,6 +53,7 @@ const EXACT: Record<MappedField, readonly string[]> = {
     'description',
     'ticketdescription',
     'longtext',
+    'desc',
     '评论内容',
     '评价内容',
     '评论',
@@ -188,6 +189,7 @@ const EXACT: Record<MappedField, readonly string[]> = {
     'location',
     'city',
     'state',
+    'iplocation',
     '地区',
     '区域',
     '国家',
@@ -234,6 +236,7 @@ const EXACT: Record<MappedField, readonly string[]> = {
     'requestid',
     'commentid',
     'conversationid',
+    'noteid',
     'id',
     'recordid',
     'submissionid',
@@ -525,7 +528,10 @@ export function mapColumns(input: MappingInput): MappingResult {
                 c.rank < 1000 ||
                 (!(names[c.idx] ?? []).some((n) => n.includes('update')) && readsAsDates(columnValues(sample, c.idx))),
             )
-          : candidates[0];
+          : field === 'text' || field === 'title'
+            ? // A column found only by a substring of its name (`comment_count`) must hold words, not numbers.
+              candidates.find((c) => c.rank < 1000 || !mostlyNumbers(columnValues(sample, c.idx)))
+            : candidates[0];
     if (best !== undefined) {
       // A score column is only a score if its values are; a named text column must not be all numbers.
       if (field === 'nps' || field === 'rating') {
@@ -673,6 +679,13 @@ function readsAsScores(field: 'nps' | 'rating', values: readonly string[]): bool
     if ('value' in r || r.problem === 'SCORE_OUT_OF_RANGE') scores++;
   }
   return answers === 0 || scores * 2 >= answers;
+}
+
+/** Whether most sampled values are plain numbers (a count, a score), so the column holds no free text. */
+function mostlyNumbers(values: readonly string[]): boolean {
+  let n = 0;
+  for (const v of values) if (NUMERIC.test(v)) n++;
+  return values.length > 0 && n * 5 >= values.length * 4;
 }
 
 /** Whether at least half of the sampled values (and at least one) parse as dates. */

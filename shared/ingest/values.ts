@@ -597,6 +597,9 @@ function fraction(digits: string | undefined): number {
  * `…+08`, `… CEST`, `… AM GMT+2`; the offset wins over `zone`), ISO basic `20240501T100000Z`, slash dates with a `T`,
  * and written-out dates (`Wed, 01 May 2024 10:00:00`, `May 1st, 2024`), read by `Date.parse` as a wall time in `zone`.
  */
+const MID_OFFSET =
+  /^(?:[A-Za-z]{3},?\s+)?([A-Za-z]{3,9})\s+(\d{1,2})\s+(\d{1,2}:\d{2}(?::\d{2})?)\s+([+-]\d{2}:?\d{2})\s+(\d{4})$/;
+
 function parseLoose(s: string, zone: string, order: DateOrder | undefined, nowMs: number): DateResult {
   let m = COMPACT.exec(s);
   if (m) {
@@ -627,6 +630,12 @@ function parseLoose(s: string, zone: string, order: DateOrder | undefined, nowMs
     return 'conflict' in wall ? { ms, conflict: true } : { ms };
   }
   if (!/[a-zA-Z]{3}/.test(s)) return UNPARSEABLE;
+  // Twitter/Weibo's `Wed May 01 10:00:00 +0800 2024`: the offset sits between time and year.
+  const mid = MID_OFFSET.exec(s);
+  if (mid) {
+    const t = Date.parse(`${mid[1]} ${mid[2]}, ${mid[5]} ${mid[3]} GMT${mid[4]}`);
+    return Number.isFinite(t) ? range(t, nowMs) : UNPARSEABLE;
+  }
   // `Date.parse` reads a zone-less text in the process's own zone: have it read the text as UTC (a wall time), then
   // place that wall time in `zone`. Texts with a zone it knows keep that zone.
   const text = s

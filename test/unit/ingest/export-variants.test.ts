@@ -79,6 +79,14 @@ describe('Chinese date forms', () => {
     expect('ms' in r ? new Date(r.ms).toISOString() : r).toBe(iso);
   });
 
+  it.each([
+    ['Wed May 01 10:00:00 +0800 2024', '2024-05-01T02:00:00.000Z'],
+    ['Tue Apr 30 19:00:00 -0700 2024', '2024-05-01T02:00:00.000Z'],
+  ])('Twitter/Weibo form %s keeps its offset', (raw, iso) => {
+    const r = parseDate(raw, 'UTC', undefined, now);
+    expect('ms' in r ? new Date(r.ms).toISOString() : r).toBe(iso);
+  });
+
   it('rejects impossible fields', () => {
     expect(parseDate('2024年13月8日 14时20分', 'UTC', undefined, now)).toEqual({ problem: 'DATE_UNPARSEABLE' });
     expect(parseDate('2024/3/5 下午25:02', 'UTC', undefined, now)).toEqual({ problem: 'DATE_UNPARSEABLE' });
@@ -132,6 +140,15 @@ describe('column mapping by header and values', () => {
     ]);
     expect(report.rows).toMatchObject({ total: 2, accepted: 2, withText: 2 });
     expect(records.map((r) => r.text)).toEqual(['手机很流畅。用了一个月电池不行了', '外观好看,手感一流']);
+  });
+
+  it('does not take a count column found by a substring (comment_count) for the text', async () => {
+    const { report } = await csv([
+      'note_id,title,comment_count,desc',
+      'n1,新品体验,45,用了一周，续航很强',
+      'n2,吐槽,3,发热严重',
+    ]);
+    expect(report.columns).toMatchObject({ text: 'desc', title: 'title', sourceRecordId: 'note_id' });
   });
 
   it('maps "How would you rate…" questions to rating', async () => {
