@@ -144,11 +144,11 @@ describe('column mapping by header and values', () => {
 
   it('does not take a count column found by a substring (comment_count) for the text', async () => {
     const { report } = await csv([
-      'note_id,title,comment_count,desc',
-      'n1,新品体验,45,用了一周，续航很强',
-      'n2,吐槽,3,发热严重',
+      'note_id,comment_count,user_comment_body',
+      'n1,45,用了一周续航很强',
+      'n2,3,发热严重',
     ]);
-    expect(report.columns).toMatchObject({ text: 'desc', title: 'title', sourceRecordId: 'note_id' });
+    expect(report.columns).toMatchObject({ text: 'user_comment_body', sourceRecordId: 'note_id' });
   });
 
   it('maps "How would you rate…" questions to rating', async () => {
