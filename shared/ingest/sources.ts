@@ -180,6 +180,41 @@ const EXACT_LIMIT = 2 ** 53;
 /** Set by {@link flatten} when it meets a number that may have lost digits: the text is then parsed again exactly. */
 let inexact = false;
 
+/** Keys naming a reply to the record (Google Play's `developerComment`): never part of the record's own content. */
+const REPLY_KEY = /developer|reply|response/i;
+
+function wrapperKey(v: unknown): string | undefined {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  let only: string | undefined;
+  for (const k in v as Record<string, unknown>) {
+    if (only !== undefined) return undefined;
+    only = k;
+  }
+  if (only === undefined) return undefined;
+  const inner = (v as Record<string, unknown>)[only];
+  return inner !== null && typeof inner === 'object' ? only : undefined;
+}
+
+/**
+ * A thread of single-key wrappers (Google Play `comments: [{"userComment":{…}}, {"developerComment":{…}}]`): the
+ * wrapped values keyed by wrapper name, replies left out. `undefined` unless every element is such a wrapper.
+ */
+function threadEntries(value: unknown[]): [string, unknown][] | undefined {
+  if (value.length === 0) return undefined;
+  const out: [string, unknown][] = [];
+  for (const v of value) {
+    const k = wrapperKey(v);
+    if (k === undefined) return undefined;
+    if (!REPLY_KEY.test(k)) out.push([k, (v as Record<string, unknown>)[k]]);
+  }
+  return out;
+}
+
+/** An array of single-key wrappers is one record's thread, never a page of records. */
+function isThread(value: unknown[]): boolean {
+  return threadEntries(value) !== undefined;
+}
+
 function flatten(value: unknown, prefix: string, keys: KeyIndex, cells: string[], depth: number): void {
   if (value === null || value === undefined) return;
   if (Array.isArray(value)) {
@@ -188,7 +223,13 @@ function flatten(value: unknown, prefix: string, keys: KeyIndex, cells: string[]
       cells[keys.index(prefix)] = value.filter((v) => v !== null).join(', ');
     } else if (depth < 6) {
       const answers = value.length > 0 ? value.map(keyedAnswer) : [];
-      if (answers.length > 0 && answers.every((a) => a !== undefined)) {
+      const thread = threadEntries(value);
+      if (thread !== undefined) {
+        const unique = new Set(thread.map((e) => e[0])).size === thread.length;
+        thread.forEach(([k, v], i) => {
+          flatten(v, unique ? `${prefix}.${k}` : `${prefix}.${i}.${k}`, keys, cells, depth + 1);
+        });
+      } else if (answers.length > 0 && answers.every((a) => a !== undefined)) {
         for (const a of answers) {
           if (a === undefined) continue;
           const key = `${prefix}.${a.key}`;
@@ -244,6 +285,7 @@ const RECORD_ARRAY_KEYS = new Set([
   'reviews',
   'comments',
   'entries',
+  'entry',
   'responses',
   'feedback',
   'feedbacks',
@@ -317,7 +359,9 @@ function pageRecords(entries: [string, unknown][]): Record<string, unknown>[] | 
     const e = entries[i] as [string, unknown];
     const v = e[1];
     if (!Array.isArray(v) || records !== undefined || v.length === 0) continue;
-    if (RECORD_ARRAY_KEYS.has(e[0].toLowerCase()) && v.every(isRecordObject)) records = v as Record<string, unknown>[];
+    if (RECORD_ARRAY_KEYS.has(e[0].toLowerCase()) && v.every(isRecordObject) && !isThread(v)) {
+      records = v as Record<string, unknown>[];
+    }
   }
   if (records === undefined) return undefined;
   for (const [k, v] of entries) {
@@ -334,10 +378,27 @@ function entriesRow(entries: [string, unknown][], keys: KeyIndex, end: number | 
   return { cells, end };
 }
 
+/** Properties (lower-cased) of a response envelope around a page: Weibo `{"data":{"comments":[…]}}`, iTunes `feed`. */
+const ENVELOPE_KEYS = new Set(['data', 'feed', 'result', 'response', 'payload', '数据', '结果']);
+
+/** The records of a page one level down in an envelope with no scalar content of its own (see {@link pageRecords}). */
+function envelopeRecords(entries: [string, unknown][]): Record<string, unknown>[] | undefined {
+  let records: Record<string, unknown>[] | undefined;
+  for (const [k, v] of entries) {
+    if (v === null) continue;
+    if (typeof v !== 'object') {
+      if (CONTENT_KEYS.has(k.toLowerCase())) return undefined;
+    } else if (records === undefined && !Array.isArray(v) && ENVELOPE_KEYS.has(k.toLowerCase())) {
+      records = pageRecords(Object.entries(v));
+    }
+  }
+  return records;
+}
+
 /** Rows of one parsed object: itself, or each record of a page wrapper. Only the last row carries `end`. */
 function valueRows(value: object, keys: KeyIndex, end: number | undefined, out: RawRow[]): void {
   const entries = Object.entries(value);
-  const records = pageRecords(entries);
+  const records = pageRecords(entries) ?? envelopeRecords(entries);
   if (records === undefined) {
     out.push(entriesRow(entries, keys, end));
     return;
@@ -450,9 +511,11 @@ export async function* jsonLinesRows(
 }
 
 /**
- * A JSON document: the records are the elements of the top-level array, or of the first array-valued property of the
- * top-level object (`{"data":[…]}` as App Store Connect returns). Scans characters and parses one element at a time,
- * so the document is never held whole.
+ * A JSON document: the records are the elements of the top-level array, or of the first array of objects (in document
+ * order) that is a property of the top-level object (`{"data":[…]}` as App Store Connect returns) or of an object
+ * under it (`{"data":{"comments":[…]}}` Weibo, `{"feed":{"entry":[…]}}` iTunes RSS). An empty array, or one whose first
+ * element is not an object (Trustpilot's `"links":[]`), is skipped whole, arrays inside it included. Scans characters
+ * and parses one element at a time, so the document is never held whole.
  */
 export async function* jsonDocumentRows(
   bytes: AsyncIterable<Uint8Array>,
@@ -465,7 +528,11 @@ export async function* jsonDocumentRows(
   let inString = false;
   let escaped = false;
   let rootSeen = false;
-  let arrayDepth = -1; // depth inside the records array
+  let arrayDepth = -1; // depth inside the records array (or the candidate being probed)
+  let probing = false; // the candidate array's first element is not seen yet
+  let abandoned = -1; // depth inside an abandoned array: no candidates until it closes
+  let openedAt2 = 0; // the bracket that opened the current depth-2 container
+  let sawEmpty = false; // an empty candidate: the document holds no rows rather than no array
   let finished = false;
   let element = '';
   let inElement = false;
@@ -495,6 +562,19 @@ export async function* jsonDocumentRows(
         }
         throw new FileRejectedError('UNSUPPORTED_FORMAT', 'JSON document is neither an array nor an object.');
       }
+      if (probing && depth === arrayDepth) {
+        probing = false;
+        if (ch !== 123) {
+          // Empty, or scalars / arrays: not the records. Skip it whole (arrays inside included) and look further.
+          arrayDepth = -1;
+          if (ch === 93) {
+            sawEmpty = true;
+            depth--;
+            continue;
+          }
+          abandoned = depth;
+        }
+      }
       if (arrayDepth !== -1 && depth === arrayDepth && !inElement) {
         if (ch === 44) continue;
         if (ch === 93) {
@@ -518,8 +598,16 @@ export async function* jsonDocumentRows(
       if (ch === 34) inString = true;
       else if (ch === 123 || ch === 91) {
         depth++;
-        if (arrayDepth === -1 && ch === 91 && depth === 2) arrayDepth = 2;
-      } else if (ch === 125 || ch === 93) depth--;
+        if (depth === 2) openedAt2 = ch;
+        // A candidate: an array under the root object, or under an object under it (`{"data":{"comments":[…]}}`).
+        if (ch === 91 && arrayDepth === -1 && abandoned === -1 && (depth === 2 || (depth === 3 && openedAt2 === 123))) {
+          arrayDepth = depth;
+          probing = true;
+        }
+      } else if (ch === 125 || ch === 93) {
+        depth--;
+        if (depth < abandoned) abandoned = -1;
+      }
     }
     if (inElement && segStart !== -1) {
       if (!oversized) element += text.slice(segStart);
@@ -538,7 +626,7 @@ export async function* jsonDocumentRows(
   const b = scan(decoder.end());
   if (inElement && element.trim().length > 0) jsonRows(element, keys, undefined, maxSize, b);
   if (b.length > 0) yield b;
-  if (arrayDepth === -1) {
+  if (arrayDepth === -1 && !sawEmpty) {
     throw new FileRejectedError('UNSUPPORTED_FORMAT', 'JSON document holds no array of records.');
   }
 }

@@ -226,3 +226,110 @@ describe('API response pages one a line or slurped into an array', () => {
     }
   });
 });
+
+/** Two records as inline JSON, one a line, so the file reads as a document rather than JSON Lines. */
+const TWO =
+  '\n{"id":"1","text":"good","created_at":"2024-05-01T10:00:00Z"},\n{"id":"2","text":"bad","created_at":"2024-05-02T10:00:00Z"}\n';
+
+describe('finding the records array of a JSON document', () => {
+  it.each([
+    ['an empty array before the records (Trustpilot links)', `{"links":[],"reviews":[${TWO}]}`],
+    ['an array of strings before the records', `{"tags":["a","b]"],"reviews":[${TWO}]}`],
+    ['an array of numbers nested in an object before the records', `{"meta":{"ids":[1,2]},"data":[${TWO}]}`],
+    ['an empty array inside the envelope before the records', `{"data":{"hot":[],"comments":[${TWO}]}}`],
+    ['records under an object under the root (Weibo)', `{"ok":1,"data":{"comments":[${TWO}],"max_id":0}}`],
+    ['records after an envelope object (iTunes feed)', `{"feed":{"author":{"name":{"label":"x"}},"entry":[${TWO}]}}`],
+    ['a root array', `[${TWO}]`],
+    ['a data array', `{"data":[${TWO}]}`],
+    ['a data array after a links object (App Store Connect)', `{"links":{"self":"x","next":"y"},"data":[${TWO}]}`],
+  ])('reads %s', async (_, text) => {
+    for (const size of [5, 13, 4096]) {
+      const { report, records } = await run(text, 'doc.json', size);
+      expect(report.format).toBe('json');
+      expect(report.rows).toMatchObject({ total: 2, accepted: 2, rejected: 0 });
+      expect(records.map((r) => r.sourceRecordId)).toEqual(['1', '2']);
+    }
+  });
+
+  it.each([
+    ['an array of arrays', `{"pairs":[["a"],[{"id":"bad","text":"no"}]],"reviews":[${TWO}]}`],
+    ['a scalar first element', `{"mixed":["a",[{"id":"bad","text":"no"}],{"id":"bad2"}],"reviews":[${TWO}]}`],
+    ['an envelope', `{"data":{"tags":["x",[{"id":"bad","text":"no"}]],"comments":[${TWO}]}}`],
+  ])('never takes an array inside an abandoned array (%s)', async (_, text) => {
+    const { report, records } = await run(text, 'doc.json', 7);
+    expect(report.rows).toMatchObject({ total: 2, accepted: 2 });
+    expect(records.map((r) => r.sourceRecordId)).toEqual(['1', '2']);
+  });
+
+  it('takes the first array of objects in document order and never one inside a record', async () => {
+    const text = `{"data":{"top":[{"id":"t","text":"pinned"}]},"reviews":[${TWO}]}`;
+    const { records } = await run(text, 'doc.json');
+    expect(records.map((r) => r.sourceRecordId)).toEqual(['t']);
+    const inner = `{"reviews":[\n{"id":"1","text":"a","replies":[{"id":"r","text":"x"}]},\n{"id":"2","text":"b"}\n]}`;
+    expect((await run(inner, 'doc.json')).records.map((r) => r.sourceRecordId)).toEqual(['1', '2']);
+  });
+
+  it('reports a document with only empty arrays as empty and one without arrays of objects as unsupported', async () => {
+    await expect(run('{"links":[],\n"data":[]\n}', 'doc.json')).rejects.toMatchObject({ code: 'EMPTY_FILE' });
+    await expect(run('{"tags":["a"],\n"n":{"ids":[1]}\n}', 'doc.json')).rejects.toMatchObject({
+      code: 'UNSUPPORTED_FORMAT',
+    });
+  });
+
+  it('reads a one-line envelope (read as JSON Lines) record by record', async () => {
+    const weibo = `{"ok":1,"data":{"comments":[${TWO.replace(/\n/g, '')}]}}\n`;
+    const itunes = `{"feed":{"author":{"name":{"label":"x"}},"entry":[${TWO.replace(/\n/g, '')}]}}`;
+    for (const text of [weibo, itunes]) {
+      const { report, records } = await run(text, 'one.json');
+      expect(report.rows).toMatchObject({ total: 2, accepted: 2 });
+      expect(records.map((r) => r.sourceRecordId)).toEqual(['1', '2']);
+    }
+    // A record with its own content keeps its nested data as one record.
+    expect(rowsOf('{"id":"1","text":"t","data":{"comments":[{"id":"c"}]}}').rows).toHaveLength(1);
+  });
+
+  it('resumes a nested document by skipping records', async () => {
+    const bytes = utf8(`{"links":[],"data":{"tags":["x"],"comments":[${TWO},{"id":"3","text":"ok"}]}}`);
+    const options = { ...baseOptions, fileName: 'doc.json' };
+    const full = await collect(readExport(chunks(bytes, 11), options));
+    expect(full.filter((o) => o.kind === 'accepted')).toHaveLength(3);
+    for (const stop of [1, 2]) {
+      const first = readExport(chunks(bytes, 11), options);
+      const head = await collect(first, stop);
+      const state = JSON.parse(JSON.stringify(first.checkpoint())) as ResumeState;
+      const rest = state.byteOffset === undefined ? bytes : bytes.subarray(state.byteOffset);
+      const tail = await collect(readExport(chunks(rest, 11), { ...options, resume: state }));
+      expect([...head, ...tail]).toEqual(full);
+    }
+  });
+});
+
+describe('Google Play reviews with developer replies', () => {
+  const review = (id: string, text: string, reply?: string) =>
+    JSON.stringify({
+      reviewId: id,
+      authorName: 'A',
+      comments: [
+        { userComment: { text, starRating: 2, lastModified: { seconds: '1714557600', nanos: 0 } } },
+        ...(reply === undefined ? [] : [{ developerComment: { text: reply } }]),
+      ],
+    });
+
+  it('keeps one row a review, keyed by comment kind, without the developer reply', () => {
+    const { rows, named } = rowsOf(review('r1', 'Crashes', 'Sorry, fixed'));
+    expect(rows).toHaveLength(1);
+    expect(named[0]).toMatchObject({ reviewId: 'r1', 'comments.userComment.text': 'Crashes' });
+    expect(Object.values(named[0] ?? {})).not.toContain('Sorry, fixed');
+    expect(rowsOf(review('r2', 'Great')).named).toEqual([
+      expect.objectContaining({ reviewId: 'r2', 'comments.userComment.text': 'Great' }),
+    ]);
+  });
+
+  it('reads a reviews.list page as one record a review', async () => {
+    const text = `{"reviews":[\n${review('r1', 'Crashes', 'Sorry, fixed')},\n${review('r2', 'Great')}\n],"tokenPagination":{}}`;
+    const { report, records } = await run(text, 'gplay.json');
+    expect(report.rows).toMatchObject({ total: 2, accepted: 2, rejected: 0 });
+    expect(records.map((r) => r.sourceRecordId)).toEqual(['r1', 'r2']);
+    expect(JSON.stringify(records)).not.toContain('Sorry, fixed');
+  });
+});
