@@ -117,6 +117,7 @@ const EXACT: Record<MappedField, readonly string[]> = {
     'reviewlastupdatedateandtime',
     'lastupdated',
     'lastupdatedat',
+    'lastmodified',
     'updatedat',
     'updated',
   ],

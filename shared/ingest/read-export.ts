@@ -30,6 +30,8 @@ import { inferDateOrder, isoString, isValidTimeZone, parseDate, parseNps, parseR
 
 const SNIFF_BYTES = 64 * 1024;
 const SEP_HINT = /^\ufeff?sep=([^\r\n])[^\S\r\n]*\r?\n/i;
+/** Keys that only wrap a value (iTunes RSS JSON's `label`, XML-to-JSON's `$t` and `#text`, a protobuf Timestamp's `seconds`). */
+const WRAPPED_VALUE = new Set(['label', '$t', '#text', '_text', 'value', 'seconds']);
 /** Title lines (report name, export date, blank padded lines) looked for above a table's header. */
 const MAX_PREAMBLE = 6;
 const SAMPLE_ROWS = 200;
@@ -509,7 +511,14 @@ async function prepareRows(
       const leaf = parts[parts.length - 1] ?? k;
       const withoutAttr = parts.filter((p) => p !== 'attributes' && p !== 'data').join('.');
       const hint = keys.hintOf(k);
-      return [leaf, withoutAttr, ...(hint === undefined ? [] : [hint])].filter((x) => x !== k);
+      // Feeds that wrap each value (`"content":{"label":"…"}` in iTunes RSS JSON, `$t`, `#text`) are named by the wrapper.
+      const parent = WRAPPED_VALUE.has(leaf) && parts.length > 1 ? parts[parts.length - 2] : undefined;
+      return [
+        leaf,
+        withoutAttr,
+        ...(parent === undefined ? [] : [parent]),
+        ...(hint === undefined ? [] : [hint]),
+      ].filter((x) => x !== k);
     });
     lookahead = head;
   }

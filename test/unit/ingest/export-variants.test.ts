@@ -401,6 +401,36 @@ describe('per-export row numbers as ids', () => {
   });
 });
 
+describe('feeds that wrap each value', () => {
+  it('names iTunes RSS JSON columns by their wrapper (content.label is the text)', async () => {
+    const entry = (id: string, rating: string, title: string, content: string) => ({
+      author: { name: { label: 'someone' } },
+      'im:rating': { label: rating },
+      title: { label: title },
+      content: { label: content, attributes: { type: 'text' } },
+      id: { label: id },
+      updated: { label: '2024-05-01T10:00:00-07:00' },
+    });
+    const doc = {
+      feed: {
+        author: { name: { label: 'iTunes Store' } },
+        entry: [entry('1', '5', 'Great', 'Works well'), entry('2', '1', 'Bad', 'Crashes')],
+      },
+    };
+    const { report, records } = await runBytes(chunks(Buffer.from(JSON.stringify(doc, null, 2)), 128), 'reviews.json');
+    expect(report.columns).toMatchObject({
+      text: 'content.label',
+      title: 'title.label',
+      rating: 'im:rating.label',
+      sourceRecordId: 'id.label',
+    });
+    expect(records.map((r) => [r.text, r.rating, r.submittedAt])).toEqual([
+      ['Great. Works well', 5, '2024-05-01T17:00:00.000Z'],
+      ['Bad. Crashes', 1, '2024-05-01T17:00:00.000Z'],
+    ]);
+  });
+});
+
 describe('two columns with the same name', () => {
   it('joins a second Comment column to the text instead of dropping it', async () => {
     const { report, records } = await csv([
