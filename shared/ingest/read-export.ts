@@ -1034,10 +1034,20 @@ class RowContext {
 
   /**
    * A spreadsheet's totals line under the table (`Total,,3.4,8 responses`, `Average CSAT`, `合计`): its first cell, in a
-   * column that is not the feedback text, is such a label (and, checked by the caller, its date is empty).
+   * column that holds neither text nor a label (a product called "Total Wireless"), is such a word (and, checked by the
+   * caller, its date is empty).
    */
   private isSummary(cells: readonly string[]): boolean {
-    if (this.iText === 0 || this.iTitle === 0 || this.iFollowUp === 0) return false;
+    if (
+      this.iText === 0 ||
+      this.iTitle === 0 ||
+      this.iFollowUp === 0 ||
+      this.iProduct === 0 ||
+      this.iChannel === 0 ||
+      this.iRegion === 0 ||
+      this.iLanguage === 0
+    )
+      return false;
     const first = cells[0];
     return first !== undefined && SUMMARY_LABEL.test(first.trim());
   }

@@ -459,9 +459,11 @@ describe('totals lines under a table', () => {
     expect(report.kpis.csat.n).toBe(3);
   });
 
-  it('never takes the feedback text column for a totals label', async () => {
+  it('never takes the feedback text or a label column for a totals label', async () => {
     const { report } = await csv(['Comment,Date,Rating', 'Total waste of money,,1', 'Average at best,,3']);
     expect(report.rows).toMatchObject({ total: 2, accepted: 2 });
+    const products = await csv(['Product,Date,Rating,Comment', 'Total Wireless,,4,ok', 'Sum Phone,2024-05-01,5,great']);
+    expect(products.report.rows).toMatchObject({ total: 2, accepted: 2 });
   });
 });
 
