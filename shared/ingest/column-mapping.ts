@@ -427,6 +427,14 @@ function columnValues(sample: readonly (readonly string[])[], i: number): string
 
 const NUMERIC = /^\s*-?\d+(?:\.\d+)?\s*$/;
 
+/** Whether a `survey_type` column (Delighted) says every sampled response is an NPS survey. */
+function surveyTypeIsNps(names: readonly string[][], sample: readonly (readonly string[])[]): boolean {
+  const i = names.findIndex((ns) => ns.includes('surveytype'));
+  if (i === -1) return false;
+  const vals = columnValues(sample, i);
+  return vals.length > 0 && vals.every((v) => v.trim().toLowerCase() === 'nps');
+}
+
 /** Values of a 0–10 scale: numbers up to 10, with one above 5 or a 0. */
 function zeroToTen(values: readonly string[]): boolean {
   const max = maxNumber(values);
@@ -540,13 +548,15 @@ export function mapColumns(input: MappingInput): MappingResult {
         const max = maxNumber(vals);
         const generic = (names[best.idx] ?? []).some((n) => n === 'score' || n === 'opinionscale');
         const min = minNumber(vals);
-        // A generic score above 5, or a 0 (never a 1–5 rating: a detractors-only NPS export), is NPS 0–10.
+        // A generic score above 5, or a 0 (never a 1–5 rating: a detractors-only NPS export), or one the export says is
+        // NPS (Delighted's `survey_type` = nps), is NPS 0–10.
+        const statedNps = surveyTypeIsNps(names, sample);
         if (
           field === 'rating' &&
           generic &&
           max !== undefined &&
           max <= 10 &&
-          (max > 5 || min === 0) &&
+          (max > 5 || min === 0 || statedNps) &&
           fieldIndex.nps === undefined
         ) {
           fieldIndex.nps = best.idx;
@@ -556,7 +566,9 @@ export function mapColumns(input: MappingInput): MappingResult {
             detail:
               max > 5
                 ? `Column "${columns[best.idx]}" holds values up to ${max}: read as NPS 0–10.`
-                : `Column "${columns[best.idx]}" holds 0, which no 1–5 rating has: read as NPS 0–10.`,
+                : min === 0
+                  ? `Column "${columns[best.idx]}" holds 0, which no 1–5 rating has: read as NPS 0–10.`
+                  : `Column "${columns[best.idx]}" is an NPS survey's score (survey_type nps): read as NPS 0–10.`,
           });
           continue;
         }

@@ -169,6 +169,14 @@ describe('column mapping by header and values', () => {
     expect(report.details.fileWarnings.map((w) => w.code)).toContain('SCORE_KIND_INFERRED');
   });
 
+  it("reads a generic score as NPS when the export's survey_type says nps, whatever the values", async () => {
+    const { report } = await csv(['id,survey_type,score,comment', '1,nps,3,slow', '2,nps,4,meh', '3,nps,5,ok']);
+    expect(report.columns.nps).toBe('score');
+    expect(report.kpis.nps).toMatchObject({ n: 3, detractors: 3 });
+    const csat = await csv(['id,survey_type,score,comment', '1,csat,3,slow', '2,csat,4,meh']);
+    expect(csat.report.columns.rating).toBe('score');
+  });
+
   it('reads Zendesk satisfaction labels, with one odd value warned per row', async () => {
     const { report } = await csv([
       'Ticket ID,Ticket created - Timestamp,Satisfaction rating,Satisfaction comment',
