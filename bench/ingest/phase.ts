@@ -131,7 +131,7 @@ async function pipeline(file: string, timeZone: string, segmentRows: number): Pr
   const readAndDedupe = { ms: 0 };
   let sentimentMs = 0;
   let aggregateMs = 0;
-  /** Per outcome of the batch: 0 = nothing to aggregate, else 1 + label index × 16 + language index (as the memo). */
+  /** Per accepted outcome of the batch (pass 2 reads only those): 1 + label index × 16 + language index (as the memo). */
   let codes = new Uint8Array(1024);
   for await (const batch of timed(dedupeBatches(timed(reader.batches(), read), deduper), readAndDedupe)) {
     // Pass 1: outcomes counted, sentiment of each accepted text (memoised by text).
@@ -139,7 +139,6 @@ async function pipeline(file: string, timeZone: string, segmentRows: number): Pr
     if (codes.length < batch.length) codes = new Uint8Array(batch.length * 2);
     for (let i = 0; i < batch.length; i++) {
       const o = batch[i] as RowOutcome;
-      codes[i] = 0;
       switch (o.kind) {
         case 'warning':
           warnings++;

@@ -313,7 +313,7 @@ export class CellDeltas {
 }
 
 /** Whether every counter (and every theme count) of `c` is zero. */
-export function isZeroCounts(c: CellCounts): boolean {
+function isZeroCounts(c: CellCounts): boolean {
   for (const [k, v] of Object.entries(c)) {
     if (k === 'themes') {
       if (Object.values(v as Record<string, number>).some((n) => n !== 0)) return false;

@@ -1,4 +1,5 @@
 import crypto, { createHash, createHmac } from 'node:crypto';
+import { isCalendarDate } from './values.js';
 
 /** Values tools write for an empty answer (compared after cleaning, lower-cased). */
 const PLACEHOLDERS = new Set([
@@ -209,8 +210,6 @@ function labelled(s: string, offset: number): boolean {
   return offset > 0 && ID_LABEL.test(s.slice(Math.max(0, offset - 24), offset));
 }
 
-const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
 function num(s: string, from: number, to: number): number {
   let n = 0;
   for (let i = from; i < to; i++) n = n * 10 + s.charCodeAt(i) - 48;
@@ -224,8 +223,7 @@ function plausibleDate(digits: string, at: number, notFuture: boolean): boolean 
   const y = num(digits, at, at + 4);
   const m = num(digits, at + 4, at + 6);
   const d = num(digits, at + 6, at + 8);
-  if (y < 1900 || y > 2099 || m < 1 || m > 12 || d < 1 || d > (DAYS_IN_MONTH[m - 1] ?? 0)) return false;
-  if (m === 2 && d === 29 && (y % 4 !== 0 || (y % 100 === 0 && y % 400 !== 0))) return false;
+  if (y < 1900 || y > 2099 || !isCalendarDate(y, m, d)) return false;
   if (!notFuture) return true;
   const now = new Date();
   return y * 10000 + m * 100 + d <= now.getFullYear() * 10000 + (now.getMonth() + 1) * 100 + now.getDate();

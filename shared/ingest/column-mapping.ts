@@ -1,6 +1,7 @@
 import { FileRejectedError } from '../domain/types.js';
 import { isMangledNumber } from './clean.js';
 import { toSimplified } from './han.js';
+import { ZONE_IN_BRACKETS } from './header-zones.js';
 import type { ColumnOverrides, FileWarning, MappedField, RatingScale } from './types.js';
 import { looksGoodBad, parseDate, parseNps, parseRating } from './values.js';
 
@@ -16,10 +17,7 @@ export function normaliseName(name: string): string {
       .replace(/^\s*(?:q\d+[_.:、)\s-]+|\d+[、.:)]\s*)/i, '')
       .toLowerCase()
       // A zone stated in brackets is not part of the name: `Created at (PST)`, `Submitted (UTC+8)`, `提交时间(北京时间)`.
-      .replace(
-        /\((?:utc|gmt)(?:\s*[+-]\s*\d{1,2}(?::?\d{2})?)?\)|\((?:pt|pst|pdt|mt|mst|mdt|ct|cst|cdt|et|est|edt|bst|cet|cest|jst|kst|hkt|sgt|aest|aedt|北京时间|[a-z]+\/[a-z_]+(?:\/[a-z_]+)?)\)/g,
-        '',
-      )
+      .replace(ZONE_IN_BRACKETS, '')
       .replace(/[^\p{L}\p{N}]+/gu, '')
   );
 }
@@ -437,28 +435,21 @@ function surveyTypeIsNps(names: readonly string[][], sample: readonly (readonly 
 
 /** Values of a 0–10 scale: numbers up to 10, with one above 5 or a 0. */
 function zeroToTen(values: readonly string[]): boolean {
-  const max = maxNumber(values);
-  return max !== undefined && max <= 10 && (max > 5 || minNumber(values) === 0);
+  const { min, max } = numberRange(values);
+  return max !== undefined && max <= 10 && (max > 5 || min === 0);
 }
 
-function minNumber(values: readonly string[]): number | undefined {
+/** Smallest and largest plain numbers among the values (both undefined when there is none). */
+function numberRange(values: readonly string[]): { min: number | undefined; max: number | undefined } {
   let min: number | undefined;
-  for (const v of values) {
-    if (!NUMERIC.test(v)) continue;
-    const n = Number(v);
-    if (min === undefined || n < min) min = n;
-  }
-  return min;
-}
-
-function maxNumber(values: readonly string[]): number | undefined {
   let max: number | undefined;
   for (const v of values) {
     if (!NUMERIC.test(v)) continue;
     const n = Number(v);
+    if (min === undefined || n < min) min = n;
     if (max === undefined || n > max) max = n;
   }
-  return max;
+  return { min, max };
 }
 
 /**
@@ -542,23 +533,16 @@ export function mapColumns(input: MappingInput): MappingResult {
               candidates.find((c) => c.rank < 1000 || !mostlyNumbers(columnValues(sample, c.idx)))
             : candidates[0];
     if (best !== undefined) {
-      // A score column is only a score if its values are; a named text column must not be all numbers.
-      if (field === 'nps' || field === 'rating') {
+      // A generic score above 5, or a 0 (never a 1–5 rating: a detractors-only NPS export), or one the export says is
+      // NPS (Delighted's `survey_type` = nps), is NPS 0–10.
+      if (
+        field === 'rating' &&
+        fieldIndex.nps === undefined &&
+        (names[best.idx] ?? []).some((n) => n === 'score' || n === 'opinionscale')
+      ) {
         const vals = columnValues(sample, best.idx);
-        const max = maxNumber(vals);
-        const generic = (names[best.idx] ?? []).some((n) => n === 'score' || n === 'opinionscale');
-        const min = minNumber(vals);
-        // A generic score above 5, or a 0 (never a 1–5 rating: a detractors-only NPS export), or one the export says is
-        // NPS (Delighted's `survey_type` = nps), is NPS 0–10.
-        const statedNps = surveyTypeIsNps(names, sample);
-        if (
-          field === 'rating' &&
-          generic &&
-          max !== undefined &&
-          max <= 10 &&
-          (max > 5 || min === 0 || statedNps) &&
-          fieldIndex.nps === undefined
-        ) {
+        const { min, max } = numberRange(vals);
+        if (max !== undefined && (zeroToTen(vals) || (max <= 10 && surveyTypeIsNps(names, sample)))) {
           fieldIndex.nps = best.idx;
           taken.add(best.idx);
           warnings.push({

@@ -23,14 +23,14 @@ export function hasNonAscii(s: string): boolean {
 
 /** Maps the Traditional characters of our vocabulary to Simplified; everything else is unchanged. */
 export function toSimplified(s: string): string {
-  let out = '';
-  let changed = false;
-  for (const ch of s) {
-    const m = T2S.get(ch);
-    if (m !== undefined) {
-      out += m;
-      changed = true;
-    } else out += ch;
+  // Every mapped character is a single UTF-16 unit: look them up by unit, and build a new string only from the first
+  // one that changes.
+  for (let i = 0; i < s.length; i++) {
+    if (T2S.has(s.charAt(i))) {
+      let out = s.slice(0, i);
+      for (let j = i; j < s.length; j++) out += T2S.get(s.charAt(j)) ?? s.charAt(j);
+      return out;
+    }
   }
-  return changed ? out : s;
+  return s;
 }

@@ -80,14 +80,13 @@ export function detectHeader(rows: readonly (readonly string[])[]): HeaderLayout
       if (c !== '') last = c;
       filled.push(c === '' ? last : c);
     }
-    const generic = SM_GENERIC;
     return {
       headerRows: 2,
       columns: filled.map((c, i) => {
         const sub = r1[i] ?? '';
-        return generic.test(sub) ? (r0[i] === '' && i > 0 && sub !== '' ? `${c} - ${sub}` : c) : `${c} - ${sub}`;
+        return SM_GENERIC.test(sub) ? (r0[i] === '' && i > 0 && sub !== '' ? `${c} - ${sub}` : c) : `${c} - ${sub}`;
       }),
-      aliases: filled.map((_, i) => [r1[i] ?? ''].filter((x) => x !== '' && !generic.test(x))),
+      aliases: filled.map((_, i) => [r1[i] ?? ''].filter((x) => x !== '' && !SM_GENERIC.test(x))),
       kind: 'surveymonkey',
     };
   }

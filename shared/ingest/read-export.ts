@@ -3,6 +3,7 @@ import { type CanonicalRecord, FileRejectedError } from '../domain/types.js';
 import { cleanLabel, cleanText, hashIdentifier, isMangledNumber, redact } from './clean.js';
 import { mapColumns, normaliseName } from './column-mapping.js';
 import { createDecoder, LateEncoding, sniffEncoding } from './encoding.js';
+import { zoneInHeader } from './header-zones.js';
 import { detectHeader } from './headers.js';
 import {
   csvRows,
@@ -666,73 +667,6 @@ function idScopeOf(columns: readonly string[], idColumn: number | undefined): st
   return sha([...new Set(names)].sort().join('\u0000')).slice(0, 16);
 }
 
-/** Zone abbreviations a header may carry, as the zone whose clock (with its daylight saving) the column follows. */
-const HEADER_ZONES: Record<string, string> = {
-  UTC: 'UTC',
-  GMT: 'UTC',
-  Z: 'UTC',
-  PT: 'America/Los_Angeles',
-  PST: 'America/Los_Angeles',
-  PDT: 'America/Los_Angeles',
-  MT: 'America/Denver',
-  MST: 'America/Denver',
-  MDT: 'America/Denver',
-  CT: 'America/Chicago',
-  CDT: 'America/Chicago',
-  ET: 'America/New_York',
-  EST: 'America/New_York',
-  EDT: 'America/New_York',
-  BST: 'Europe/London',
-  CET: 'Europe/Paris',
-  CEST: 'Europe/Paris',
-  JST: 'Asia/Tokyo',
-  KST: 'Asia/Seoul',
-  HKT: 'Asia/Hong_Kong',
-  SGT: 'Asia/Singapore',
-  AEST: 'Australia/Sydney',
-  AEDT: 'Australia/Sydney',
-  北京时间: 'Asia/Shanghai',
-  北京時間: 'Asia/Shanghai',
-};
-/** Half-hour offsets have no Etc/GMT zone: the zone that keeps them all year. */
-const ODD_OFFSETS: Record<string, string> = {
-  '+5:30': 'Asia/Kolkata',
-  '+5:45': 'Asia/Kathmandu',
-  '+9:30': 'Australia/Darwin',
-  '+3:30': 'Asia/Tehran',
-};
-
-/**
- * The time zone a column header states in brackets: `(UTC)`, `(UTC+8)`, `(GMT+08:00)`, `(PST)`, `(北京时间)`,
- * `(America/Los_Angeles)`; a bare `UTC` word counts too. CST is US Central unless the header is Chinese (China
- * Standard Time). `undefined` when it names none.
- */
-export function zoneInHeader(header: string): string | undefined {
-  const h = header.normalize('NFKC');
-  const offset =
-    /[([]\s*(?:UTC|GMT)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?\s*[)\]]|\b(?:UTC|GMT)([+-])(\d{1,2})(?::?(\d{2}))?\b/i.exec(
-      h,
-    );
-  if (offset) {
-    const sign = offset[1] ?? offset[4] ?? '+';
-    const hours = Number(offset[2] ?? offset[5]);
-    const minutes = Number(offset[3] ?? offset[6] ?? 0);
-    if (minutes !== 0) return ODD_OFFSETS[`${sign}${hours}:${String(minutes).padStart(2, '0')}`];
-    if (hours > 14) return undefined;
-    // IANA's Etc zones count the other way round: UTC+8 is Etc/GMT-8.
-    return hours === 0 ? 'UTC' : `Etc/GMT${sign === '+' ? '-' : '+'}${hours}`;
-  }
-  const named = /[([]\s*([A-Za-z]{1,5}|北京时间|北京時間|[A-Za-z]+\/[A-Za-z_]+(?:\/[A-Za-z_]+)?)\s*[)\]]/.exec(h)?.[1];
-  if (named !== undefined) {
-    if (named.includes('/')) return isValidTimeZone(named) ? named : undefined;
-    const upper = named.toUpperCase();
-    if (upper === 'CST') return /[\u3400-\u9fff]/.test(h) ? 'Asia/Shanghai' : 'America/Chicago';
-    const zone = HEADER_ZONES[upper] ?? HEADER_ZONES[named];
-    if (zone !== undefined) return zone;
-  }
-  return /\bUTC\b/i.test(h) ? 'UTC' : undefined;
-}
-
 /**
  * How much a worksheet's first rows look like a feedback table: 2 when the mapping finds feedback (text, title or a
  * score) and a date, an id or a second kind of feedback; 1 when it finds feedback alone (a README sheet's lines can
@@ -777,9 +711,9 @@ export function leadingPreamble(head: readonly RawRow[], hint: number): number {
   for (let k = hint + 1; k <= hint + MAX_PREAMBLE && k < head.length - 1; k++) {
     const row = head[k] as RawRow;
     if (row.reject !== undefined) return hint;
-    const width = filledCells(row);
-    if (width <= 1) continue;
     const names = row.cells.map((c) => c.trim()).filter((c) => c !== '');
+    const width = names.length;
+    if (width <= 1) continue;
     if (names.some((n) => NUMBER_CELL.test(n)) || new Set(names).size < names.length) return hint;
     const next = head.slice(k + 1, k + 6).filter((r) => r.reject === undefined);
     return next.length > 0 && next.every((r) => r.cells.length >= width) ? k : hint;
@@ -800,10 +734,11 @@ class RowContext {
   private readonly uploadMs: number;
   private readonly uploadIso: string;
   private readonly nowMs: number;
-  private readonly utc: Set<number>;
   private readonly unreliable: Set<number>;
-  /** Columns whose header names their time zone (`Created at (PST)`, `提交时间(北京时间)`). */
+  /** Columns whose header names their time zone (`Submit Date (UTC)`, `Created at (PST)`, `提交时间(北京时间)`). */
   private readonly zones: Map<number, string>;
+  /** Whether the first column may hold a totals label: it holds neither the text nor a label (see isSummary). */
+  private readonly firstColumnMayBeSummary: boolean;
   /** Column of each mapped field, -1 when unmapped (numbers: no keyed lookup per cell). */
   private readonly iText: number;
   private readonly iTitle: number;
@@ -832,8 +767,8 @@ class RowContext {
     this.uploadMs = opts.uploadTime.getTime();
     this.uploadIso = opts.uploadTime.toISOString();
     this.nowMs = Math.max(Date.now(), this.uploadMs);
-    this.utc = new Set(s.utcColumns);
     this.zones = new Map(Object.entries(s.columnZones ?? {}).map(([k, z]) => [Number(k), z]));
+    for (const i of s.utcColumns) this.zones.set(i, 'UTC');
     this.unreliable = new Set(s.unreliableIdColumns);
     this.iText = s.fieldIndex.text ?? -1;
     this.iTitle = s.fieldIndex.title ?? -1;
@@ -849,6 +784,15 @@ class RowContext {
     this.iChannel = s.fieldIndex.channel ?? -1;
     this.iProduct = s.fieldIndex.product ?? -1;
     this.iRegion = s.fieldIndex.region ?? -1;
+    this.firstColumnMayBeSummary = ![
+      this.iText,
+      this.iTitle,
+      this.iFollowUp,
+      this.iProduct,
+      this.iChannel,
+      this.iRegion,
+      this.iLanguage,
+    ].includes(0);
   }
 
   /** The non-empty cell at column `i` (-1: unmapped). */
@@ -867,7 +811,7 @@ class RowContext {
   ): number | undefined {
     const raw = this.cell(cells, idx);
     if (raw === undefined || raw.trim() === '' || cleanText(raw) === undefined) return undefined;
-    const zone = this.utc.has(idx) ? 'UTC' : (this.zones.get(idx) ?? this.s.timeZone);
+    const zone = this.zones.get(idx) ?? this.s.timeZone;
     const r = parseDate(raw, zone, this.s.dateOrder, this.nowMs);
     if ('problem' in r) {
       out.push({ kind: 'warning', row, code: 'DATE_UNPARSEABLE', detail: `${field}: ${raw.slice(0, 40)}` });
@@ -1038,16 +982,7 @@ class RowContext {
    * caller, its date is empty).
    */
   private isSummary(cells: readonly string[]): boolean {
-    if (
-      this.iText === 0 ||
-      this.iTitle === 0 ||
-      this.iFollowUp === 0 ||
-      this.iProduct === 0 ||
-      this.iChannel === 0 ||
-      this.iRegion === 0 ||
-      this.iLanguage === 0
-    )
-      return false;
+    if (!this.firstColumnMayBeSummary) return false;
     const first = cells[0];
     return first !== undefined && SUMMARY_LABEL.test(first.trim());
   }

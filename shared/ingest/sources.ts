@@ -222,16 +222,18 @@ function flatten(value: unknown, prefix: string, keys: KeyIndex, cells: string[]
       for (const v of value) if (typeof v === 'number' && (v >= EXACT_LIMIT || v <= -EXACT_LIMIT)) inexact = true;
       cells[keys.index(prefix)] = value.filter((v) => v !== null).join(', ');
     } else if (depth < 6) {
-      const answers = value.length > 0 ? value.map(keyedAnswer) : [];
       const thread = threadEntries(value);
       if (thread !== undefined) {
         const unique = new Set(thread.map((e) => e[0])).size === thread.length;
         thread.forEach(([k, v], i) => {
           flatten(v, unique ? `${prefix}.${k}` : `${prefix}.${i}.${k}`, keys, cells, depth + 1);
         });
-      } else if (answers.length > 0 && answers.every((a) => a !== undefined)) {
-        for (const a of answers) {
-          if (a === undefined) continue;
+        return;
+      }
+      // The array holds at least one object here (an all-scalar array was joined above).
+      const answers = value.map(keyedAnswer);
+      if (answers.every((a) => a !== undefined)) {
+        for (const a of answers as NonNullable<(typeof answers)[number]>[]) {
           const key = `${prefix}.${a.key}`;
           if (a.kind !== undefined) keys.hint(key, a.kind);
           flatten(a.value, key, keys, cells, depth + 1);
@@ -363,11 +365,14 @@ function pageRecords(entries: [string, unknown][]): Record<string, unknown>[] | 
       records = v as Record<string, unknown>[];
     }
   }
-  if (records === undefined) return undefined;
-  for (const [k, v] of entries) {
-    if (v !== null && typeof v !== 'object' && CONTENT_KEYS.has(k.toLowerCase())) return undefined;
-  }
-  return records;
+  return records === undefined || hasContent(entries) ? undefined : records;
+}
+
+/** Whether an object has a scalar content property of its own (`text`, `rating`…): then it is a record, not a page. */
+function hasContent(entries: [string, unknown][]): boolean {
+  for (const [k, v] of entries)
+    if (v !== null && typeof v !== 'object' && CONTENT_KEYS.has(k.toLowerCase())) return true;
+  return false;
 }
 
 /** A row from an object's entries (what `flatten` does for an object at depth 0). */
@@ -385,14 +390,13 @@ const ENVELOPE_KEYS = new Set(['data', 'feed', 'result', 'response', 'payload', 
 function envelopeRecords(entries: [string, unknown][]): Record<string, unknown>[] | undefined {
   let records: Record<string, unknown>[] | undefined;
   for (const [k, v] of entries) {
-    if (v === null) continue;
-    if (typeof v !== 'object') {
-      if (CONTENT_KEYS.has(k.toLowerCase())) return undefined;
-    } else if (records === undefined && !Array.isArray(v) && ENVELOPE_KEYS.has(k.toLowerCase())) {
+    if (v !== null && typeof v === 'object' && !Array.isArray(v) && ENVELOPE_KEYS.has(k.toLowerCase())) {
       records = pageRecords(Object.entries(v));
+      break;
     }
   }
-  return records;
+  // Only an envelope found pays for the content check (most records have none: this runs on every JSON row).
+  return records === undefined || hasContent(entries) ? undefined : records;
 }
 
 /** Rows of one parsed object: itself, or each record of a page wrapper. Only the last row carries `end`. */

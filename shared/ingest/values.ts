@@ -127,6 +127,11 @@ export function parseNps(raw: string): ScoreResult {
   return { value: n };
 }
 
+/** A Likert label (lower-cased), also in full-width or Traditional forms (`非常滿意`). */
+function likert(lower: string): number | undefined {
+  return LIKERT[lower] ?? (hasNonAscii(lower) ? LIKERT[toSimplified(lower.normalize('NFKC'))] : undefined);
+}
+
 /** Rating/CSAT 1–5: numbers, stars, Likert labels (English and Chinese), or Zendesk Good/Bad. */
 export function parseRating(raw: string, scale: RatingScale): ScoreResult {
   const s = raw.trim();
@@ -137,7 +142,7 @@ export function parseRating(raw: string, scale: RatingScale): ScoreResult {
     if (v === null) return undefined;
     if (v !== undefined) return { value: v };
   }
-  const label = LIKERT[lower] ?? (hasNonAscii(lower) ? LIKERT[toSimplified(lower.normalize('NFKC'))] : undefined);
+  const label = likert(lower);
   if (label !== undefined) return { value: label };
   const n = parseNumber(s) ?? decoratedRating(s, scale);
   if (n === null) return undefined;
@@ -160,11 +165,7 @@ function decoratedRating(s: string, scale: RatingScale): number | null | undefin
     const v = goodBad(lower);
     if (v !== undefined) return v;
   }
-  return (
-    LIKERT[lower] ??
-    (hasNonAscii(lower) ? LIKERT[toSimplified(lower.normalize('NFKC'))] : undefined) ??
-    parseNumber(bare)
-  );
+  return likert(lower) ?? parseNumber(bare);
 }
 
 /** Emoji (with their modifiers and joiners), symbols and punctuation at either end of an answer. */
@@ -357,17 +358,23 @@ export function wallTimeToUtc(
   mi: number,
   s: number,
 ): number {
-  const guess = Date.UTC(y, mo - 1, d, h, mi, s);
-  const off1 = zoneOffset(zone, guess);
-  const off2 = zoneOffset(zone, guess - off1);
-  return guess - off2;
+  return wallMsToUtc(zone, Date.UTC(y, mo - 1, d, h, mi, s));
+}
+
+/** A wall time in `zone`, given as if it were UTC ms, → UTC ms (two-pass for DST edges). */
+function wallMsToUtc(zone: string, wall: number): number {
+  return wall - zoneOffset(zone, wall - zoneOffset(zone, wall));
 }
 
 function validFields(y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || s > 60) return false;
+  return h <= 24 && mi <= 59 && s <= 60 && isCalendarDate(y, mo, d);
+}
+
+/** Whether year, month (1–12) and day name a real calendar day (30 February does not). */
+export function isCalendarDate(y: number, mo: number, d: number): boolean {
+  if (mo < 1 || mo > 12 || d < 1 || d > 31) return false;
   if (d <= 28) return true;
-  const probe = new Date(Date.UTC(y, mo - 1, d));
-  return probe.getUTCDate() === d;
+  return new Date(Date.UTC(y, mo - 1, d)).getUTCDate() === d;
 }
 
 function num(s: string | undefined): number {
@@ -409,12 +416,12 @@ export function parseDate(raw: string, zone: string, order: DateOrder | undefine
   let m = ISO.exec(s);
   if (m) {
     const [y, mo, d, h, mi, sec] = [num(m[1]), num(m[2]), num(m[3]), num(m[4]), num(m[5]), num(m[6])];
-    const frac = m[7] === undefined ? 0 : Number(`0.${m[7]}`) * 1000;
+    const frac = fraction(m[7]);
     if (!validFields(y, mo, d, h, mi, sec)) return { problem: 'DATE_UNPARSEABLE' };
     const tz = m[8];
     if (tz === undefined) {
       const r = local(zone, y, mo, d, h, mi, sec);
-      return 'ms' in r ? { ms: r.ms + Math.floor(frac) } : r;
+      return 'ms' in r ? { ms: r.ms + frac } : r;
     }
     let off = 0;
     const tzU = tz.toUpperCase();
@@ -423,11 +430,12 @@ export function parseDate(raw: string, zone: string, order: DateOrder | undefine
       const digits = tz.slice(1).replace(':', '');
       off = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4))) * 60_000;
     }
-    return { ms: Date.UTC(y, mo - 1, d, h, mi, sec) + Math.floor(frac) - off };
+    return { ms: Date.UTC(y, mo - 1, d, h, mi, sec) + frac - off };
   }
   m = YMD_SLASH.exec(s);
   if (m) return local(zone, num(m[1]), num(m[2]), num(m[3]), num(m[4]), num(m[5]), num(m[6]));
-  m = CN_DATE.exec(hasNonAscii(s) ? toSimplified(s.normalize('NFKC')) : s);
+  // Plain Simplified dates match as they are; only full-width or Traditional forms pay for NFKC and the mapping.
+  m = CN_DATE.exec(s) ?? (hasNonAscii(s) ? CN_DATE.exec(toSimplified(s.normalize('NFKC'))) : null);
   if (m)
     return local(zone, num(m[1]), num(m[2]), num(m[3]), meridiemHour(num(m[5]), m[4] ?? m[8]), num(m[6]), num(m[7]));
   m = DOTTED.exec(s);
@@ -453,13 +461,9 @@ export function parseDate(raw: string, zone: string, order: DateOrder | undefine
   if (DIGITS.test(s)) {
     const v = Number(s);
     // A length that fits but with a `.0` (`1714557600.0`, `45413.000`) is another form: looked at below.
-    if (s.length >= 12 && s.length <= 13 && Number.isInteger(v)) {
-      const r = range(v, nowMs);
-      if ('ms' in r || !s.includes('.')) return r;
-    } else if (s.length >= 9 && s.length <= 10 && Number.isInteger(v)) {
-      const r = range(v * 1000, nowMs);
-      if ('ms' in r || !s.includes('.')) return r;
-    }
+    const whole = Number.isInteger(v) && !s.includes('.');
+    if (whole && s.length >= 12 && s.length <= 13) return range(v, nowMs);
+    if (whole && s.length >= 9 && s.length <= 10) return range(v * 1000, nowMs);
     if (v >= 25_000 && v < 80_000) {
       // Excel serial day (1900 system, Lotus leap-year bug absorbed by the 1899-12-30 epoch), wall time in `zone`.
       const wall = Math.round((v - 25_569) * 86_400_000);
@@ -662,7 +666,7 @@ function parseLoose(s: string, zone: string, order: DateOrder | undefined, nowMs
       d.getMilliseconds(),
     );
   }
-  return range(zone === 'UTC' ? wall : wall - zoneOffset(zone, wall - zoneOffset(zone, wall)), nowMs);
+  return range(wallMsToUtc(zone, wall), nowMs);
 }
 
 /** Two ASCII digits at `i` as a number, or -1. */

@@ -539,16 +539,16 @@ export class LedgerStore {
   ): Promise<void> {
     // BatchWriteItem refuses two requests for one key: two versions of an edited record in one segment can share
     // day, score and fingerprint. The later one wins, as it would written one after the other.
-    const byKey = new Map<string, (typeof items)[number]>();
+    const byKey = new Map<string, { key: ReturnType<typeof keys.verbatim>; v: (typeof items)[number] }>();
     for (const v of items) {
-      const k = keys.verbatim(v.day, v.negative, v.fingerprint);
-      byKey.set(`${k.pk}\u0000${k.sk}`, v);
+      const key = keys.verbatim(v.day, v.negative, v.fingerprint);
+      byKey.set(`${key.pk}\u0000${key.sk}`, { key, v });
     }
     await this.batchWrite(
-      [...byKey.values()].map((v) => ({
+      [...byKey.values()].map(({ key, v }) => ({
         PutRequest: {
           Item: {
-            ...keys.verbatim(v.day, v.negative, v.fingerprint),
+            ...key,
             day: v.day,
             text: v.text,
             source: v.source,

@@ -103,15 +103,8 @@ export interface ChineseEntry {
   excess: number;
 }
 
-export interface ChineseCandidate {
-  word: string;
-  entry: ChineseEntry;
-}
-
 export interface ChineseLexicon {
   words: Map<string, ChineseEntry>;
-  /** For each first character code, the words starting with it, longest first (matched with `startsWith`). */
-  byFirst: Map<number, ChineseCandidate[]>;
   /** Character codes of punctuation that ends a clause. */
   pause: Set<number>;
   /** Traditional character code → Simplified character. */
@@ -159,21 +152,12 @@ function load(): ChineseLexicon {
   for (const [w] of pairs(CAVEAT)) entry(w).kind = 5;
   for (const [w] of pairs(SUMMARY)) entry(w).kind = 6;
 
-  const byFirst = new Map<number, ChineseCandidate[]>();
-  for (const [word, e] of words) {
-    const first = word.charCodeAt(0);
-    const list = byFirst.get(first) ?? [];
-    list.push({ word, entry: e });
-    byFirst.set(first, list);
-  }
-  for (const list of byFirst.values()) list.sort((a, b) => b.word.length - a.word.length);
-
   const traditional = new Map<number, string>();
   for (const pair of TRADITIONAL.split(/\s+/)) {
     const [t, s] = [...pair];
     if (t !== undefined && s !== undefined && t !== s) traditional.set(t.charCodeAt(0), s);
   }
-  return { words, byFirst, pause: new Set([...PAUSE].map((c) => c.charCodeAt(0))), traditional };
+  return { words, pause: new Set([...PAUSE].map((c) => c.charCodeAt(0))), traditional };
 }
 
 let cached: ChineseLexicon | undefined;
