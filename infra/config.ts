@@ -6,7 +6,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
 import { EVENTS, INGEST_QUEUE } from '../shared/config/resources.js';
-import { SEGMENT_DIMENSIONS } from '../shared/store/cells.js';
+import { SEGMENT_DIMENSIONS } from '../shared/domain/cells.js';
 
 /** Thrown for any invalid deployment setting; the message starts with the setting's full context path. */
 export class InvalidConfigurationError extends Error {

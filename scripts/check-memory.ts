@@ -80,9 +80,9 @@ async function main(): Promise<void> {
     `${JSON.stringify({
       fileMb: targetMb,
       rowsGenerated: generated,
-      rows: report.counts,
+      rows: report.tally.rows,
       seconds: Math.round(seconds * 10) / 10,
-      rowsPerSecond: Math.round(report.counts.total / seconds),
+      rowsPerSecond: Math.round(report.tally.rows.total / seconds),
       peakRssMb: Math.round(peakRss / 1048576),
       rssMbByRow: rssAt,
       checkpoints,

@@ -14,7 +14,8 @@
 import { createReadStream } from 'node:fs';
 import { pipeline as pump } from 'node:stream/promises';
 import { parse } from 'csv-parse';
-import { CellDeltas, toContribution } from '../../shared/aggregate/contribution.js';
+import { CellDeltas } from '../../shared/domain/cell-deltas.js';
+import { toContribution } from '../../shared/domain/contribution.js';
 import type { ComprehendLanguage, SentimentLabel } from '../../shared/domain/types.js';
 import { dedupeBatches, InMemoryDeduper } from '../../shared/ingest/dedupe.js';
 import { readExport } from '../../shared/ingest/read-export.js';

@@ -11,9 +11,9 @@ import { s3Client } from '../../shared/clients/s3.js';
 import { sesClient } from '../../shared/clients/sesv2.js';
 import { loadDigestConfig } from '../../shared/config/env.js';
 import * as z from '../../shared/config/zod.js';
+import { SEGMENT_DIMENSIONS } from '../../shared/domain/cells.js';
 import { runDigestJob } from '../../shared/pipeline/digest-job.js';
 import { DynamoAggregateReader } from '../../shared/store/aggregate-reader.js';
-import { SEGMENT_DIMENSIONS } from '../../shared/store/cells.js';
 
 const config = loadDigestConfig();
 const logger = new Logger({ serviceName: 'feedback-digest' });

@@ -14,10 +14,10 @@ import { s3Client } from '../../shared/clients/s3.js';
 import { sqsClient } from '../../shared/clients/sqs.js';
 import { loadIngestConfig } from '../../shared/config/env.js';
 import { loadHashKey } from '../../shared/config/hash-key.js';
+import { FileLeaseLostError } from '../../shared/domain/errors.js';
 import { ingestObject } from '../../shared/pipeline/ingest-object.js';
 import { targetsOf } from '../../shared/pipeline/queue-message.js';
 import { analyze } from '../../shared/sentiment/comprehend-adapter.js';
-import { FileLeaseLostError } from '../../shared/store/errors.js';
 import { DynamoTextCache } from '../../shared/store/text-cache.js';
 
 const config = loadIngestConfig();

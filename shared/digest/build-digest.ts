@@ -5,10 +5,12 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
-import type { AggregateReader, SegmentDimension } from '../store/cells.js';
+import type { AggregateReader, SegmentDimension } from '../domain/cells.js';
+import { InvalidOptionsError } from '../domain/errors.js';
+import type { SpikeOptions } from '../domain/spike.js';
 import { archiveDigest } from './archive.js';
 import { digestPublishedDetail, type KpiDigestPublishedDetail } from './event.js';
-import { computeDigestFigures, type DigestFigures, DigestOptionsError, type SpikeOptions } from './figures.js';
+import { computeDigestFigures, type DigestFigures } from './figures.js';
 import { type Period, type PeriodRequest, resolvePeriod } from './period.js';
 import { renderDigest } from './render.js';
 import { normaliseRecipients, type SendDigestOptions, sendDigestEmail } from './send.js';
@@ -70,7 +72,7 @@ export interface DigestResult {
 
 export async function buildDigest(deps: BuildDigestDeps, request: BuildDigestRequest): Promise<DigestResult> {
   const mailer = deps.mailer;
-  if (request.send && mailer === undefined) throw new DigestOptionsError('Sending the digest needs a mailer');
+  if (request.send && mailer === undefined) throw new InvalidOptionsError('Sending the digest needs a mailer');
   const now = (deps.clock ?? (() => new Date()))();
   const period = resolvePeriod(request.period, now, request.timeZone);
   const figures = await computeDigestFigures(deps.reader, {

@@ -4,33 +4,33 @@
  * the edge of the figures (the JSON contract carries one-decimal scores as design.md specifies). Deltas are
  * computed from the unrounded scores. A figure whose n is 0 is `null`, never 0 or NaN.
  */
-import { kpiSummary, roundTo } from '../domain/kpis.js';
+
 import {
   type AggregateCell,
   type AggregateReader,
+  addCounts,
   type CellCounts,
   emptyCounts,
   SEGMENT_DIMENSIONS,
   type SegmentDimension,
   type Verbatim,
-} from '../store/cells.js';
-import { addDays, customPeriod, eachDay, type PeriodKind, previousPeriod } from './period.js';
-
-export class DigestOptionsError extends Error {
-  override name = 'DigestOptionsError';
-}
+} from '../domain/cells.js';
+import { addDays, eachDay } from '../domain/days.js';
+import { InvalidOptionsError } from '../domain/errors.js';
+import { csatScore, kpiSummary, netSentimentScore, npsScore, percentOf, roundTo } from '../domain/kpis.js';
+import {
+  detectSpikes,
+  resolveSpikeOptions,
+  type Spike,
+  type SpikeOptions,
+  type SpikeSeriesPoint,
+} from '../domain/spike.js';
+import { customPeriod, type PeriodKind, previousPeriod } from './period.js';
 
 /* ------------------------------------------------------------------ numbers */
 
-export { roundTo };
-
 function roundOrNull(value: number | null, decimals: number): number | null {
   return value === null ? null : roundTo(value, decimals);
-}
-
-/** 100 × numerator / n, or null when n is 0. */
-function percent(numerator: number, n: number): number | null {
-  return n > 0 ? (100 * numerator) / n : null;
 }
 
 function difference(current: number | null, previous: number | null): number | null {
@@ -78,10 +78,10 @@ export function rawScores(counts: CellCounts): {
 } {
   const sentimentN = counts.positive + counts.negative + counts.neutral + counts.mixed;
   return {
-    nps: percent(counts.npsPromoters - counts.npsDetractors, counts.npsN),
-    csat: percent(counts.rating4 + counts.rating5, counts.ratingN),
+    nps: npsScore({ promoters: counts.npsPromoters, detractors: counts.npsDetractors, n: counts.npsN }),
+    csat: csatScore({ satisfied: counts.rating4 + counts.rating5, n: counts.ratingN }),
     csatAverage: counts.ratingN > 0 ? counts.ratingSum / counts.ratingN : null,
-    netSentiment: percent(counts.positive - counts.negative, sentimentN),
+    netSentiment: netSentimentScore({ positive: counts.positive, negative: counts.negative, n: sentimentN }),
   };
 }
 
@@ -117,120 +117,6 @@ export function sentimentFigure(counts: CellCounts): SentimentFigure {
 }
 
 /* ------------------------------------------------------------------ counts */
-
-/** Adds `source` into `target` (themes merged). */
-export function addCounts(target: CellCounts, source: CellCounts): CellCounts {
-  target.volume += source.volume;
-  target.texts += source.texts;
-  target.positive += source.positive;
-  target.negative += source.negative;
-  target.neutral += source.neutral;
-  target.mixed += source.mixed;
-  target.npsN += source.npsN;
-  target.npsPromoters += source.npsPromoters;
-  target.npsPassives += source.npsPassives;
-  target.npsDetractors += source.npsDetractors;
-  target.npsSum += source.npsSum;
-  target.ratingN += source.ratingN;
-  target.ratingSum += source.ratingSum;
-  target.rating1 += source.rating1;
-  target.rating2 += source.rating2;
-  target.rating3 += source.rating3;
-  target.rating4 += source.rating4;
-  target.rating5 += source.rating5;
-  for (const [theme, count] of Object.entries(source.themes)) {
-    target.themes[theme] = (target.themes[theme] ?? 0) + count;
-  }
-  return target;
-}
-
-/* ------------------------------------------------------------------ spikes */
-
-export interface SpikeOptions {
-  /** A day is a spike when its negative count is above `ratio` × the trailing mean. @default 1.5 */
-  ratio: number;
-  /** Minimum negative count on the day for it to count as a spike. @default 5 */
-  minVolume: number;
-  /** Days in the trailing window whose mean negative count is the baseline. @default 7 */
-  trailingDays: number;
-}
-
-export const DEFAULT_SPIKE_OPTIONS: Readonly<SpikeOptions> = { ratio: 1.5, minVolume: 5, trailingDays: 7 };
-
-export interface SpikeSeriesPoint {
-  day: string;
-  /** Accepted rows that day (tells a quiet day from a day without any data). */
-  volume: number;
-  negative: number;
-}
-
-export interface Spike {
-  day: string;
-  negative: number;
-  /** Mean negative count over the `trailingDays` days before `day` (days without data count as 0). */
-  baseline: number;
-  /** negative / baseline; null when the baseline is 0. */
-  ratio: number | null;
-}
-
-export function resolveSpikeOptions(options: Partial<SpikeOptions> = {}): SpikeOptions {
-  const merged = { ...DEFAULT_SPIKE_OPTIONS, ...options };
-  if (!(Number.isFinite(merged.ratio) && merged.ratio > 0)) {
-    throw new DigestOptionsError(`spike.ratio must be a positive number, got ${merged.ratio}`);
-  }
-  if (!(Number.isFinite(merged.minVolume) && merged.minVolume >= 0)) {
-    throw new DigestOptionsError(`spike.minVolume must be a number ≥ 0, got ${merged.minVolume}`);
-  }
-  if (!(Number.isInteger(merged.trailingDays) && merged.trailingDays >= 1)) {
-    throw new DigestOptionsError(`spike.trailingDays must be an integer ≥ 1, got ${merged.trailingDays}`);
-  }
-  return merged;
-}
-
-/**
- * The negative-sentiment spike rule, shared by the digest and the ingest side's spike events.
- *
- * A day is a spike when `negative ≥ minVolume` and `negative > ratio × baseline`, where the baseline is the
- * mean negative count of the `trailingDays` calendar days before it. Days missing from the series count as
- * 0; a day is only judged when at least one trailing day had any feedback (volume > 0), so the first day of
- * data never counts as a spike. Points may come in any order; only days in [`from`, `to`] (default: all) are
- * judged.
- */
-export function detectSpikes(
-  series: readonly SpikeSeriesPoint[],
-  options: Partial<SpikeOptions> & { from?: string; to?: string } = {},
-): Spike[] {
-  const { ratio, minVolume, trailingDays } = resolveSpikeOptions({
-    ...(options.ratio === undefined ? {} : { ratio: options.ratio }),
-    ...(options.minVolume === undefined ? {} : { minVolume: options.minVolume }),
-    ...(options.trailingDays === undefined ? {} : { trailingDays: options.trailingDays }),
-  });
-  const byDay = new Map<string, { volume: number; negative: number }>();
-  for (const point of series) {
-    const seen = byDay.get(point.day) ?? { volume: 0, negative: 0 };
-    byDay.set(point.day, { volume: seen.volume + point.volume, negative: seen.negative + point.negative });
-  }
-  const spikes: Spike[] = [];
-  for (const day of [...byDay.keys()].sort()) {
-    if ((options.from !== undefined && day < options.from) || (options.to !== undefined && day > options.to)) continue;
-    const negative = byDay.get(day)?.negative ?? 0;
-    if (negative < minVolume) continue;
-    let trailingNegative = 0;
-    let trailingHasData = false;
-    for (let back = 1; back <= trailingDays; back += 1) {
-      const point = byDay.get(addDays(day, -back));
-      if (point === undefined) continue;
-      trailingNegative += point.negative;
-      if (point.volume > 0) trailingHasData = true;
-    }
-    if (!trailingHasData) continue;
-    const baseline = trailingNegative / trailingDays;
-    if (negative > ratio * baseline) {
-      spikes.push({ day, negative, baseline, ratio: baseline > 0 ? negative / baseline : null });
-    }
-  }
-  return spikes;
-}
 
 /* ------------------------------------------------------------------ figures */
 
@@ -377,7 +263,7 @@ export interface DigestFigures {
 function nonNegativeInteger(value: number | undefined, fallback: number, name: string): number {
   const resolved = value ?? fallback;
   if (!(Number.isInteger(resolved) && resolved >= 0)) {
-    throw new DigestOptionsError(`${name} must be an integer ≥ 0, got ${resolved}`);
+    throw new InvalidOptionsError(`${name} must be an integer ≥ 0, got ${resolved}`);
   }
   return resolved;
 }
@@ -444,7 +330,7 @@ function periodFigures(counts: CellCounts, from: string, to: string, days: numbe
 }
 
 function countDelta(current: number, previous: number): CountDelta {
-  return { change: current - previous, pct: roundOrNull(percent(current - previous, previous), 1) };
+  return { change: current - previous, pct: roundOrNull(percentOf(current - previous, previous), 1) };
 }
 
 function segmentMovers(
@@ -463,8 +349,8 @@ function segmentMovers(
     const candidates: { metric: MoverMetric; c: number | null; p: number | null; n: number; pn: number }[] = [
       {
         metric: 'share',
-        c: percent(cur.volume, current.total),
-        p: percent(prev.volume, previous.total),
+        c: percentOf(cur.volume, current.total),
+        p: percentOf(prev.volume, previous.total),
         n: cur.volume,
         pn: prev.volume,
       },
@@ -527,7 +413,7 @@ export async function computeDigestFigures(
   const breakdownRows = nonNegativeInteger(options.breakdownRows, 6, 'breakdownRows');
   const seriesDays = nonNegativeInteger(options.seriesDays, 14, 'seriesDays');
   for (const segment of options.segments) {
-    if (!SEGMENT_DIMENSIONS.includes(segment)) throw new DigestOptionsError(`Unknown segment dimension "${segment}"`);
+    if (!SEGMENT_DIMENSIONS.includes(segment)) throw new InvalidOptionsError(`Unknown segment dimension "${segment}"`);
   }
   const segmentDimensions = [...new Set(options.segments)].filter(
     (d): d is Exclude<SegmentDimension, 'all'> => d !== 'all',
@@ -623,7 +509,7 @@ export async function computeDigestFigures(
           value,
           volume: counts.volume,
           previousVolume: index.sum(dimension, value, previous.from, previous.to).volume,
-          share: roundOrNull(percent(counts.volume, current.volume), 1),
+          share: roundOrNull(percentOf(counts.volume, current.volume), 1),
           netSentiment: roundOrNull(raw.netSentiment, 1),
           nps: roundOrNull(raw.nps, 1),
           csat: roundOrNull(raw.csat, 1),

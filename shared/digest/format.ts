@@ -1,5 +1,5 @@
 /** Number and date formatting shared by the HTML, text and subject renderers (en-US digits and grouping). */
-import { roundTo } from './figures.js';
+import { roundTo } from '../domain/kpis.js';
 
 export const NO_DATA = 'no data';
 

@@ -7,6 +7,8 @@
  * or 25 hours.
  */
 
+import { addDays, businessDay, daysInRange, isCalendarDay, isoWeekday, isValidTimeZone } from '../domain/days.js';
+
 export type PeriodKind = 'daily' | 'weekly' | 'custom';
 
 export interface Period {
@@ -23,76 +25,18 @@ export class InvalidPeriodError extends Error {
   override name = 'InvalidPeriodError';
 }
 
-const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
-const MS_PER_DAY = 86_400_000;
-
-/** True for a real calendar date written YYYY-MM-DD (rejects 2026-02-30). */
-export function isBusinessDay(value: string): boolean {
-  const match = DAY_PATTERN.exec(value);
-  if (match === null) return false;
-  const [, y, m, d] = match;
-  const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
-  return date.toISOString().slice(0, 10) === value;
-}
-
-/** True when `Intl` knows the IANA zone. */
-export function isValidTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function assertDay(value: string, what: string): void {
-  if (!isBusinessDay(value)) throw new InvalidPeriodError(`${what} must be a calendar date YYYY-MM-DD, got "${value}"`);
+  if (!isCalendarDay(value)) throw new InvalidPeriodError(`${what} must be a calendar date YYYY-MM-DD, got "${value}"`);
 }
 
 function assertTimeZone(timeZone: string): void {
   if (!isValidTimeZone(timeZone)) throw new InvalidPeriodError(`Unknown IANA time zone "${timeZone}"`);
 }
 
-function dayToUtcMs(day: string): number {
-  const [y, m, d] = day.split('-').map(Number);
-  return Date.UTC(y ?? 0, (m ?? 1) - 1, d ?? 1);
-}
-
 /** The business day (YYYY-MM-DD) that `instant` falls on in `timeZone`. */
 export function businessDayOf(instant: Date, timeZone: string): string {
   assertTimeZone(timeZone);
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    calendar: 'iso8601',
-    numberingSystem: 'latn',
-  }).formatToParts(instant);
-  const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('year').padStart(4, '0')}-${part('month')}-${part('day')}`;
-}
-
-/** `day` shifted by `n` calendar days. */
-export function addDays(day: string, n: number): string {
-  return new Date(dayToUtcMs(day) + n * MS_PER_DAY).toISOString().slice(0, 10);
-}
-
-/** Number of days in [from, to], inclusive (0 when to < from). */
-export function daysInRange(from: string, to: string): number {
-  return Math.max(0, Math.round((dayToUtcMs(to) - dayToUtcMs(from)) / MS_PER_DAY) + 1);
-}
-
-/** Every day in [from, to], ascending. */
-export function eachDay(from: string, to: string): string[] {
-  const n = daysInRange(from, to);
-  return Array.from({ length: n }, (_, i) => addDays(from, i));
-}
-
-/** ISO weekday of a day: 1 = Monday … 7 = Sunday. */
-export function isoWeekday(day: string): number {
-  const weekday = new Date(dayToUtcMs(day)).getUTCDay();
-  return weekday === 0 ? 7 : weekday;
+  return businessDay(instant, timeZone);
 }
 
 /** Yesterday in the business time zone. */

@@ -7,9 +7,9 @@
  * `escapeHtml`, sits in a `dir="auto"` or `<bdi>` element so right-to-left text cannot reorder the layout,
  * and wraps anywhere so a 500-character "word" cannot widen it.
  */
-import type { SegmentDimension, Verbatim } from '../store/cells.js';
+import type { SegmentDimension, Verbatim } from '../domain/cells.js';
+import { csatScore, netSentimentScore, npsScore, percentOf, roundTo } from '../domain/kpis.js';
 import type { DailyFigures, DigestFigures, MoverMetric, SegmentMove, SegmentSpike } from './figures.js';
-import { roundTo } from './figures.js';
 import {
   formatChange,
   formatDay,
@@ -86,15 +86,15 @@ const KIND_LABELS = { daily: 'daily', weekly: 'weekly', custom: 'digest' } as co
 /* ------------------------------------------------------------------ raw scores (headline rounding) */
 
 function rawNps(p: DigestFigures['period']): number | null {
-  return p.nps.n > 0 ? (100 * (p.nps.promoters - p.nps.detractors)) / p.nps.n : null;
+  return npsScore(p.nps);
 }
 
 function rawNet(p: DigestFigures['period']): number | null {
-  return p.sentiment.n > 0 ? (100 * (p.sentiment.positive - p.sentiment.negative)) / p.sentiment.n : null;
+  return netSentimentScore(p.sentiment);
 }
 
 function rawCsat(p: DigestFigures['period']): number | null {
-  return p.csat.n > 0 ? (100 * p.csat.satisfied) / p.csat.n : null;
+  return csatScore(p.csat);
 }
 
 function change(current: number | null, previous: number | null): number | null {
@@ -102,7 +102,7 @@ function change(current: number | null, previous: number | null): number | null 
 }
 
 function share(count: number, n: number): number | null {
-  return n > 0 ? (100 * count) / n : null;
+  return percentOf(count, n);
 }
 
 /* ------------------------------------------------------------------ subject */

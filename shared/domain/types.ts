@@ -94,23 +94,5 @@ export interface KpiSummary {
   csat: { n: number; satisfied: number; score: number | null; average: number | null };
 }
 
-/** File-level error codes (a file that cannot be read at all). */
-export type FileErrorCode =
-  | 'EMPTY_FILE'
-  | 'BINARY_FILE'
-  | 'UNKNOWN_ENCODING'
-  | 'UNSUPPORTED_FORMAT'
-  | 'NO_USABLE_COLUMNS'
-  | 'MALFORMED_FILE'
-  | 'TOO_LARGE';
-
-export class FileRejectedError extends Error {
-  override name = 'FileRejectedError';
-  constructor(
-    readonly code: FileErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
+// Kept here too while the ingest modules move; import from './errors.js' in new code.
+export { type FileErrorCode, FileRejectedError } from './errors.js';

@@ -1,6 +1,16 @@
-import { kpiSummary } from '../domain/kpis.js';
+import {
+  addIssue,
+  countAccepted,
+  countDuplicate,
+  countRead,
+  countRejected,
+  countReplaced,
+  emptyRowTally,
+  type RowTally,
+  tallyKpis,
+} from '../domain/row-tally.js';
 import type { CanonicalRecord, KpiSummary, RowCounts, RowIssue } from '../domain/types.js';
-import type { ExportMeta, ReplacedRecord, RowOutcome } from './types.js';
+import type { ExportMeta, RowOutcome } from './types.js';
 
 /** The `feedback check` report (design.md contract) plus `details` for people and the ingest function. */
 export interface CheckReport {
@@ -27,110 +37,48 @@ export interface CheckReport {
   };
 }
 
-/** NPS and CSAT accumulators with exact integer sums; rounding happens only in {@link KpiAccumulator.summary}. */
-export class KpiAccumulator {
-  private npsN = 0;
-  private promoters = 0;
-  private passives = 0;
-  private detractors = 0;
-  private csatN = 0;
-  private satisfied = 0;
-  private ratingSum = 0;
-
-  add(nps: number | undefined, rating: number | undefined, sign: 1 | -1 = 1): void {
-    if (nps !== undefined) {
-      this.npsN += sign;
-      if (nps >= 9) this.promoters += sign;
-      else if (nps >= 7) this.passives += sign;
-      else this.detractors += sign;
-    }
-    if (rating !== undefined) {
-      this.csatN += sign;
-      if (rating >= 4) this.satisfied += sign;
-      this.ratingSum += sign * rating;
-    }
-  }
-
-  summary(): KpiSummary {
-    return kpiSummary({
-      npsN: this.npsN,
-      promoters: this.promoters,
-      passives: this.passives,
-      detractors: this.detractors,
-      ratingN: this.csatN,
-      satisfied: this.satisfied,
-      ratingSum: this.ratingSum,
-    });
-  }
-}
-
 /**
- * Folds outcomes (after the dedupe stage) into row counts, listed rejects/warnings and KPIs.
- * `total = accepted + rejected + duplicates` holds after every outcome.
+ * Folds outcomes (after the dedupe stage) into the file's {@link RowTally}, the same model the pipeline's report
+ * uses. `total = accepted + rejected + duplicates` holds after every outcome.
  */
 export class ReportBuilder {
-  readonly counts: RowCounts = { total: 0, accepted: 0, rejected: 0, duplicates: 0, withText: 0 };
-  readonly kpis = new KpiAccumulator();
-  readonly rejects: CheckReport['rejects'] = [];
-  readonly warnings: RowIssue[] = [];
-  readonly rejectCounts: Record<string, number> = {};
-  readonly warningCounts: Record<string, number> = {};
-  private truncated = false;
+  readonly tally: RowTally = emptyRowTally();
 
   constructor(private readonly maxListed = 1000) {}
 
   add(o: RowOutcome): void {
+    const t = this.tally;
     switch (o.kind) {
       case 'accepted':
-        this.counts.total++;
-        this.counts.accepted++;
-        if (o.record.text !== undefined) this.counts.withText++;
-        this.kpis.add(o.record.nps, o.record.rating);
-        if (o.replaces !== undefined) this.retract(o.replaces);
+        countRead(t);
+        countAccepted(t, { hasText: o.record.text !== undefined, nps: o.record.nps, rating: o.record.rating });
+        if (o.replaces !== undefined) countReplaced(t, o.replaces);
         break;
       case 'rejected':
-        this.counts.total++;
-        this.counts.rejected++;
-        this.rejectCounts[o.reason] = (this.rejectCounts[o.reason] ?? 0) + 1;
-        if (this.rejects.length < this.maxListed) {
-          const r: CheckReport['rejects'][number] = { row: o.row, reason: o.reason };
-          if (o.detail !== undefined) r.detail = o.detail;
-          this.rejects.push(r);
-        } else this.truncated = true;
+        countRejected(t, issue(o.row, o.reason, o.detail), this.maxListed);
         break;
       case 'duplicate':
-        this.counts.total++;
-        this.counts.duplicates++;
+        countDuplicate(t);
         break;
       case 'warning':
-        this.warningCounts[o.code] = (this.warningCounts[o.code] ?? 0) + 1;
-        if (this.warnings.length < this.maxListed) {
-          const w: RowIssue = { row: o.row, code: o.code };
-          if (o.detail !== undefined) w.detail = o.detail;
-          this.warnings.push(w);
-        } else this.truncated = true;
+        addIssue(t, 'warning', issue(o.row, o.code, o.detail), this.maxListed);
         break;
     }
   }
 
-  /** An earlier accepted record was replaced by a newer version: it now counts as a duplicate. */
-  private retract(r: ReplacedRecord): void {
-    this.counts.accepted--;
-    this.counts.duplicates++;
-    if (r.hasText) this.counts.withText--;
-    this.kpis.add(r.nps, r.rating, -1);
-  }
-
   build(file: string, meta: ExportMeta): CheckReport {
+    const t = this.tally;
     return {
       file,
       format: meta.format,
       encoding: meta.encoding,
       columns: meta.columns,
-      rows: { ...this.counts },
-      rejects: this.rejects,
-      warnings: this.warnings,
-      kpis: this.kpis.summary(),
+      rows: { ...t.rows },
+      rejects: t.rejects.map((r) =>
+        r.detail === undefined ? { row: r.row, reason: r.code } : { row: r.row, reason: r.code, detail: r.detail },
+      ),
+      warnings: t.warnings,
+      kpis: tallyKpis(t),
       details: {
         delimiter: meta.delimiter,
         headerRows: meta.headerRows,
@@ -139,12 +87,16 @@ export class ReportBuilder {
         seenColumns: meta.seenColumns,
         droppedPersonalColumns: meta.droppedPersonalColumns,
         fileWarnings: meta.fileWarnings,
-        rejectCounts: this.rejectCounts,
-        warningCounts: this.warningCounts,
-        listsTruncated: this.truncated,
+        rejectCounts: t.rejectCodes,
+        warningCounts: t.warningCodes,
+        listsTruncated: t.listsTruncated,
       },
     };
   }
+}
+
+function issue(row: number, code: string, detail: string | undefined): RowIssue {
+  return detail === undefined ? { row, code } : { row, code, detail };
 }
 
 /** Convenience for callers that only need the accepted records of an outcome stream. */

@@ -5,8 +5,8 @@ import type { DigestConfig } from '../config/env.js';
 import { EVENTS } from '../config/resources.js';
 import { buildDigest, type DigestResult } from '../digest/build-digest.js';
 import type { PeriodRequest } from '../digest/period.js';
+import { type AggregateReader, SEGMENT_DIMENSIONS, type SegmentDimension } from '../domain/cells.js';
 import { publishEvents } from '../events/publisher.js';
-import { type AggregateReader, SEGMENT_DIMENSIONS, type SegmentDimension } from '../store/cells.js';
 
 export interface DigestJobDeps {
   reader: AggregateReader;

@@ -3,28 +3,31 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { CellDeltas, type Contribution, cellKey, parseCellKey, toContribution } from '../aggregate/contribution.js';
 import type { IngestConfig } from '../config/env.js';
 import { EVENTS, PREFIXES } from '../config/resources.js';
-import { detectSpikes } from '../digest/figures.js';
-import { addDays } from '../digest/period.js';
-import { type CanonicalRecord, FileRejectedError } from '../domain/types.js';
+import { CellDeltas } from '../domain/cell-deltas.js';
+import { cellKey, parseCellKey, type SegmentDimension } from '../domain/cells.js';
+import { type Contribution, presentSegments, toContribution } from '../domain/contribution.js';
+import { addDays } from '../domain/days.js';
+import { FileRejectedError } from '../domain/errors.js';
+import {
+  addIssue,
+  countAccepted,
+  countDuplicate,
+  countRead,
+  countRejected,
+  countReplaced,
+  tallyKpis,
+} from '../domain/row-tally.js';
+import { detectSpikes } from '../domain/spike.js';
+import type { CanonicalRecord } from '../domain/types.js';
 import { type PendingEvent, publishEvents } from '../events/publisher.js';
 import { readExport } from '../ingest/read-export.js';
 import type { ExportMeta, ResumeState } from '../ingest/types.js';
 import type { DeferredAnalysis } from '../sentiment/comprehend-adapter.js';
 import { DynamoAggregateReader } from '../store/aggregate-reader.js';
-import type { SegmentDimension } from '../store/cells.js';
 import { type ClaimOutcome, LedgerStore, MAX_SEGMENT_CELLS, type RowClaim } from '../store/ledger-store.js';
-import {
-  addIssue,
-  cloneReportState,
-  countScores,
-  kpis,
-  mergeUsage,
-  type ReportState,
-  restoreReportState,
-} from './report.js';
+import { cloneReportState, MAX_LISTED_ISSUES, mergeUsage, type ReportState, restoreReportState } from './report.js';
 import { type Analysis, type AnalysisRequest, type TextAnalyzer, totalCalls } from './text-analyzer.js';
 
 /** The object an S3 notification (or a continuation message) points at. */
@@ -79,7 +82,7 @@ export interface FileReport {
   warnings: ReportState['warnings'];
   rejectCodes: Record<string, number>;
   warningCodes: Record<string, number>;
-  kpis: ReturnType<typeof kpis>;
+  kpis: ReturnType<typeof tallyKpis>;
   sentiment: ReportState['sentiment'];
   duplicates: { inFileOrSuperseded: number; crossFile: number; superseded: number };
   comprehend: {
@@ -340,25 +343,28 @@ export async function ingestObject(target: IngestTarget, deps: IngestDeps): Prom
       if (!counted) continue;
       deltas.add(counted);
       if (touched.size < MAX_TRACKED_CELLS) for (const k of cellKeysOf(counted)) touched.add(k);
-      state.rows.accepted++;
-      if (r.text) state.rows.withText++;
-      countScores(state, r.nps, r.rating);
-      countSentiment(state, counted.l, 1);
+      countAccepted(state, { hasText: Boolean(r.text), nps: r.nps, rating: r.rating });
+      countSentiment(state, counted.sentiment, 1);
       const sentiment = analysis?.sentiment;
       // A text Comprehend cannot score still counts (volume, scores); the report says why it has no sentiment.
       if (analysis?.warning === 'UNSUPPORTED_LANGUAGE') {
-        addIssue(state, 'warning', { row: r.row, code: 'UNSUPPORTED_LANGUAGE', detail: r.language });
+        addIssue(state, 'warning', { row: r.row, code: 'UNSUPPORTED_LANGUAGE', detail: r.language }, MAX_LISTED_ISSUES);
       } else if (analysis?.error) {
-        addIssue(state, 'warning', { row: r.row, code: 'SENTIMENT_FAILED', detail: analysis.error.code });
+        addIssue(
+          state,
+          'warning',
+          { row: r.row, code: 'SENTIMENT_FAILED', detail: analysis.error.code },
+          MAX_LISTED_ISSUES,
+        );
       }
       processedLines.push(
         JSON.stringify({
           ...r,
-          day: counted.d,
+          day: counted.day,
           sentiment: sentiment?.label,
           sentimentScore: sentiment?.score,
           sentimentLanguage: sentiment?.language,
-          themes: counted.th,
+          themes: counted.themes,
           file: target.key,
         }),
       );
@@ -375,8 +381,8 @@ export async function ingestObject(target: IngestTarget, deps: IngestDeps): Prom
             rating: r.rating,
             sentiment: sentiment?.label,
             submittedAt: r.submittedAt,
-            day: counted.d,
-            segment: segmentValues(counted.s),
+            day: counted.day,
+            segment: presentSegments(counted.segments),
             customerHash: r.customerHash,
             source: { bucket: target.bucket, key: target.key, row: r.row },
           },
@@ -384,7 +390,7 @@ export async function ingestObject(target: IngestTarget, deps: IngestDeps): Prom
       }
       if (r.text && sentiment && sentiment.score.Negative >= VERBATIM_MIN_NEGATIVE) {
         verbatims.push({
-          day: counted.d,
+          day: counted.day,
           negative: sentiment.score.Negative,
           fingerprint: r.fingerprint,
           text: r.text.slice(0, 1000),
@@ -447,19 +453,21 @@ export async function ingestObject(target: IngestTarget, deps: IngestDeps): Prom
       if (outcome.row < segmentStartRow) continue;
       switch (outcome.kind) {
         case 'warning':
-          addIssue(state, 'warning', { row: outcome.row, code: outcome.code, detail: outcome.detail });
+          addIssue(
+            state,
+            'warning',
+            { row: outcome.row, code: outcome.code, detail: outcome.detail },
+            MAX_LISTED_ISSUES,
+          );
           continue;
         case 'rejected':
-          state.rows.total++;
-          state.rows.rejected++;
-          addIssue(state, 'reject', { row: outcome.row, code: outcome.reason, detail: outcome.detail });
+          countRejected(state, { row: outcome.row, code: outcome.reason, detail: outcome.detail }, MAX_LISTED_ISSUES);
           break;
         case 'duplicate':
-          state.rows.total++;
-          state.rows.duplicates++;
+          countDuplicate(state);
           break;
         case 'accepted':
-          state.rows.total++;
+          countRead(state);
           chunk.push(outcome.record);
           break;
       }
@@ -560,21 +568,18 @@ function versionOf(r: CanonicalRecord): number {
   return r.updatedAt ? Date.parse(r.updatedAt) || 0 : 0;
 }
 
-function countSentiment(state: ReportState, label: Contribution['l'], sign: 1 | -1): void {
-  if (label === 'P') state.sentiment.positive += sign;
-  else if (label === 'N') state.sentiment.negative += sign;
-  else if (label === 'U') state.sentiment.neutral += sign;
-  else if (label === 'M') state.sentiment.mixed += sign;
+function countSentiment(state: ReportState, label: Contribution['sentiment'], sign: 1 | -1): void {
+  if (label === 'POSITIVE') state.sentiment.positive += sign;
+  else if (label === 'NEGATIVE') state.sentiment.negative += sign;
+  else if (label === 'NEUTRAL') state.sentiment.neutral += sign;
+  else if (label === 'MIXED') state.sentiment.mixed += sign;
   else state.sentiment.none += sign;
 }
 
 /** A superseded record no longer counts: move it from accepted to duplicates in this file's report. */
 function retractFromState(state: ReportState, c: Contribution): void {
-  state.rows.accepted--;
-  state.rows.duplicates++;
-  if (c.t) state.rows.withText--;
-  countScores(state, c.n, c.r, -1);
-  countSentiment(state, c.l, -1);
+  countReplaced(state, c);
+  countSentiment(state, c.sentiment, -1);
 }
 
 async function flushOutbox(
@@ -653,7 +658,7 @@ function buildReport(
     warnings: state.warnings,
     rejectCodes: state.rejectCodes,
     warningCodes: state.warningCodes,
-    kpis: kpis(state),
+    kpis: tallyKpis(state),
     sentiment: state.sentiment,
     duplicates: {
       inFileOrSuperseded: state.rows.duplicates - state.crossFileDuplicates,
@@ -760,17 +765,10 @@ async function raiseSpikes(
   if (events.length > 0) await publish(events);
 }
 
-/** The segment values a contribution has (its absent dimensions are undefined). */
-function segmentValues(s: Contribution['s']): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [dimension, value] of Object.entries(s)) if (value !== undefined) out[dimension] = value;
-  return out;
-}
-
 function cellKeysOf(c: Contribution): string[] {
-  const out = [cellKey('all', 'all', c.d)];
-  for (const [dimension, value] of Object.entries(c.s)) {
-    if (value !== undefined) out.push(cellKey(dimension as SegmentDimension, value, c.d));
+  const out = [cellKey('all', 'all', c.day)];
+  for (const [dimension, value] of Object.entries(c.segments)) {
+    if (value !== undefined) out.push(cellKey(dimension as SegmentDimension, value, c.day));
   }
   return out;
 }

@@ -6,7 +6,7 @@ import {
   emptyCounts,
   type SegmentDimension,
   type Verbatim,
-} from './cells.js';
+} from '../domain/cells.js';
 import { keys, THEME_ATTRIBUTE_PREFIX } from './feedback-table.js';
 
 /** Reads aggregate cells and verbatims from the feedback table: one Query per dimension, one per day for verbatims. */

@@ -7,7 +7,7 @@
  * - sentiment cache by text hash: BatchGetItem pk = TXT#<hash>
  * - spike ledger: conditional PutItem pk = SPIKE#<day>, sk = <dimension>#<value>
  */
-import type { SegmentDimension } from './cells.js';
+import type { SegmentDimension } from '../domain/cells.js';
 
 export const keys = {
   cell: (dimension: SegmentDimension, day: string, value: string) => ({

@@ -8,9 +8,10 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { type Contribution, parseCellKey } from '../aggregate/contribution.js';
-import type { CellCounts } from './cells.js';
-import { FileLeaseHeldError, FileLeaseLostError } from './errors.js';
+import { type CellCounts, parseCellKey } from '../domain/cells.js';
+import type { Contribution } from '../domain/contribution.js';
+import { FileLeaseHeldError, FileLeaseLostError } from '../domain/errors.js';
+import { decodeContribution, encodeContribution, type StoredContribution } from './contribution-codec.js';
 import { keys, THEME_ATTRIBUTE_PREFIX, ttlAfterDays } from './feedback-table.js';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
@@ -254,7 +255,7 @@ export class LedgerStore {
                 fileId,
                 row,
                 ver,
-                c: contribution,
+                c: encodeContribution(contribution),
                 expiresAt: ttlAfterDays(this.now(), this.options.ledgerTtlDays),
               },
               ConditionExpression: 'attribute_not_exists(pk)',
@@ -296,9 +297,9 @@ export class LedgerStore {
               ':file': fileId,
               ':row': row,
               ':ver': ver,
-              ':c': contribution,
+              ':c': encodeContribution(contribution),
               ':ttl': ttlAfterDays(this.now(), this.options.ledgerTtlDays),
-              ...(prev ? { ':prev': prev.c, ':prevFile': prev.file, ':prevRow': prev.row } : {}),
+              ...(prev ? { ':prev': encodeContribution(prev.c), ':prevFile': prev.file, ':prevRow': prev.row } : {}),
             },
           }),
         );
@@ -659,8 +660,8 @@ function toClaim(a: Record<string, unknown>): RowClaim {
     fileId: a.fileId as string,
     row: Number(a.row),
     ver: Number(a.ver ?? 0),
-    c: a.c as Contribution,
-    prev: a.prev as Contribution | undefined,
+    c: decodeContribution(a.c as StoredContribution),
+    prev: a.prev === undefined ? undefined : decodeContribution(a.prev as StoredContribution),
     prevFile: a.prevFile as string | undefined,
     prevRow: a.prevRow === undefined ? undefined : Number(a.prevRow),
   };

@@ -7,6 +7,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { feedbackTableDefinition } from '../../local/stack.js';
 import { type IngestConfig, loadIngestConfig } from '../../shared/config/env.js';
+import { SEGMENT_DIMENSIONS } from '../../shared/domain/cells.js';
+import { FileLeaseHeldError } from '../../shared/domain/errors.js';
 import {
   type IngestDeps,
   type IngestResult,
@@ -16,8 +18,6 @@ import {
 import { targetsOf } from '../../shared/pipeline/queue-message.js';
 import { analyze } from '../../shared/sentiment/comprehend-adapter.js';
 import { DynamoAggregateReader } from '../../shared/store/aggregate-reader.js';
-import { SEGMENT_DIMENSIONS } from '../../shared/store/cells.js';
-import { FileLeaseHeldError } from '../../shared/store/errors.js';
 import { localClients, localStack } from '../helpers/clients.js';
 
 const stack = localStack();

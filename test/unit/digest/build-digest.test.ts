@@ -6,7 +6,7 @@ import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DigestArchiveDocument } from '../../../shared/digest/archive.js';
 import { buildDigest } from '../../../shared/digest/build-digest.js';
-import { DigestOptionsError } from '../../../shared/digest/figures.js';
+import { InvalidOptionsError } from '../../../shared/domain/errors.js';
 import { MemoryAggregateReader, WEEK_CELLS, WEEK_VERBATIMS } from './fixtures.js';
 import { type SesLocal, startSesLocal } from './ses-local.js';
 
@@ -115,6 +115,6 @@ describe('buildDigest (s3rver + aws-ses-v2-local)', () => {
     expect([result.messageIds, result.recipients, result.event.recipients]).toEqual([[], 0, 0]);
     expect(result.htmlKey).toBe('digests/custom/2026-11-18_2026-11-18.html');
     expect(await read(result.jsonKey)).toContain('"volume": 20');
-    await expect(buildDigest(deps, { ...request, send: true })).rejects.toThrow(DigestOptionsError);
+    await expect(buildDigest(deps, { ...request, send: true })).rejects.toThrow(InvalidOptionsError);
   });
 });

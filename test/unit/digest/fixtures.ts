@@ -9,7 +9,7 @@ import {
   emptyCounts,
   type SegmentDimension,
   type Verbatim,
-} from '../../../shared/store/cells.js';
+} from '../../../shared/domain/cells.js';
 
 /** In-memory reader with the same contract as the DynamoDB one: inclusive day range, requested dimensions. */
 export class MemoryAggregateReader implements AggregateReader {

@@ -1,16 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
-  addDays,
   businessDayOf,
   customPeriod,
   dailyPeriod,
-  daysInRange,
   InvalidPeriodError,
   periodLabel,
   previousPeriod,
   resolvePeriod,
   weeklyPeriod,
 } from '../../../shared/digest/period.js';
+import { addDays, daysInRange } from '../../../shared/domain/days.js';
 
 describe('digest periods', () => {
   it.each([

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { businessDay, CellDeltas, cellKey, toContribution } from '../../../shared/aggregate/contribution.js';
+import { CellDeltas } from '../../../shared/domain/cell-deltas.js';
+import { cellKey, SEGMENT_DIMENSIONS } from '../../../shared/domain/cells.js';
+import { toContribution } from '../../../shared/domain/contribution.js';
+import { businessDay } from '../../../shared/domain/days.js';
 import type { CanonicalRecord } from '../../../shared/domain/types.js';
-import { SEGMENT_DIMENSIONS } from '../../../shared/store/cells.js';
 
 const record = (over: Partial<CanonicalRecord>): CanonicalRecord => ({
   fingerprint: 'fp',

@@ -84,3 +84,49 @@ export function emptyCounts(): CellCounts {
     themes: {},
   };
 }
+
+/** Key of an aggregate cell in a delta map. */
+export function cellKey(dimension: SegmentDimension, value: string, day: string): string {
+  return `${dimension}\u0000${value}\u0000${day}`;
+}
+
+export function parseCellKey(key: string): { dimension: SegmentDimension; value: string; day: string } {
+  const [dimension, value, day] = key.split('\u0000') as [SegmentDimension, string, string];
+  return { dimension, value, day };
+}
+
+/** Adds `source` into `target` (themes merged). */
+export function addCounts(target: CellCounts, source: CellCounts): CellCounts {
+  target.volume += source.volume;
+  target.texts += source.texts;
+  target.positive += source.positive;
+  target.negative += source.negative;
+  target.neutral += source.neutral;
+  target.mixed += source.mixed;
+  target.npsN += source.npsN;
+  target.npsPromoters += source.npsPromoters;
+  target.npsPassives += source.npsPassives;
+  target.npsDetractors += source.npsDetractors;
+  target.npsSum += source.npsSum;
+  target.ratingN += source.ratingN;
+  target.ratingSum += source.ratingSum;
+  target.rating1 += source.rating1;
+  target.rating2 += source.rating2;
+  target.rating3 += source.rating3;
+  target.rating4 += source.rating4;
+  target.rating5 += source.rating5;
+  for (const [theme, count] of Object.entries(source.themes)) {
+    target.themes[theme] = (target.themes[theme] ?? 0) + count;
+  }
+  return target;
+}
+
+/** Whether every counter (and every theme count) of `c` is zero. */
+export function isZeroCounts(c: CellCounts): boolean {
+  for (const [k, v] of Object.entries(c)) {
+    if (k === 'themes') {
+      if (Object.values(v as Record<string, number>).some((n) => n !== 0)) return false;
+    } else if (v !== 0) return false;
+  }
+  return true;
+}

@@ -1,0 +1,37 @@
+/** The domain's errors: what the pipeline, the CLI and the adapters throw and translate to. */
+
+/** File-level error codes (a file that cannot be read at all). */
+export type FileErrorCode =
+  | 'EMPTY_FILE'
+  | 'BINARY_FILE'
+  | 'UNKNOWN_ENCODING'
+  | 'UNSUPPORTED_FORMAT'
+  | 'NO_USABLE_COLUMNS'
+  | 'MALFORMED_FILE'
+  | 'TOO_LARGE';
+
+export class FileRejectedError extends Error {
+  override name = 'FileRejectedError';
+  constructor(
+    readonly code: FileErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Another worker holds the lease on this file and it has not expired: retry the message later. */
+export class FileLeaseHeldError extends Error {
+  override name = 'FileLeaseHeldError';
+}
+
+/** This worker's lease was taken over (it ran past its lease): stop without writing anything more. */
+export class FileLeaseLostError extends Error {
+  override name = 'FileLeaseLostError';
+}
+
+/** Options given to a domain rule or a digest are out of range. */
+export class InvalidOptionsError extends Error {
+  override name = 'InvalidOptionsError';
+}
