@@ -3,7 +3,8 @@
  * layer imports a higher one.
  *
  * Layers inside `shared/`, lowest first; a module may import its own layer's package and any lower layer:
- *   domain → config → clients → ingest | sentiment | events → store → digest → pipeline
+ *   domain | util → config → clients → ingest | sentiment | events → ports → store → digest → pipeline
+ * (`ports/` holds the interfaces the pipeline needs and `store/` implements, so adapters depend on the core.)
  * Everything outside `shared/` (functions, cli, local, infra, bench, scripts, test) sits above all of them, and
  * `shared/` never imports it. Run by `npm test`; `tsx scripts/check-layers.ts --graph` prints the package graph.
  */
@@ -14,15 +15,17 @@ const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '..');
 const SCANNED = ['shared', 'functions', 'cli', 'local', 'infra', 'bench', 'scripts', 'test'];
 const SHARED_RANK: Record<string, number> = {
   domain: 0,
+  util: 0,
   types: 0,
   config: 1,
   clients: 2,
   ingest: 3,
   sentiment: 3,
   events: 3,
-  store: 4,
-  digest: 5,
-  pipeline: 6,
+  ports: 4,
+  store: 5,
+  digest: 6,
+  pipeline: 7,
 };
 const OUTSIDE_RANK = 10;
 const IMPORT =

@@ -15,6 +15,7 @@ import { sqsClient } from '../../shared/clients/sqs.js';
 import { loadIngestConfig } from '../../shared/config/env.js';
 import { loadHashKey } from '../../shared/config/hash-key.js';
 import { FileLeaseLostError } from '../../shared/domain/errors.js';
+import { awsIngestPorts } from '../../shared/pipeline/aws-ports.js';
 import { ingestObject } from '../../shared/pipeline/ingest-object.js';
 import { targetsOf } from '../../shared/pipeline/queue-message.js';
 import { analyze } from '../../shared/sentiment/comprehend-adapter.js';
@@ -30,17 +31,16 @@ for (const client of [s3Client, dynamoDbClient, eventBridgeClient, sqsClient, co
 const processor = new BatchProcessor(EventType.SQS);
 const textCache = new DynamoTextCache(dynamoDbClient, config.table, config.cacheTtlDays);
 
-let remainingMs: () => number = () => Number.POSITIVE_INFINITY;
+const ports = awsIngestPorts({ s3: s3Client, db: dynamoDbClient, events: eventBridgeClient, sqs: sqsClient }, config);
 
-async function processRecord(record: SQSRecord): Promise<void> {
+/** One queue message (an S3 notification or a continuation); the batch processor hands over Lambda's context. */
+async function processRecord(record: SQSRecord, context?: Context): Promise<void> {
   const hashKey = await loadHashKey(config);
+  const remainingMs = context ? () => context.getRemainingTimeInMillis() : undefined;
   for (const target of targetsOf(record.body)) {
     try {
       const result = await ingestObject(target, {
-        s3: s3Client,
-        db: dynamoDbClient,
-        events: eventBridgeClient,
-        sqs: sqsClient,
+        ports,
         config,
         hashKey,
         remainingMs,
@@ -83,10 +83,9 @@ async function processRecord(record: SQSRecord): Promise<void> {
 }
 
 /** SQS batch handler: one failed message is reported as a partial batch failure and retried alone. */
-export const handler = middy(async (event: SQSEvent, context: Context) => {
-  remainingMs = () => context.getRemainingTimeInMillis();
-  return processPartialResponse(event, processRecord, processor, { context });
-})
+export const handler = middy(async (event: SQSEvent, context: Context) =>
+  processPartialResponse(event, processRecord, processor, { context }),
+)
   .use(captureLambdaHandler(tracer))
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics));

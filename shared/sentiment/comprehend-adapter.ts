@@ -15,6 +15,7 @@ import {
   type ComprehendClient,
 } from '@aws-sdk/client-comprehend';
 import type { ComprehendLanguage, SentimentLabel, SentimentResult } from '../domain/types.js';
+import { forEachLimited } from '../util/concurrency.js';
 import { detectScript, languageFromScript, mapDetectedLanguage, mapLanguageTag } from './language.js';
 import type { CachedAnalysis, TextCache } from './text-cache.js';
 
@@ -208,17 +209,6 @@ function isRetryableItem(item: BatchItemError): boolean {
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight. */
-async function mapPool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await fn(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-}
-
 function chunk<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -335,7 +325,7 @@ export async function analyze(requests: SentimentRequest[], options: AnalyzeOpti
     let queue = docs;
     for (let round = 0; queue.length > 0; round++) {
       const retry: Doc[] = [];
-      await mapPool(chunk(queue, MAX_BATCH_DOCUMENTS), concurrency, async (batch) => {
+      await forEachLimited(chunk(queue, MAX_BATCH_DOCUMENTS), concurrency, async (batch) => {
         for (let attempt = 0; ; attempt++) {
           try {
             count();

@@ -1,7 +1,4 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
-  BatchWriteCommand,
   type DynamoDBDocumentClient,
   PutCommand,
   QueryCommand,
@@ -9,17 +6,25 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { type CellCounts, parseCellKey } from '../domain/cells.js';
-import type { Contribution } from '../domain/contribution.js';
 import { FileLeaseHeldError, FileLeaseLostError } from '../domain/errors.js';
-import { decodeContribution, encodeContribution, type StoredContribution } from './contribution-codec.js';
+import type {
+  FileLedger,
+  FileLedgerEntry,
+  FileStatus,
+  Outbox,
+  OutboxEntry,
+  SegmentCommit,
+  SpikeLedger,
+  VerbatimInput,
+  VerbatimStore,
+} from '../ports/ingest.js';
+import { batchWrite, isConditionFailure, isTransactionCanceled, itemOfConditionFailure, names } from './dynamo.js';
 import { keys, THEME_ATTRIBUTE_PREFIX, ttlAfterDays } from './feedback-table.js';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
 /** DynamoDB's limits: 100 actions per transaction, 100 keys per BatchGetItem, 25 requests per BatchWriteItem. */
 const MAX_TRANSACTION_ACTIONS = 100;
-const MAX_BATCH_GET = 100;
-const MAX_BATCH_WRITE = 25;
 /** Cells per transaction: the remaining action is the file-ledger update (or the staged part's delete). */
 export const CELLS_PER_TRANSACTION = MAX_TRANSACTION_ACTIONS - 1;
 /** Largest segment we stage: 99 staged parts of 99 cells each, committed with one checkpoint. */
@@ -27,93 +32,12 @@ export const MAX_SEGMENT_CELLS = CELLS_PER_TRANSACTION * (MAX_TRANSACTION_ACTION
 /** Themes kept per cell update, so an update expression stays well inside DynamoDB's 4 KB expression limit. */
 const MAX_THEMES_PER_UPDATE = 60;
 
-export type FileStatus = 'processing' | 'processed' | 'failed';
-
-export interface FileProgress {
-  total: number;
-  accepted: number;
-  rejected: number;
-  duplicates: number;
-  withText: number;
-  [extra: string]: unknown;
-}
-
-export interface FileLedgerEntry {
-  fileId: string;
-  bucket: string;
-  key: string;
-  etag: string;
-  status: FileStatus;
-  leaseToken?: string;
-  nextRow: number;
-  segment: number;
-  resume?: unknown;
-  progress?: FileProgress;
-  /** Free-form state the pipeline persists with the checkpoint (partial report, usage...). */
-  state?: Record<string, unknown>;
-  summary?: Record<string, unknown>;
-  eventsPublished?: boolean;
-}
-
-/** An existing row-ledger claim. */
-export interface RowClaim {
-  fingerprint: string;
-  fileId: string;
-  row: number;
-  ver: number;
-  c: Contribution;
-  prev?: Contribution;
-  /** File and row whose contribution `prev` is. */
-  prevFile?: string;
-  prevRow?: number;
-}
-
-export type ClaimOutcome =
-  | { kind: 'new' }
-  | { kind: 'mine'; contribution: Contribution; retract?: { contribution: Contribution; fileId: string; row: number } }
-  | { kind: 'duplicate'; sameFile: boolean }
-  | { kind: 'supersede'; retract: Contribution; sameFile: boolean };
-
-export interface OutboxEntry {
-  row: number;
-  detailType: string;
-  detail: Record<string, unknown>;
-}
-
-function isConditionFailure(err: unknown): boolean {
-  return (
-    err instanceof ConditionalCheckFailedException ||
-    (err as { name?: string })?.name === 'ConditionalCheckFailedException'
-  );
-}
-
-function isTransactionCanceled(err: unknown): err is TransactionCanceledException {
-  return (
-    err instanceof TransactionCanceledException || (err as { name?: string })?.name === 'TransactionCanceledException'
-  );
-}
-
-/** Classify what a record at `row` of `fileId` is, given the claim already in the ledger. */
-export function classifyAgainstClaim(claim: RowClaim, fileId: string, row: number, ver: number): ClaimOutcome {
-  if (claim.fileId === fileId && claim.row === row) {
-    return claim.prev
-      ? {
-          kind: 'mine',
-          contribution: claim.c,
-          retract: { contribution: claim.prev, fileId: claim.prevFile ?? '', row: claim.prevRow ?? 0 },
-        }
-      : { kind: 'mine', contribution: claim.c };
-  }
-  const sameFile = claim.fileId === fileId;
-  if (ver > claim.ver) return { kind: 'supersede', retract: claim.c, sameFile };
-  return { kind: 'duplicate', sameFile };
-}
-
 /**
- * The ledgers and aggregate cells of the feedback table: everything the exactly-once ingest needs.
- * All methods take and return plain values; SDK errors are translated into the domain errors above.
+ * The file ledger (lease, checkpoint, staged parts, outcome), the event outbox, the spike ledger, negative
+ * verbatims and the aggregate cells of the feedback table. All methods take and return plain values; SDK errors
+ * are translated into the domain's errors. The row ledger has its own adapter (`row-ledger.ts`).
  */
-export class LedgerStore {
+export class LedgerStore implements FileLedger, Outbox, VerbatimStore, SpikeLedger {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
@@ -180,8 +104,8 @@ export class LedgerStore {
       return toFileEntry(out.Attributes ?? {});
     } catch (err) {
       if (isConditionFailure(err)) {
-        const old = (err as ConditionalCheckFailedException).Item;
-        const entry = old ? toFileEntry(unmarshallLoose(old)) : undefined;
+        const old = itemOfConditionFailure(err);
+        const entry = old ? toFileEntry(old) : undefined;
         if (entry && entry.status !== 'processing') return entry;
         throw new FileLeaseHeldError(`File ${file.key} is being processed by another worker`, { cause: err });
       }
@@ -208,110 +132,6 @@ export class LedgerStore {
     }
   }
 
-  /** Reads the row-ledger claims of these fingerprints (missing ones are absent from the map). */
-  async getClaims(fingerprints: readonly string[]): Promise<Map<string, RowClaim>> {
-    const found = new Map<string, RowClaim>();
-    const unique = [...new Set(fingerprints)];
-    for (let i = 0; i < unique.length; i += MAX_BATCH_GET) {
-      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
-        [this.table]: { Keys: unique.slice(i, i + MAX_BATCH_GET).map((fp) => keys.row(fp)) },
-      };
-      for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
-        if (attempt > 0) await backoff(attempt);
-        const out = await this.db.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of out.Responses?.[this.table] ?? []) {
-          const claim = toClaim(item);
-          found.set(claim.fingerprint, claim);
-        }
-        request = out.UnprocessedKeys as typeof request;
-      }
-    }
-    return found;
-  }
-
-  /**
-   * Claims a fingerprint for this file's row, or tells what the record is relative to an existing claim.
-   * `known` is the claim read earlier (if any); a lost race re-reads and re-classifies. `segmentStartRow` is the
-   * first row of this file not yet committed: a superseded version at or after it was never counted.
-   */
-  async claim(
-    fingerprint: string,
-    fileId: string,
-    row: number,
-    ver: number,
-    contribution: Contribution,
-    known: RowClaim | undefined,
-    segmentStartRow: number,
-  ): Promise<ClaimOutcome> {
-    let current = known;
-    for (let attempt = 0; attempt < 5; attempt++) {
-      if (!current) {
-        try {
-          await this.db.send(
-            new PutCommand({
-              TableName: this.table,
-              Item: {
-                ...keys.row(fingerprint),
-                fileId,
-                row,
-                ver,
-                c: encodeContribution(contribution),
-                expiresAt: ttlAfterDays(this.now(), this.options.ledgerTtlDays),
-              },
-              ConditionExpression: 'attribute_not_exists(pk)',
-              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-            }),
-          );
-          return { kind: 'new' };
-        } catch (err) {
-          if (!isConditionFailure(err)) throw err;
-          const old = (err as ConditionalCheckFailedException).Item;
-          current = old ? toClaim(unmarshallLoose(old)) : (await this.getClaims([fingerprint])).get(fingerprint);
-          continue;
-        }
-      }
-      const outcome = classifyAgainstClaim(current, fileId, row, ver);
-      if (outcome.kind !== 'supersede') return outcome;
-      // `prev` must name the last *committed* version, the one a retry after a crash has to take back out. When the
-      // version we replace is itself uncommitted (earlier in this file's open segment), inherit what it replaced.
-      const replacedCommitted = current.fileId !== fileId || current.row < segmentStartRow;
-      const prev = replacedCommitted
-        ? { c: current.c, file: current.fileId, row: current.row }
-        : current.prev
-          ? { c: current.prev, file: current.prevFile ?? '', row: current.prevRow ?? 0 }
-          : undefined;
-      try {
-        await this.db.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: keys.row(fingerprint),
-            ConditionExpression: '#fileId = :oldFile AND #row = :oldRow',
-            UpdateExpression: prev
-              ? 'SET #fileId = :file, #row = :row, #ver = :ver, #c = :c, #prev = :prev, #prevFile = :prevFile, ' +
-                '#prevRow = :prevRow, #expiresAt = :ttl'
-              : 'SET #fileId = :file, #row = :row, #ver = :ver, #c = :c, #expiresAt = :ttl REMOVE #prev, #prevFile, #prevRow',
-            ExpressionAttributeNames: names('fileId', 'row', 'ver', 'c', 'prev', 'prevFile', 'prevRow', 'expiresAt'),
-            ExpressionAttributeValues: {
-              ':oldFile': current.fileId,
-              ':oldRow': current.row,
-              ':file': fileId,
-              ':row': row,
-              ':ver': ver,
-              ':c': encodeContribution(contribution),
-              ':ttl': ttlAfterDays(this.now(), this.options.ledgerTtlDays),
-              ...(prev ? { ':prev': encodeContribution(prev.c), ':prevFile': prev.file, ':prevRow': prev.row } : {}),
-            },
-          }),
-        );
-        return outcome;
-      } catch (err) {
-        if (!isConditionFailure(err)) throw err;
-        current = (await this.getClaims([fingerprint])).get(fingerprint);
-      }
-    }
-    throw new Error(`Could not claim fingerprint ${fingerprint} after repeated races`);
-  }
-
   /** Writes outbox entries (idempotent puts with deterministic keys) before the segment that justifies them commits. */
   async putOutbox(fileId: string, entries: readonly OutboxEntry[]): Promise<void> {
     const seen = new Map<number, number>();
@@ -330,7 +150,7 @@ export class LedgerStore {
         },
       };
     });
-    await this.batchWrite(requests);
+    await batchWrite(this.db, this.table, requests);
   }
 
   /** Outbox entries of rows already committed (row < nextRow), in row order. */
@@ -352,7 +172,7 @@ export class LedgerStore {
           out.push({
             sk: item.sk as string,
             row: item.row as number,
-            detailType: item.detailType as string,
+            detailType: item.detailType as OutboxEntry['detailType'],
             detail: item.detail as Record<string, unknown>,
           });
         }
@@ -364,7 +184,11 @@ export class LedgerStore {
 
   async deleteOutbox(fileId: string, sks: readonly string[]): Promise<void> {
     const pk = keys.file(fileId).pk;
-    await this.batchWrite(sks.map((sk) => ({ DeleteRequest: { Key: { pk, sk } } })));
+    await batchWrite(
+      this.db,
+      this.table,
+      sks.map((sk) => ({ DeleteRequest: { Key: { pk, sk } } })),
+    );
   }
 
   /**
@@ -374,17 +198,7 @@ export class LedgerStore {
    * staged first (staging + checkpoint in one transaction) and then applied part by part, each part's cell
    * updates in one transaction with the deletion of its staged item.
    */
-  async commitSegment(input: {
-    fileId: string;
-    token: string;
-    segmentStartRow: number;
-    nextRow: number;
-    segment: number;
-    resume: unknown;
-    state: Record<string, unknown>;
-    /** The segment's cell deltas that are not all zero (`CellDeltas.nonZeroCells()`): one write each. */
-    cells: [string, CellCounts][];
-  }): Promise<{ cellWrites: number }> {
+  async commitSegment(input: SegmentCommit): Promise<{ cellWrites: number }> {
     const { cells } = input;
     const fileUpdate: TransactItem = {
       Update: {
@@ -468,7 +282,7 @@ export class LedgerStore {
     fileId: string,
     token: string,
     status: Exclude<FileStatus, 'processing'>,
-    summary: Record<string, unknown>,
+    summary: Parameters<FileLedger['completeFile']>[3],
   ): Promise<void> {
     try {
       await this.db.send(
@@ -527,17 +341,7 @@ export class LedgerStore {
   }
 
   /** Keeps a redacted negative verbatim for the digest (idempotent: keyed by day, score and fingerprint). */
-  async putVerbatims(
-    items: readonly {
-      day: string;
-      negative: number;
-      fingerprint: string;
-      text: string;
-      source: string;
-      rating?: number;
-      nps?: number;
-    }[],
-  ): Promise<void> {
+  async putVerbatims(items: readonly VerbatimInput[]): Promise<void> {
     // BatchWriteItem refuses two requests for one key: two versions of an edited record in one segment can share
     // day, score and fingerprint. The later one wins, as it would written one after the other.
     const byKey = new Map<string, { key: ReturnType<typeof keys.verbatim>; v: (typeof items)[number] }>();
@@ -545,7 +349,9 @@ export class LedgerStore {
       const key = keys.verbatim(v.day, v.negative, v.fingerprint);
       byKey.set(`${key.pk}\u0000${key.sk}`, { key, v });
     }
-    await this.batchWrite(
+    await batchWrite(
+      this.db,
+      this.table,
       [...byKey.values()].map(({ key, v }) => ({
         PutRequest: {
           Item: {
@@ -612,29 +418,6 @@ export class LedgerStore {
       throw err;
     }
   }
-
-  private async batchWrite(requests: Record<string, unknown>[]): Promise<void> {
-    for (let i = 0; i < requests.length; i += MAX_BATCH_WRITE) {
-      let pending: Record<string, Record<string, unknown>[]> | undefined = {
-        [this.table]: requests.slice(i, i + MAX_BATCH_WRITE),
-      };
-      for (let attempt = 0; pending && Object.keys(pending).length > 0; attempt++) {
-        if (attempt > 0) await backoff(attempt);
-        const out = await this.db.send(new BatchWriteCommand({ RequestItems: pending as never }));
-        pending = out.UnprocessedItems as typeof pending;
-      }
-    }
-  }
-}
-
-/** Expression attribute names `#name → name` (many of ours are DynamoDB reserved words: status, row, state…). */
-function names(...attributes: string[]): Record<string, string> {
-  return Object.fromEntries(attributes.map((a) => [`#${a}`, a]));
-}
-
-function backoff(attempt: number): Promise<void> {
-  const ms = Math.random() * Math.min(2000, 50 * 2 ** attempt);
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function toFileEntry(a: Record<string, unknown>): FileLedgerEntry {
@@ -652,41 +435,4 @@ function toFileEntry(a: Record<string, unknown>): FileLedgerEntry {
     summary: a.summary as Record<string, unknown> | undefined,
     eventsPublished: a.eventsPublished === true,
   };
-}
-
-function toClaim(a: Record<string, unknown>): RowClaim {
-  return {
-    fingerprint: (a.pk as string).slice('ROW#'.length),
-    fileId: a.fileId as string,
-    row: Number(a.row),
-    ver: Number(a.ver ?? 0),
-    c: decodeContribution(a.c as StoredContribution),
-    prev: a.prev === undefined ? undefined : decodeContribution(a.prev as StoredContribution),
-    prevFile: a.prevFile as string | undefined,
-    prevRow: a.prevRow === undefined ? undefined : Number(a.prevRow),
-  };
-}
-
-/**
- * `ReturnValuesOnConditionCheckFailure` items arrive in the low-level attribute-value shape even through the
- * document client; unmarshall them here.
- */
-function unmarshallLoose(item: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(item)) out[k] = fromAttributeValue(v);
-  return out;
-}
-
-function fromAttributeValue(v: unknown): unknown {
-  if (v === null || typeof v !== 'object') return v;
-  const av = v as Record<string, unknown>;
-  if ('S' in av) return av.S;
-  if ('N' in av) return Number(av.N);
-  if ('BOOL' in av) return av.BOOL;
-  if ('NULL' in av) return null;
-  if ('M' in av) return unmarshallLoose(av.M as Record<string, unknown>);
-  if ('L' in av) return (av.L as unknown[]).map(fromAttributeValue);
-  if ('SS' in av) return av.SS;
-  if ('NS' in av) return (av.NS as string[]).map(Number);
-  return av;
 }

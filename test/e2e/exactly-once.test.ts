@@ -9,6 +9,7 @@ import { feedbackTableDefinition } from '../../local/stack.js';
 import { type IngestConfig, loadIngestConfig } from '../../shared/config/env.js';
 import { SEGMENT_DIMENSIONS } from '../../shared/domain/cells.js';
 import { FileLeaseHeldError } from '../../shared/domain/errors.js';
+import { awsIngestPorts } from '../../shared/pipeline/aws-ports.js';
 import {
   type IngestDeps,
   type IngestResult,
@@ -72,9 +73,12 @@ function playReport(rows: [number, number, number][]): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Dependencies of one delivery; `db` replaces the DynamoDB client under every ledger (fault injection). */
+type DepsOverrides = Partial<Omit<IngestDeps, 'ports'>> & { db?: DynamoDBDocumentClient };
+
 interface Sandbox {
   config: IngestConfig;
-  deps: (overrides?: Partial<IngestDeps>) => IngestDeps;
+  deps: (overrides?: DepsOverrides) => IngestDeps;
   put: (key: string, body: string) => Promise<IngestTarget>;
   cells: () => Promise<string[]>;
   queueUrl: string;
@@ -107,11 +111,8 @@ async function sandbox(env: Record<string, string> = {}): Promise<Sandbox> {
     LEASE_SECONDS: '1',
     ...env,
   });
-  const deps = (overrides: Partial<IngestDeps> = {}): IngestDeps => ({
-    s3: clients.s3,
-    db: clients.db,
-    events: clients.events,
-    sqs: clients.sqs,
+  const deps = ({ db, ...overrides }: DepsOverrides = {}): IngestDeps => ({
+    ports: awsIngestPorts({ ...clients, db: db ?? clients.db }, config),
     config,
     hashKey: 'test-hash-key-0123456789',
     analyzer: {

@@ -1,0 +1,60 @@
+/**
+ * Typed factories for the pipeline's events: each detail is built as its contract's `DetailOf<T>`, so a field the
+ * schema does not know, or a missing one, fails type-checking rather than validation at send time.
+ */
+import { type DetailType, EVENTS } from '../config/resources.js';
+import type { DetailOf } from './contract.js';
+import type { PendingEvent } from './publisher.js';
+
+function event<T extends DetailType>(detailType: T, detail: DetailOf<T>): PendingEvent {
+  return { detailType, detail: detail as Record<string, unknown> };
+}
+
+type Omitted = 'version' | 'eventId';
+type FileRef = DetailOf<typeof EVENTS.detailTypes.fileProcessed>['file'];
+
+export function fileProcessedEvent(
+  detail: Omit<DetailOf<typeof EVENTS.detailTypes.fileProcessed>, Omitted>,
+): PendingEvent {
+  return event(EVENTS.detailTypes.fileProcessed, {
+    version: EVENTS.version,
+    eventId: `file-processed-${detail.file.fileId}`,
+    ...detail,
+  });
+}
+
+export function fileRejectedEvent(file: FileRef, error: { code: string; message: string }, reportKey: string) {
+  return event(EVENTS.detailTypes.fileRejected, {
+    version: EVENTS.version,
+    eventId: `file-rejected-${file.fileId}`,
+    file,
+    error,
+    reportKey,
+  });
+}
+
+/** One event per version of a record (an edited review may be a detractor again). */
+export function detractorEvent(
+  detail: Omit<DetailOf<typeof EVENTS.detailTypes.detractor>, Omitted>,
+  recordVersion: number,
+): PendingEvent {
+  return event(EVENTS.detailTypes.detractor, {
+    version: EVENTS.version,
+    eventId: `detractor-${detail.fingerprint}-${recordVersion}`,
+    ...detail,
+  });
+}
+
+export type SpikeDetail = DetailOf<typeof EVENTS.detailTypes.spike>;
+
+export function spikeDetail(detail: Omit<SpikeDetail, Omitted>): SpikeDetail {
+  return {
+    version: EVENTS.version,
+    eventId: `spike-${detail.day}-${detail.segment.dimension}-${detail.segment.value}`,
+    ...detail,
+  };
+}
+
+export function spikeEvent(detail: SpikeDetail): PendingEvent {
+  return event(EVENTS.detailTypes.spike, detail);
+}

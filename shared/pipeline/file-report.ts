@@ -1,0 +1,101 @@
+import { PREFIXES } from '../config/resources.js';
+import { tallyKpis } from '../domain/row-tally.js';
+import type { ExportMeta } from '../ingest/types.js';
+import type { IngestTarget } from '../ports/ingest.js';
+import type { ReportState } from './report.js';
+import { totalCalls } from './text-analyzer.js';
+
+/** The file report written to `reports/…report.json`: what was read, kept, rejected and why. */
+export interface FileReport {
+  file: string;
+  bucket: string;
+  fileId: string;
+  status: 'processed' | 'failed';
+  format?: string;
+  encoding?: string;
+  delimiter?: string;
+  columns?: Record<string, string>;
+  droppedPersonalColumns?: string[];
+  dateOrder?: string;
+  timeZone?: string;
+  fileWarnings?: { code: string; detail: string }[];
+  rows: ReportState['rows'];
+  rejects: ReportState['rejects'];
+  warnings: ReportState['warnings'];
+  rejectCodes: Record<string, number>;
+  warningCodes: Record<string, number>;
+  kpis: ReturnType<typeof tallyKpis>;
+  sentiment: ReportState['sentiment'];
+  duplicates: { inFileOrSuperseded: number; crossFile: number; superseded: number };
+  comprehend: {
+    calls: number;
+    byOperation: { sentiment: number; keyPhrases: number; dominantLanguage: number };
+    units: number;
+    estimatedCostUsd: number;
+    cacheHits: number;
+    failed: number;
+  };
+  aggregateWrites: number;
+  segments: number;
+  invocations: number;
+  recordsPrefix: string;
+  error?: { code: string; message: string };
+}
+
+export function reportKeyOf(key: string): string {
+  const rest = key.startsWith(PREFIXES.incoming) ? key.slice(PREFIXES.incoming.length) : key;
+  return `${PREFIXES.reports}${rest}.report.json`;
+}
+
+/** Dollars rounded to a millionth, as reports and events carry them. */
+export function roundedCost(usd: number): number {
+  return Math.round(usd * 1e6) / 1e6;
+}
+
+export function buildReport(
+  target: IngestTarget,
+  fileId: string,
+  status: 'processed' | 'failed',
+  state: ReportState,
+  meta: ExportMeta | undefined,
+  recordsPrefix: string,
+): FileReport {
+  return {
+    file: target.key,
+    bucket: target.bucket,
+    fileId,
+    status,
+    format: meta?.format,
+    encoding: meta?.encoding,
+    delimiter: meta?.delimiter,
+    columns: meta?.columns as Record<string, string> | undefined,
+    droppedPersonalColumns: meta?.droppedPersonalColumns,
+    dateOrder: meta?.dateOrder,
+    timeZone: meta?.timeZone,
+    fileWarnings: meta?.fileWarnings,
+    rows: state.rows,
+    rejects: state.rejects,
+    warnings: state.warnings,
+    rejectCodes: state.rejectCodes,
+    warningCodes: state.warningCodes,
+    kpis: tallyKpis(state),
+    sentiment: state.sentiment,
+    duplicates: {
+      inFileOrSuperseded: state.rows.duplicates - state.crossFileDuplicates,
+      crossFile: state.crossFileDuplicates,
+      superseded: state.superseded,
+    },
+    comprehend: {
+      calls: totalCalls(state.usage),
+      byOperation: { ...state.usage.calls },
+      units: state.usage.units,
+      estimatedCostUsd: roundedCost(state.usage.estimatedCostUsd),
+      cacheHits: state.usage.cacheHits,
+      failed: state.usage.failed,
+    },
+    aggregateWrites: state.cellWrites,
+    segments: state.segments,
+    invocations: state.invocations,
+    recordsPrefix,
+  };
+}

@@ -1,0 +1,214 @@
+/**
+ * In-memory implementations of the ingest ports, with the same conditional semantics as the DynamoDB adapters
+ * (lease, segment start row, claim races), so the exactly-once logic runs in milliseconds in unit tests.
+ */
+import {
+  type AggregateCell,
+  addCounts,
+  type CellCounts,
+  emptyCounts,
+  parseCellKey,
+} from '../../shared/domain/cells.js';
+import { FileLeaseHeldError, FileLeaseLostError } from '../../shared/domain/errors.js';
+import type { PendingEvent } from '../../shared/events/publisher.js';
+import type {
+  FileLedger,
+  FileLedgerEntry,
+  IngestPorts,
+  IngestTarget,
+  OutboxEntry,
+  RowClaim,
+  RowLedger,
+  SegmentCommit,
+} from '../../shared/ports/ingest.js';
+
+export class MemoryRowLedger implements RowLedger {
+  readonly claims = new Map<string, RowClaim>();
+
+  async getClaims(fingerprints: readonly string[]): Promise<Map<string, RowClaim>> {
+    const out = new Map<string, RowClaim>();
+    for (const fp of fingerprints) {
+      const c = this.claims.get(fp);
+      if (c) out.set(fp, structuredClone(c));
+    }
+    return out;
+  }
+
+  async insertClaim(claim: RowClaim) {
+    const current = this.claims.get(claim.fingerprint);
+    if (current) return { inserted: false as const, current: structuredClone(current) };
+    this.claims.set(claim.fingerprint, structuredClone(claim));
+    return { inserted: true as const };
+  }
+
+  async replaceClaim(expected: { fileId: string; row: number }, claim: RowClaim): Promise<boolean> {
+    const current = this.claims.get(claim.fingerprint);
+    if (!current || current.fileId !== expected.fileId || current.row !== expected.row) return false;
+    this.claims.set(claim.fingerprint, structuredClone(claim));
+    return true;
+  }
+}
+
+/** File ledger, outbox, spikes, verbatims and cells in maps; `failCommit(k)` kills the worker on the k-th commit. */
+export class MemoryLedgers implements FileLedger {
+  readonly files = new Map<string, FileLedgerEntry & { leaseUntil: number }>();
+  readonly cells = new Map<string, CellCounts>();
+  readonly outbox = new Map<string, OutboxEntry & { sk: string }>();
+  readonly spikes = new Set<string>();
+  readonly verbatims: unknown[] = [];
+  private commits = 0;
+  failOnCommit?: number;
+
+  async acquireFile(
+    file: { fileId: string; bucket: string; key: string; etag: string },
+    token: string,
+    leaseMs: number,
+  ) {
+    const now = Date.now();
+    const entry = this.files.get(file.fileId);
+    if (entry && entry.status !== 'processing') return structuredClone(entry);
+    if (entry && entry.leaseToken && entry.leaseToken !== token && entry.leaseUntil > now) {
+      throw new FileLeaseHeldError(`File ${file.key} is being processed by another worker`);
+    }
+    const next = entry ?? { ...file, status: 'processing' as const, nextRow: 1, segment: 0, leaseUntil: 0 };
+    next.leaseToken = token;
+    next.leaseUntil = now + leaseMs;
+    this.files.set(file.fileId, next);
+    return structuredClone(next);
+  }
+
+  async releaseFile(fileId: string, token: string): Promise<void> {
+    const entry = this.owned(fileId, token);
+    entry.leaseToken = undefined;
+    entry.leaseUntil = 0;
+  }
+
+  async commitSegment(c: SegmentCommit): Promise<{ cellWrites: number }> {
+    if (++this.commits === this.failOnCommit) throw new Error(`worker killed before commit ${this.commits}`);
+    const entry = this.owned(c.fileId, c.token);
+    if (entry.nextRow !== c.segmentStartRow) throw new FileLeaseLostError('segment already committed');
+    for (const [key, counts] of c.cells) addCounts(this.cellAt(key), counts);
+    Object.assign(entry, { nextRow: c.nextRow, segment: c.segment, resume: c.resume, state: structuredClone(c.state) });
+    return { cellWrites: c.cells.length };
+  }
+
+  async applyStaged(): Promise<number> {
+    return 0;
+  }
+
+  async completeFile(fileId: string, token: string, status: 'processed' | 'failed', summary: Record<string, unknown>) {
+    const entry = this.owned(fileId, token);
+    Object.assign(entry, { status, summary: structuredClone(summary), leaseToken: undefined, resume: undefined });
+  }
+
+  async markEventsPublished(fileId: string): Promise<void> {
+    const entry = this.files.get(fileId);
+    if (entry) entry.eventsPublished = true;
+  }
+
+  /** Non-zero cells as sorted strings, for comparing two runs. */
+  cellLines(): string[] {
+    return [...this.cells]
+      .map(([k, c]) =>
+        JSON.stringify([k, { ...c, themes: Object.fromEntries(Object.entries(c.themes).filter(([, n]) => n !== 0)) }]),
+      )
+      .sort();
+  }
+
+  private cellAt(key: string): CellCounts {
+    let cell = this.cells.get(key);
+    if (!cell) {
+      cell = emptyCounts();
+      this.cells.set(key, cell);
+    }
+    return cell;
+  }
+
+  private owned(fileId: string, token: string) {
+    const entry = this.files.get(fileId);
+    if (!entry || entry.leaseToken !== token) throw new FileLeaseLostError(`Lease on ${fileId} was lost`);
+    return entry;
+  }
+}
+
+export interface MemoryPorts extends IngestPorts {
+  ledgers: MemoryLedgers;
+  rowLedger: MemoryRowLedger;
+  objectsByKey: Map<string, string>;
+  published: PendingEvent[];
+}
+
+/** The whole set of ports in memory; `put` stores an object and returns the target an S3 event would name. */
+export function memoryPorts(): MemoryPorts & { put(key: string, body: string): IngestTarget } {
+  const ledgers = new MemoryLedgers();
+  const rowLedger = new MemoryRowLedger();
+  const objectsByKey = new Map<string, string>();
+  const published: PendingEvent[] = [];
+  const continued: unknown[] = [];
+  return {
+    ledgers,
+    rowLedger,
+    objectsByKey,
+    published,
+    put: (key, body) => {
+      objectsByKey.set(key, body);
+      return { bucket: 'mem', key, etag: `${body.length}-${key}` };
+    },
+    objects: {
+      async *read(target, fromByte) {
+        const body = objectsByKey.get(target.key);
+        if (body === undefined) throw new Error(`NoSuchKey ${target.key}`);
+        yield Buffer.from(body).subarray(fromByte ?? 0);
+      },
+      put: async (_bucket, key, body) => {
+        objectsByKey.set(key, body);
+      },
+    },
+    continuations: { continueLater: async (t) => void continued.push(t) },
+    events: {
+      publish: async (events) => {
+        published.push(...structuredClone(events));
+        return events.length;
+      },
+    },
+    files: ledgers,
+    rows: rowLedger,
+    outbox: {
+      putOutbox: async (fileId, entries) => {
+        const seen = new Map<number, number>();
+        for (const e of entries) {
+          const n = seen.get(e.row) ?? 0;
+          seen.set(e.row, n + 1);
+          const sk = `${fileId}#${String(e.row).padStart(10, '0')}#${n}`;
+          ledgers.outbox.set(sk, { ...structuredClone(e), sk });
+        }
+      },
+      readCommittedOutbox: async (fileId, nextRow) =>
+        [...ledgers.outbox.values()]
+          .filter((e) => e.sk.startsWith(`${fileId}#`) && e.row < nextRow)
+          .sort((a, b) => a.sk.localeCompare(b.sk)),
+      deleteOutbox: async (_fileId, sks) => {
+        for (const sk of sks) ledgers.outbox.delete(sk);
+      },
+    },
+    verbatims: { putVerbatims: async (items) => void ledgers.verbatims.push(...items) },
+    spikes: {
+      claimSpike: async (day, dimension, value) => {
+        const key = `${day}#${dimension}#${value}`;
+        if (ledgers.spikes.has(key)) return false;
+        ledgers.spikes.add(key);
+        return true;
+      },
+    },
+    cells: {
+      readCells: async ({ from, to, dimensions }) => {
+        const out: AggregateCell[] = [];
+        for (const [key, counts] of ledgers.cells) {
+          const { dimension, value, day } = parseCellKey(key);
+          if (day >= from && day <= to && dimensions.includes(dimension)) out.push({ dimension, value, day, counts });
+        }
+        return out;
+      },
+    },
+  };
+}

@@ -1,0 +1,173 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { loadIngestConfig } from '../../../shared/config/env.js';
+import { FileLeaseHeldError } from '../../../shared/domain/errors.js';
+import { fileIdOf, type IngestDeps, type IngestResult, ingestObject } from '../../../shared/pipeline/ingest-object.js';
+import type { TextAnalyzer } from '../../../shared/pipeline/text-analyzer.js';
+import type { IngestTarget } from '../../../shared/ports/ingest.js';
+import { emptyUsage } from '../../../shared/sentiment/comprehend-adapter.js';
+import { memoryPorts } from '../../helpers/memory-ports.js';
+
+const TEXTS = ['The app keeps crashing when I pay', 'Love the new design', 'Delivery was late', '质量太差', 'Okay'];
+
+/** Survey rows; row i is the same record in every file. */
+function exportRows(from: number, to: number, withIds = true): string {
+  const lines = [`${withIds ? 'ResponseId,' : ''}Recorded Date,Channel,How likely are you to recommend us?,Comment`];
+  for (let i = from; i <= to; i++) {
+    const day = String(1 + (i % 9)).padStart(2, '0');
+    lines.push(
+      `${withIds ? `R_${i},` : ''}2026-10-${day} 10:00:00,${['email', 'web'][i % 2]},${(i * 7) % 11},"${TEXTS[i % 5]}"`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** A deterministic analyser standing in for Comprehend: negative when the text says so. */
+const analyzer: TextAnalyzer = {
+  analyze: async (requests) => ({
+    results: new Map(
+      requests.map((r) => {
+        const negative = /crash|late|差/.test(r.text);
+        const label = negative ? ('NEGATIVE' as const) : ('POSITIVE' as const);
+        const score = { Positive: negative ? 0.1 : 0.9, Negative: negative ? 0.9 : 0.1, Neutral: 0, Mixed: 0 };
+        return [r.key, { sentiment: { label, score, language: 'en' as const } }];
+      }),
+    ),
+    usage: {
+      ...emptyUsage(),
+      calls: { sentiment: Math.ceil(requests.length / 25), keyPhrases: 0, dominantLanguage: 0 },
+    },
+    deferred: new Map(),
+  }),
+};
+
+const config = loadIngestConfig({
+  BUCKET_NAME: 'mem',
+  TABLE_NAME: 'mem',
+  QUEUE_URL: 'http://127.0.0.1/queue',
+  EVENT_BUS_NAME: 'bus',
+  BUSINESS_TIME_ZONE: 'Europe/Berlin',
+  SEGMENT_ROWS: '10',
+  LEASE_SECONDS: '60',
+  SPIKE_MIN_VOLUME: '3',
+  HASH_KEY: 'test-hash-key-0123456789',
+});
+
+function harness() {
+  const ports = memoryPorts();
+  const deps = (overrides: Partial<IngestDeps> = {}): IngestDeps => ({
+    ports,
+    analyzer,
+    config,
+    hashKey: 'test-hash-key-0123456789',
+    now: () => new Date('2026-11-01T00:00:00Z'),
+    ...overrides,
+  });
+  return { ports, deps, ingest: (t: IngestTarget, o?: Partial<IngestDeps>) => ingestObject(t, deps(o)) };
+}
+
+async function cleanCells(files: [string, string][]): Promise<string[]> {
+  const h = harness();
+  for (const [key, body] of files) await h.ingest(h.ports.put(key, body));
+  return h.ports.ledgers.cellLines();
+}
+
+/** Delivers until the file is done, as SQS would after a failure (a new lease token each time). */
+async function untilDone(h: ReturnType<typeof harness>, target: IngestTarget): Promise<IngestResult> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    try {
+      return await h.ingest(target);
+    } catch (err) {
+      if (!(err as Error).message.startsWith('worker killed')) throw err;
+      // SQS redelivers after the visibility timeout; the dead worker's lease has run out by then.
+      for (const entry of h.ports.ledgers.files.values()) entry.leaseUntil = 0;
+    }
+  }
+  throw new Error('file never completed');
+}
+
+describe('ingestObject against in-memory ports', () => {
+  const fileA: [string, string] = ['incoming/survey/a.csv', exportRows(1, 45)];
+
+  it('counts one file, with accounting that adds up and one File Processed event', async () => {
+    const h = harness();
+
+    const result = await h.ingest(h.ports.put(...fileA));
+
+    expect(result.status).toBe('processed');
+    expect(result.report?.rows).toEqual({ total: 45, accepted: 45, rejected: 0, duplicates: 0, withText: 45 });
+    expect(result.report?.segments).toBe(5);
+    const types = h.ports.published.map((e) => e.detailType);
+    expect(types.filter((t) => t === 'Feedback File Processed')).toHaveLength(1);
+    expect(types.filter((t) => t === 'Detractor Feedback Received').length).toBe(result.report?.kpis.nps.detractors);
+  });
+
+  it('counts redeliveries and a re-upload under a new key once', async () => {
+    const expected = await cleanCells([fileA]);
+    const h = harness();
+    const target = h.ports.put(...fileA);
+
+    const statuses = [await h.ingest(target), await h.ingest(target)].map((r) => r.status);
+    const renamed = await h.ingest(h.ports.put('incoming/survey/copy.csv', fileA[1]));
+
+    expect(statuses).toEqual(['processed', 'already-done']);
+    expect(renamed.report?.rows).toMatchObject({ total: 45, accepted: 0, duplicates: 45 });
+    expect(renamed.report?.duplicates.crossFile).toBe(45);
+    expect(h.ports.ledgers.cellLines()).toEqual(expected);
+  });
+
+  it('counts overlapping exports, with and without ids, like one export of their union', async () => {
+    for (const withIds of [true, false]) {
+      const expected = await cleanCells([['incoming/s/all.csv', exportRows(1, 60, withIds)]]);
+      const h = harness();
+      await h.ingest(h.ports.put('incoming/s/w1.csv', exportRows(1, 40, withIds)));
+      await h.ingest(h.ports.put('incoming/s/w2.csv', exportRows(21, 60, withIds)));
+      expect(h.ports.ledgers.cellLines()).toEqual(expected);
+    }
+  });
+
+  it('refuses a second worker while the first holds the lease', async () => {
+    const h = harness();
+    const target = h.ports.put(...fileA);
+    await h.ports.files.acquireFile({ fileId: fileIdOf(target), ...target }, 'other', 60_000);
+
+    await expect(h.ingest(target)).rejects.toBeInstanceOf(FileLeaseHeldError);
+  });
+
+  it('recovers exactly when the worker is killed at any commit, then hands off and resumes', async () => {
+    const expected = await cleanCells([fileA]);
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 6 }), fc.boolean(), async (k, handOff) => {
+        const h = harness();
+        const target = h.ports.put(...fileA);
+        h.ports.ledgers.failOnCommit = k;
+        let calls = 0;
+        const first = await h
+          .ingest(target, handOff ? { remainingMs: () => (++calls > 25 ? 1_000 : 600_000) } : {})
+          .catch(() => undefined);
+        // Whatever happened, the lease is released or expires; the next delivery takes over.
+        for (const entry of h.ports.ledgers.files.values()) entry.leaseUntil = 0;
+        const result = first?.status === 'processed' ? first : await untilDone(h, target);
+        expect(result.report?.rows).toMatchObject({ total: 45, accepted: 45, rejected: 0, duplicates: 0 });
+        expect(h.ports.ledgers.cellLines()).toEqual(expected);
+        const processed = h.ports.published.filter((e) => e.detailType === 'Feedback File Processed');
+        expect(processed).toHaveLength(1);
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  it('replaces an edited record across files and counts only its newest version', async () => {
+    const header = 'ResponseId,Recorded Date,Last Modified,How likely are you to recommend us?,Comment';
+    const v1 = `${header}\nR_1,2026-10-01 10:00:00,2026-10-01 10:00:00,2,"Delivery was late"\n`;
+    const v2 = `${header}\nR_1,2026-10-01 10:00:00,2026-10-02 10:00:00,10,"Love the new design"\n`;
+    const expected = await cleanCells([['incoming/s/v2.csv', v2]]);
+    const h = harness();
+
+    await h.ingest(h.ports.put('incoming/s/v1.csv', v1));
+    const second = await h.ingest(h.ports.put('incoming/s/v2.csv', v2));
+
+    expect(second.report?.duplicates.superseded).toBe(1);
+    expect(h.ports.ledgers.cellLines()).toEqual(expected);
+  });
+});
