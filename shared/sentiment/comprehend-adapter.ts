@@ -11,14 +11,21 @@ import {
   BatchDetectDominantLanguageCommand,
   BatchDetectKeyPhrasesCommand,
   BatchDetectSentimentCommand,
-  type BatchItemError,
   type ComprehendClient,
 } from '@aws-sdk/client-comprehend';
 import type { ComprehendLanguage, SentimentLabel, SentimentResult } from '../domain/types.js';
-import { forEachLimited } from '../util/concurrency.js';
+import {
+  type BatchSend,
+  type BatchSenderOptions,
+  type Doc,
+  describeError,
+  MAX_BATCH_DOCUMENTS,
+  runBatches,
+} from './batches.js';
 import { detectScript, languageFromScript, mapDetectedLanguage, mapLanguageTag } from './language.js';
 import type { CachedAnalysis, TextCache } from './text-cache.js';
 
+export { MAX_BATCH_DOCUMENTS } from './batches.js';
 export type { CachedAnalysis, TextCache } from './text-cache.js';
 
 export interface SentimentRequest {
@@ -120,29 +127,10 @@ export function emptyUsage(): AnalysisUsage {
   };
 }
 
-export const MAX_BATCH_DOCUMENTS = 25;
 export const MAX_DOCUMENT_BYTES = 5000;
 /** DetectDominantLanguage needs at least this many characters to be meaningful. */
 export const MIN_DETECTION_CHARS = 20;
 export const USD_PER_UNIT = 0.0001;
-
-const RETRYABLE_CODES = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'InternalServerException',
-  'InternalServerError',
-  'INTERNAL_SERVER_ERROR',
-  'ServiceUnavailableException',
-  'ServiceUnavailable',
-  'TimeoutError',
-  'RequestTimeout',
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'EPIPE',
-  'ETIMEDOUT',
-]);
 
 /** Cuts a text to at most `maxBytes` UTF-8 bytes without splitting a code point (or a surrogate pair). */
 export function truncateUtf8(text: string, maxBytes = MAX_DOCUMENT_BYTES): string {
@@ -175,223 +163,107 @@ export function documentUnits(text: string): number {
   return Math.max(3, Math.ceil(chars / 100));
 }
 
-interface ErrorInfo {
-  code: string;
-  message: string;
-  retryable: boolean;
-}
-
-function describeError(error: unknown): ErrorInfo {
-  const e = error as {
-    name?: unknown;
-    code?: unknown;
-    message?: unknown;
-    $metadata?: { httpStatusCode?: number };
-    $retryable?: unknown;
-  };
-  const code =
-    typeof e?.name === 'string' && e.name !== 'Error' ? e.name : typeof e?.code === 'string' ? e.code : 'UnknownError';
-  const status = e?.$metadata?.httpStatusCode;
-  const retryable =
-    RETRYABLE_CODES.has(code) ||
-    (typeof e?.code === 'string' && RETRYABLE_CODES.has(e.code)) ||
-    status === 429 ||
-    (status !== undefined && status >= 500) ||
-    e?.$retryable !== undefined;
-  const message = typeof e?.message === 'string' && e.message !== '' ? e.message : code;
-  return { code, message, retryable };
-}
-
-function isRetryableItem(item: BatchItemError): boolean {
-  return (
-    RETRYABLE_CODES.has(item.ErrorCode ?? '') || /internal|throttl|unavailable|timeout/i.test(item.ErrorCode ?? '')
-  );
-}
-
-/** Runs `fn` over `items` with at most `limit` in flight. */
-function chunk<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-interface Doc {
-  key: string;
-  text: string;
-  language?: ComprehendLanguage;
-}
-
-type BatchResult<R> = { ok: Map<string, R>; failed: Map<string, ErrorInfo> };
-
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Analyses feedback texts with Comprehend. Every unique key ends in `results` with a sentiment, a warning or an error.
  */
 export async function analyze(requests: SentimentRequest[], options: AnalyzeOptions): Promise<AnalysisReport> {
-  const {
-    client,
-    cache,
-    concurrency = 4,
-    themes = true,
-    defaultLanguage = 'en',
-    detectLanguage = true,
-    logger,
-    sleep = defaultSleep,
-    maxAttempts = 5,
-    baseDelayMs = 100,
-    maxDelayMs = 5000,
-    random = Math.random,
-    holdBack = false,
-  } = options;
-  const deferred = new Map<string, DeferredAnalysis>();
-  /** With holdBack, the documents that fill whole batches; the rest wait for a later call. */
-  const fullBatches = (docs: Doc[], language: ComprehendLanguage): Doc[] => {
-    if (!holdBack) return docs;
-    const keep = docs.length - (docs.length % MAX_BATCH_DOCUMENTS);
-    for (const d of docs.slice(keep)) deferred.set(d.key, { language });
-    return docs.slice(0, keep);
-  };
-  const usage = emptyUsage();
-  const results = new Map<string, AnalysisOutcome>();
+  return new AnalysisRun(options).run(requests);
+}
 
-  // 1. One entry per key.
-  const unique = new Map<string, SentimentRequest>();
-  for (const r of requests) if (!unique.has(r.key)) unique.set(r.key, r);
-  usage.uniqueTexts = unique.size;
+/** One `analyze` call: cache, paid language detection, sentiment per language, key phrases, cache write. */
+class AnalysisRun {
+  private readonly usage = emptyUsage();
+  private readonly results = new Map<string, AnalysisOutcome>();
+  private readonly deferred = new Map<string, DeferredAnalysis>();
+  private readonly toCache = new Map<string, CachedAnalysis>();
+  private readonly unique = new Map<string, SentimentRequest>();
+  private readonly sender: BatchSenderOptions;
 
-  // 2. Cache first; a cache outage costs money, never the file.
-  let cached = new Map<string, CachedAnalysis>();
-  if (cache && unique.size > 0) {
+  constructor(private readonly o: AnalyzeOptions) {
+    const { sleep = defaultSleep, random = Math.random, baseDelayMs = 100, maxDelayMs = 5000 } = o;
+    this.sender = {
+      concurrency: o.concurrency ?? 4,
+      maxAttempts: o.maxAttempts ?? 5,
+      backoff: (attempt) => sleep(Math.floor(random() * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt))),
+      onUnits: (doc) => {
+        this.usage.units += documentUnits(doc.text);
+      },
+      debug: (message, extra) => o.logger?.debug?.(message, extra),
+    };
+  }
+
+  async run(requests: SentimentRequest[]): Promise<AnalysisReport> {
+    for (const r of requests) if (!this.unique.has(r.key)) this.unique.set(r.key, r);
+    this.usage.uniqueTexts = this.unique.size;
+    const pending = this.fromCache(await this.readCache());
+    await this.detectLanguages(pending);
+    const negative = await this.scoreSentiment(pending);
+    if (this.o.themes ?? true) await this.extractKeyPhrases(negative);
+    await this.writeCache();
+    for (const outcome of this.results.values()) {
+      if (outcome.error) this.usage.failed++;
+      if (outcome.warning === 'UNSUPPORTED_LANGUAGE') this.usage.unsupported++;
+    }
+    this.usage.estimatedCostUsd = Math.round(this.usage.units * USD_PER_UNIT * 1e6) / 1e6;
+    return { results: this.results, usage: this.usage, deferred: this.deferred };
+  }
+
+  /** Cache first; a cache outage costs money, never the file. */
+  private async readCache(): Promise<Map<string, CachedAnalysis>> {
+    if (!this.o.cache || this.unique.size === 0) return new Map();
     try {
-      cached = await cache.getMany([...unique.keys()]);
+      return await this.o.cache.getMany([...this.unique.keys()]);
     } catch (error) {
-      logger?.warn('sentiment cache lookup failed; analysing without it', { error: describeError(error).code });
+      this.o.logger?.warn('sentiment cache lookup failed; analysing without it', { error: describeError(error).code });
+      return new Map();
     }
-  }
-  const toCache = new Map<string, CachedAnalysis>();
-  const pending: Doc[] = [];
-  for (const [key, request] of unique) {
-    if (request.known?.sentiment) {
-      // Analysed by an earlier call that held it back for its key phrases: only those are still to come.
-      results.set(key, { sentiment: request.known.sentiment, cached: true });
-      continue;
-    }
-    const hit = cached.get(key);
-    if (hit && (hit.sentiment || hit.warning === 'UNSUPPORTED_LANGUAGE')) {
-      usage.cacheHits++;
-      results.set(key, { ...hit, cached: true });
-      continue;
-    }
-    const text = truncateUtf8(request.text.trim());
-    if (text === '') {
-      results.set(key, { warning: 'EMPTY_TEXT' });
-      continue;
-    }
-    pending.push({ key, text, language: request.known?.language ?? resolveHint(request) });
   }
 
-  function resolveHint(request: SentimentRequest): ComprehendLanguage | undefined {
-    const mapped = mapLanguageTag(request.languageHint);
-    if (mapped === 'unsupported') return undefined;
-    return mapped ?? languageFromScript(detectScript(request.text));
-  }
-
-  const unsupported = (key: string): void => {
-    results.set(key, { warning: 'UNSUPPORTED_LANGUAGE' });
-    toCache.set(key, { warning: 'UNSUPPORTED_LANGUAGE' });
-  };
-  const backoff = (attempt: number): Promise<void> =>
-    sleep(Math.floor(random() * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt)));
-
-  /**
-   * Sends documents in batches of ≤ 25 and retries: whole-request retryable errors resend the batch; retryable
-   * ErrorList entries are regrouped into new batches. Returns per-key results and failures.
-   */
-  async function runBatches<R>(
-    docs: Doc[],
-    send: (
-      texts: string[],
-      language: ComprehendLanguage | undefined,
-    ) => Promise<{
-      results: Array<{ Index?: number } & R>;
-      errors: BatchItemError[];
-    }>,
-    count: () => void,
-    language: ComprehendLanguage | undefined,
-  ): Promise<BatchResult<R>> {
-    const ok = new Map<string, R>();
-    const failed = new Map<string, ErrorInfo>();
-    let queue = docs;
-    for (let round = 0; queue.length > 0; round++) {
-      const retry: Doc[] = [];
-      await forEachLimited(chunk(queue, MAX_BATCH_DOCUMENTS), concurrency, async (batch) => {
-        for (let attempt = 0; ; attempt++) {
-          try {
-            count();
-            const response = await send(
-              batch.map((d) => d.text),
-              language,
-            );
-            const seen = new Set<number>();
-            for (const r of response.results) {
-              const doc = r.Index === undefined ? undefined : batch[r.Index];
-              if (!doc) continue;
-              seen.add(r.Index as number);
-              ok.set(doc.key, r);
-              usage.units += documentUnits(doc.text);
-            }
-            for (const e of response.errors) {
-              const doc = e.Index === undefined ? undefined : batch[e.Index];
-              if (!doc) continue;
-              seen.add(e.Index as number);
-              const info = {
-                code: e.ErrorCode ?? 'UnknownError',
-                message: e.ErrorMessage ?? e.ErrorCode ?? 'error',
-                retryable: isRetryableItem(e),
-              };
-              if (info.retryable && round + 1 < maxAttempts) retry.push(doc);
-              else failed.set(doc.key, info);
-            }
-            batch.forEach((doc, i) => {
-              if (!seen.has(i)) failed.set(doc.key, { code: 'MissingResult', message: 'no result', retryable: false });
-            });
-            return;
-          } catch (error) {
-            const info = describeError(error);
-            if (info.retryable && attempt + 1 < maxAttempts) {
-              logger?.debug?.('comprehend request failed; retrying', { code: info.code, attempt: attempt + 1 });
-              await backoff(attempt);
-              continue;
-            }
-            for (const doc of batch) failed.set(doc.key, info);
-            return;
-          }
-        }
-      });
-      if (retry.length > 0) await backoff(round);
-      queue = retry;
+  /** Answers what the cache or an earlier call knows; returns the documents still to analyse. */
+  private fromCache(cached: Map<string, CachedAnalysis>): Doc[] {
+    const pending: Doc[] = [];
+    for (const [key, request] of this.unique) {
+      if (request.known?.sentiment) {
+        // Analysed by an earlier call that held it back for its key phrases: only those are still to come.
+        this.results.set(key, { sentiment: request.known.sentiment, cached: true });
+        continue;
+      }
+      const hit = cached.get(key);
+      if (hit && (hit.sentiment || hit.warning === 'UNSUPPORTED_LANGUAGE')) {
+        this.usage.cacheHits++;
+        this.results.set(key, { ...hit, cached: true });
+        continue;
+      }
+      const text = truncateUtf8(request.text.trim());
+      if (text === '') {
+        this.results.set(key, { warning: 'EMPTY_TEXT' });
+        continue;
+      }
+      pending.push({ key, text, language: request.known?.language ?? resolveHint(request) });
     }
-    return { ok, failed };
+    return pending;
   }
 
-  // 3. Paid language detection only for texts that need it; short ones take the default language.
-  const undetected = pending.filter((d) => d.language === undefined);
-  const needsDetection: Doc[] = [];
-  for (const doc of undetected) {
-    const request = unique.get(doc.key);
-    if (mapLanguageTag(request?.languageHint) === 'unsupported') unsupported(doc.key);
-    else if (detectLanguage && [...doc.text].length >= MIN_DETECTION_CHARS) needsDetection.push(doc);
-    else doc.language = defaultLanguage;
-  }
-  if (needsDetection.length > 0) {
-    const detected = await runBatches(
+  /** Paid language detection only for texts that need it; short ones take the default language. */
+  private async detectLanguages(pending: Doc[]): Promise<void> {
+    const defaultLanguage = this.o.defaultLanguage ?? 'en';
+    const needsDetection: Doc[] = [];
+    for (const doc of pending.filter((d) => d.language === undefined)) {
+      const request = this.unique.get(doc.key);
+      if (mapLanguageTag(request?.languageHint) === 'unsupported') this.unsupported(doc.key);
+      else if ((this.o.detectLanguage ?? true) && [...doc.text].length >= MIN_DETECTION_CHARS) needsDetection.push(doc);
+      else doc.language = defaultLanguage;
+    }
+    if (needsDetection.length === 0) return;
+    const detected = await this.send(
       needsDetection,
       async (texts) => {
-        const out = await client.send(new BatchDetectDominantLanguageCommand({ TextList: texts }));
+        const out = await this.o.client.send(new BatchDetectDominantLanguageCommand({ TextList: texts }));
         return { results: out.ResultList ?? [], errors: out.ErrorList ?? [] };
       },
-      () => usage.calls.dominantLanguage++,
+      () => this.usage.calls.dominantLanguage++,
       undefined,
     );
     for (const doc of needsDetection) {
@@ -403,90 +275,83 @@ export async function analyze(requests: SentimentRequest[], options: AnalyzeOpti
       }
       const best = [...(r.Languages ?? [])].sort((a, b) => (b.Score ?? 0) - (a.Score ?? 0))[0];
       const mapped = mapDetectedLanguage(best?.LanguageCode);
-      if (mapped === 'unsupported') unsupported(doc.key);
+      if (mapped === 'unsupported') this.unsupported(doc.key);
       else doc.language = mapped;
     }
   }
 
-  // 4. Sentiment, per language.
-  const byLanguage = new Map<ComprehendLanguage, Doc[]>();
-  for (const doc of pending) {
-    if (doc.language === undefined || results.has(doc.key)) continue;
-    const list = byLanguage.get(doc.language) ?? [];
-    list.push(doc);
-    byLanguage.set(doc.language, list);
-  }
-  const negativeDocs: Doc[] = [];
-  for (const [language, all] of byLanguage) {
-    const docs = fullBatches(all, language);
-    const { ok, failed } = await runBatches(
-      docs,
-      async (texts, lang) => {
-        const out = await client.send(new BatchDetectSentimentCommand({ TextList: texts, LanguageCode: lang }));
-        return { results: out.ResultList ?? [], errors: out.ErrorList ?? [] };
-      },
-      () => usage.calls.sentiment++,
-      language,
-    );
-    for (const doc of docs) {
-      const r = ok.get(doc.key);
-      if (r?.Sentiment) {
-        const sentiment: SentimentResult = {
-          label: r.Sentiment as SentimentLabel,
-          score: {
-            Positive: r.SentimentScore?.Positive ?? 0,
-            Negative: r.SentimentScore?.Negative ?? 0,
-            Neutral: r.SentimentScore?.Neutral ?? 0,
-            Mixed: r.SentimentScore?.Mixed ?? 0,
-          },
-          language,
-        };
-        results.set(doc.key, { sentiment });
-        toCache.set(doc.key, { sentiment });
-        if (sentiment.label === 'NEGATIVE' || sentiment.label === 'MIXED') negativeDocs.push(doc);
-        continue;
-      }
-      const err = failed.get(doc.key) ?? { code: 'MissingResult', message: 'no result', retryable: false };
-      if (err.code === 'UnsupportedLanguageException') unsupported(doc.key);
-      else results.set(doc.key, { error: { code: err.code, message: err.message } });
-    }
-  }
-
-  // 5. Themes: key phrases for negative and mixed texts (cached ones too, if their phrases were never fetched).
-  if (themes) {
-    for (const [key, outcome] of results) {
-      const s = outcome.sentiment;
-      if (outcome.cached && s && (s.label === 'NEGATIVE' || s.label === 'MIXED') && outcome.keyPhrases === undefined) {
-        const request = unique.get(key);
-        if (request) negativeDocs.push({ key, text: truncateUtf8(request.text.trim()), language: s.language });
-      }
-    }
-    const phrasesByLanguage = new Map<ComprehendLanguage, Doc[]>();
-    for (const doc of negativeDocs) {
-      const language = doc.language as ComprehendLanguage;
-      const list = phrasesByLanguage.get(language) ?? [];
-      list.push(doc);
-      phrasesByLanguage.set(language, list);
-    }
-    // Key phrases are not held back: negative texts are scattered through a file, and holding one back would hold
-    // back every row after it. They cost at most one partial batch per call.
-    for (const [language, docs] of phrasesByLanguage) {
-      const { ok, failed } = await runBatches(
+  /** Sentiment per language (only full batches with `holdBack`); returns the negative and mixed documents. */
+  private async scoreSentiment(pending: Doc[]): Promise<Doc[]> {
+    const negativeDocs: Doc[] = [];
+    for (const [language, all] of groupByLanguage(pending.filter((d) => !this.results.has(d.key)))) {
+      const docs = this.fullBatches(all, language);
+      const { ok, failed } = await this.send(
         docs,
         async (texts, lang) => {
-          const out = await client.send(new BatchDetectKeyPhrasesCommand({ TextList: texts, LanguageCode: lang }));
+          const out = await this.o.client.send(
+            new BatchDetectSentimentCommand({ TextList: texts, LanguageCode: lang }),
+          );
           return { results: out.ResultList ?? [], errors: out.ErrorList ?? [] };
         },
-        () => usage.calls.keyPhrases++,
+        () => this.usage.calls.sentiment++,
         language,
       );
       for (const doc of docs) {
-        const outcome = results.get(doc.key);
+        const r = ok.get(doc.key);
+        if (r?.Sentiment) {
+          const sentiment: SentimentResult = {
+            label: r.Sentiment as SentimentLabel,
+            score: {
+              Positive: r.SentimentScore?.Positive ?? 0,
+              Negative: r.SentimentScore?.Negative ?? 0,
+              Neutral: r.SentimentScore?.Neutral ?? 0,
+              Mixed: r.SentimentScore?.Mixed ?? 0,
+            },
+            language,
+          };
+          this.results.set(doc.key, { sentiment });
+          this.toCache.set(doc.key, { sentiment });
+          if (sentiment.label === 'NEGATIVE' || sentiment.label === 'MIXED') negativeDocs.push(doc);
+          continue;
+        }
+        const err = failed.get(doc.key) ?? { code: 'MissingResult', message: 'no result', retryable: false };
+        if (err.code === 'UnsupportedLanguageException') this.unsupported(doc.key);
+        else this.results.set(doc.key, { error: { code: err.code, message: err.message } });
+      }
+    }
+    return negativeDocs;
+  }
+
+  /** Themes: key phrases for negative and mixed texts (cached ones too, if their phrases were never fetched). */
+  private async extractKeyPhrases(negativeDocs: Doc[]): Promise<void> {
+    for (const [key, outcome] of this.results) {
+      const s = outcome.sentiment;
+      if (outcome.cached && s && (s.label === 'NEGATIVE' || s.label === 'MIXED') && outcome.keyPhrases === undefined) {
+        const request = this.unique.get(key);
+        if (request) negativeDocs.push({ key, text: truncateUtf8(request.text.trim()), language: s.language });
+      }
+    }
+    // Key phrases are not held back: negative texts are scattered through a file, and holding one back would hold
+    // back every row after it. They cost at most one partial batch per call.
+    for (const [language, docs] of groupByLanguage(negativeDocs)) {
+      const { ok, failed } = await this.send(
+        docs,
+        async (texts, lang) => {
+          const out = await this.o.client.send(
+            new BatchDetectKeyPhrasesCommand({ TextList: texts, LanguageCode: lang }),
+          );
+          return { results: out.ResultList ?? [], errors: out.ErrorList ?? [] };
+        },
+        () => this.usage.calls.keyPhrases++,
+        language,
+      );
+      for (const doc of docs) {
+        const outcome = this.results.get(doc.key);
         const r = ok.get(doc.key);
         if (!outcome) continue;
         if (r === undefined) {
           // Themes are optional: a failure leaves the sentiment intact and is logged.
-          logger?.warn('key phrases failed for a text', { code: failed.get(doc.key)?.code });
+          this.o.logger?.warn('key phrases failed for a text', { code: failed.get(doc.key)?.code });
           continue;
         }
         const phrases = [...(r.KeyPhrases ?? [])]
@@ -494,24 +359,52 @@ export async function analyze(requests: SentimentRequest[], options: AnalyzeOpti
           .map((p) => p.Text ?? '')
           .filter((t) => t !== '');
         outcome.keyPhrases = phrases;
-        const entry = toCache.get(doc.key) ?? (outcome.sentiment ? { sentiment: outcome.sentiment } : undefined);
-        if (entry) toCache.set(doc.key, { ...entry, keyPhrases: phrases });
+        const entry = this.toCache.get(doc.key) ?? (outcome.sentiment ? { sentiment: outcome.sentiment } : undefined);
+        if (entry) this.toCache.set(doc.key, { ...entry, keyPhrases: phrases });
       }
     }
   }
 
-  if (cache && toCache.size > 0) {
+  private async writeCache(): Promise<void> {
+    if (!this.o.cache || this.toCache.size === 0) return;
     try {
-      await cache.putMany(toCache);
+      await this.o.cache.putMany(this.toCache);
     } catch (error) {
-      logger?.warn('sentiment cache write failed', { error: describeError(error).code });
+      this.o.logger?.warn('sentiment cache write failed', { error: describeError(error).code });
     }
   }
 
-  for (const outcome of results.values()) {
-    if (outcome.error) usage.failed++;
-    if (outcome.warning === 'UNSUPPORTED_LANGUAGE') usage.unsupported++;
+  /** With holdBack, the documents that fill whole batches; the rest wait for a later call. */
+  private fullBatches(docs: Doc[], language: ComprehendLanguage): Doc[] {
+    if (!this.o.holdBack) return docs;
+    const keep = docs.length - (docs.length % MAX_BATCH_DOCUMENTS);
+    for (const d of docs.slice(keep)) this.deferred.set(d.key, { language });
+    return docs.slice(0, keep);
   }
-  usage.estimatedCostUsd = Math.round(usage.units * USD_PER_UNIT * 1e6) / 1e6;
-  return { results, usage, deferred };
+
+  private unsupported(key: string): void {
+    this.results.set(key, { warning: 'UNSUPPORTED_LANGUAGE' });
+    this.toCache.set(key, { warning: 'UNSUPPORTED_LANGUAGE' });
+  }
+
+  private send<R>(docs: Doc[], send: BatchSend<R>, count: () => void, language: ComprehendLanguage | undefined) {
+    return runBatches(docs, send, count, language, this.sender);
+  }
+}
+
+function resolveHint(request: SentimentRequest): ComprehendLanguage | undefined {
+  const mapped = mapLanguageTag(request.languageHint);
+  if (mapped === 'unsupported') return undefined;
+  return mapped ?? languageFromScript(detectScript(request.text));
+}
+
+function groupByLanguage(docs: readonly Doc[]): Map<ComprehendLanguage, Doc[]> {
+  const out = new Map<ComprehendLanguage, Doc[]>();
+  for (const doc of docs) {
+    if (doc.language === undefined) continue;
+    const list = out.get(doc.language) ?? [];
+    list.push(doc);
+    out.set(doc.language, list);
+  }
+  return out;
 }

@@ -67,7 +67,7 @@ export class MemoryLedgers implements FileLedger {
     const now = Date.now();
     const entry = this.files.get(file.fileId);
     if (entry && entry.status !== 'processing') return structuredClone(entry);
-    if (entry && entry.leaseToken && entry.leaseToken !== token && entry.leaseUntil > now) {
+    if (entry?.leaseToken && entry.leaseToken !== token && entry.leaseUntil > now) {
       throw new FileLeaseHeldError(`File ${file.key} is being processed by another worker`);
     }
     const next = entry ?? { ...file, status: 'processing' as const, nextRow: 1, segment: 0, leaseUntil: 0 };
