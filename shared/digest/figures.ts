@@ -395,6 +395,39 @@ function rankMoves(moves: SegmentMove[], limit: number): SegmentMove[] {
     .slice(0, limit);
 }
 
+/** Options resolved and validated once. */
+interface ResolvedOptions {
+  period: ReturnType<typeof customPeriod>;
+  previous: ReturnType<typeof previousPeriod>;
+  spike: SpikeOptions;
+  topThemes: number;
+  verbatimLimit: number;
+  minSegmentN: number;
+  moverLimit: number;
+  breakdownRows: number;
+  seriesDays: number;
+  segmentDimensions: Exclude<SegmentDimension, 'all'>[];
+}
+
+function resolveOptions(options: DigestFigureOptions): ResolvedOptions {
+  const period = customPeriod(options.from, options.to);
+  for (const segment of options.segments) {
+    if (!SEGMENT_DIMENSIONS.includes(segment)) throw new InvalidOptionsError(`Unknown segment dimension "${segment}"`);
+  }
+  return {
+    period,
+    previous: previousPeriod(period),
+    spike: resolveSpikeOptions(options.spike),
+    topThemes: nonNegativeInteger(options.topThemes, 5, 'topThemes'),
+    verbatimLimit: nonNegativeInteger(options.verbatims, 3, 'verbatims'),
+    minSegmentN: nonNegativeInteger(options.minSegmentN, 10, 'minSegmentN'),
+    moverLimit: nonNegativeInteger(options.movers, 3, 'movers'),
+    breakdownRows: nonNegativeInteger(options.breakdownRows, 6, 'breakdownRows'),
+    seriesDays: nonNegativeInteger(options.seriesDays, 14, 'seriesDays'),
+    segmentDimensions: [...new Set(options.segments)].filter((d): d is Exclude<SegmentDimension, 'all'> => d !== 'all'),
+  };
+}
+
 /**
  * Reads the aggregates for the period, the previous period of the same length and the trailing spike
  * window, and derives every figure the digest shows.
@@ -403,49 +436,72 @@ export async function computeDigestFigures(
   reader: AggregateReader,
   options: DigestFigureOptions,
 ): Promise<DigestFigures> {
-  const period = customPeriod(options.from, options.to);
-  const previous = previousPeriod(period);
-  const spike = resolveSpikeOptions(options.spike);
-  const topThemes = nonNegativeInteger(options.topThemes, 5, 'topThemes');
-  const verbatimLimit = nonNegativeInteger(options.verbatims, 3, 'verbatims');
-  const minSegmentN = nonNegativeInteger(options.minSegmentN, 10, 'minSegmentN');
-  const moverLimit = nonNegativeInteger(options.movers, 3, 'movers');
-  const breakdownRows = nonNegativeInteger(options.breakdownRows, 6, 'breakdownRows');
-  const seriesDays = nonNegativeInteger(options.seriesDays, 14, 'seriesDays');
-  for (const segment of options.segments) {
-    if (!SEGMENT_DIMENSIONS.includes(segment)) throw new InvalidOptionsError(`Unknown segment dimension "${segment}"`);
-  }
-  const segmentDimensions = [...new Set(options.segments)].filter(
-    (d): d is Exclude<SegmentDimension, 'all'> => d !== 'all',
-  );
-
-  const seriesFrom = [previous.from, addDays(period.to, 1 - Math.max(1, seriesDays))].sort()[0] ?? previous.from;
-  const readFrom = [seriesFrom, addDays(period.from, -spike.trailingDays)].sort()[0] ?? seriesFrom;
+  const o = resolveOptions(options);
+  const { period, previous } = o;
+  const seriesFrom = [previous.from, addDays(period.to, 1 - Math.max(1, o.seriesDays))].sort()[0] ?? previous.from;
+  const readFrom = [seriesFrom, addDays(period.from, -o.spike.trailingDays)].sort()[0] ?? seriesFrom;
   const [cells, verbatims] = await Promise.all([
-    reader.readCells({ from: readFrom, to: period.to, dimensions: ['all', ...segmentDimensions] }),
-    verbatimLimit > 0
-      ? reader.readVerbatims({ from: period.from, to: period.to, limit: verbatimLimit })
+    reader.readCells({ from: readFrom, to: period.to, dimensions: ['all', ...o.segmentDimensions] }),
+    o.verbatimLimit > 0
+      ? reader.readVerbatims({ from: period.from, to: period.to, limit: o.verbatimLimit })
       : Promise.resolve([]),
   ]);
   const index = new CellIndex(cells.filter((c) => c.day >= readFrom && c.day <= period.to));
-
   const current = index.sum('all', 'all', period.from, period.to);
   const before = index.sum('all', 'all', previous.from, previous.to);
+  const spikes = spikeFigures(index, o, readFrom);
+  const spikeDays = new Set(spikes.filter((s) => s.dimension === 'all').map((s) => s.day));
+  return {
+    version: '1',
+    kind: options.kind ?? 'custom',
+    timeZone: options.timeZone ?? null,
+    period: periodFigures(current, period.from, period.to, period.days),
+    previous: periodFigures(before, previous.from, previous.to, previous.days),
+    deltas: deltaFigures(current, before),
+    series: eachDay(seriesFrom, period.to).map((day) => dailyFigures(index, day, period.from, spikeDays)),
+    spikes,
+    movers: moverFigures(index, o, current, before),
+    breakdown: o.segmentDimensions.map((dimension) => breakdownOf(index, dimension, o, current)),
+    themes: Object.entries(current.themes)
+      .filter(([, count]) => count > 0)
+      .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+      .slice(0, o.topThemes)
+      .map(([theme, count]) => ({ theme, count, previous: before.themes[theme] ?? 0 })),
+    verbatims: [...verbatims]
+      .filter((v) => v.day >= period.from && v.day <= period.to)
+      .sort((a, b) => b.negative - a.negative || b.day.localeCompare(a.day))
+      .slice(0, o.verbatimLimit),
+    options: { spike: o.spike, minSegmentN: o.minSegmentN },
+  };
+}
+
+function deltaFigures(current: CellCounts, before: CellCounts): DigestFigures['deltas'] {
   const curRaw = rawScores(current);
   const prevRaw = rawScores(before);
+  return {
+    volume: countDelta(current.volume, before.volume),
+    texts: countDelta(current.texts, before.texts),
+    nps: roundOrNull(difference(curRaw.nps, prevRaw.nps), 1),
+    csat: roundOrNull(difference(curRaw.csat, prevRaw.csat), 1),
+    csatAverage: roundOrNull(difference(curRaw.csatAverage, prevRaw.csatAverage), 2),
+    netSentiment: roundOrNull(difference(curRaw.netSentiment, prevRaw.netSentiment), 1),
+  };
+}
 
+/** Spikes in the period, overall first, then per segment by day and ratio. */
+function spikeFigures(index: CellIndex, o: ResolvedOptions, readFrom: string): SegmentSpike[] {
   const spikeSeries = (dimension: SegmentDimension, value: string): SpikeSeriesPoint[] =>
-    eachDay(readFrom, period.to).map((day) => {
+    eachDay(readFrom, o.period.to).map((day) => {
       const counts = index.day(dimension, value, day);
       return { day, volume: counts?.volume ?? 0, negative: counts?.negative ?? 0 };
     });
-  const spikeWindow = { ...spike, from: period.from, to: period.to };
+  const spikeWindow = { ...o.spike, from: o.period.from, to: o.period.to };
   const overallSpikes = detectSpikes(spikeSeries('all', 'all'), spikeWindow).map((s) => ({
     ...s,
     dimension: 'all' as const,
     value: 'all',
   }));
-  const segmentSpikes = segmentDimensions
+  const segmentSpikes = o.segmentDimensions
     .flatMap((dimension) =>
       index
         .segments(dimension)
@@ -454,106 +510,79 @@ export async function computeDigestFigures(
         ),
     )
     .sort((a, b) => a.day.localeCompare(b.day) || (b.ratio ?? Infinity) - (a.ratio ?? Infinity));
-  const spikeDays = new Set(overallSpikes.map((s) => s.day));
+  return [...overallSpikes, ...segmentSpikes];
+}
 
-  const series: DailyFigures[] = eachDay(seriesFrom, period.to).map((day) => {
-    const counts = index.day('all', 'all', day) ?? emptyCounts();
-    const raw = rawScores(counts);
-    return {
-      day,
-      inPeriod: day >= period.from,
-      volume: counts.volume,
-      texts: counts.texts,
-      positive: counts.positive,
-      negative: counts.negative,
-      neutral: counts.neutral,
-      mixed: counts.mixed,
-      netSentiment: roundOrNull(raw.netSentiment, 1),
-      nps: roundOrNull(raw.nps, 1),
-      csat: roundOrNull(raw.csat, 1),
-      spike: spikeDays.has(day),
-    };
-  });
+function dailyFigures(index: CellIndex, day: string, periodFrom: string, spikeDays: ReadonlySet<string>): DailyFigures {
+  const counts = index.day('all', 'all', day) ?? emptyCounts();
+  const raw = rawScores(counts);
+  return {
+    day,
+    inPeriod: day >= periodFrom,
+    volume: counts.volume,
+    texts: counts.texts,
+    positive: counts.positive,
+    negative: counts.negative,
+    neutral: counts.neutral,
+    mixed: counts.mixed,
+    netSentiment: roundOrNull(raw.netSentiment, 1),
+    nps: roundOrNull(raw.nps, 1),
+    csat: roundOrNull(raw.csat, 1),
+    spike: spikeDays.has(day),
+  };
+}
 
-  const allMoves = segmentDimensions.flatMap((dimension) =>
+function moverFigures(
+  index: CellIndex,
+  o: ResolvedOptions,
+  current: CellCounts,
+  before: CellCounts,
+): Record<MoverMetric, SegmentMove[]> {
+  const allMoves = o.segmentDimensions.flatMap((dimension) =>
     segmentMovers(
       index,
       dimension,
-      { ...period, total: current.volume },
-      { ...previous, total: before.volume },
-      minSegmentN,
+      { ...o.period, total: current.volume },
+      { ...o.previous, total: before.volume },
+      o.minSegmentN,
     ),
   );
-  const movers: Record<MoverMetric, SegmentMove[]> = {
-    share: rankMoves(
-      allMoves.filter((m) => m.metric === 'share'),
-      moverLimit,
-    ),
-    netSentiment: rankMoves(
-      allMoves.filter((m) => m.metric === 'netSentiment'),
-      moverLimit,
-    ),
-    nps: rankMoves(
-      allMoves.filter((m) => m.metric === 'nps'),
-      moverLimit,
-    ),
-  };
+  const ranked = (metric: MoverMetric) =>
+    rankMoves(
+      allMoves.filter((m) => m.metric === metric),
+      o.moverLimit,
+    );
+  return { share: ranked('share'), netSentiment: ranked('netSentiment'), nps: ranked('nps') };
+}
 
-  const breakdown: SegmentBreakdown[] = segmentDimensions.map((dimension) => {
-    const rows = index
-      .segments(dimension)
-      .map(({ value }): SegmentRow => {
-        const counts = index.sum(dimension, value, period.from, period.to);
-        const raw = rawScores(counts);
-        return {
-          value,
-          volume: counts.volume,
-          previousVolume: index.sum(dimension, value, previous.from, previous.to).volume,
-          share: roundOrNull(percentOf(counts.volume, current.volume), 1),
-          netSentiment: roundOrNull(raw.netSentiment, 1),
-          nps: roundOrNull(raw.nps, 1),
-          csat: roundOrNull(raw.csat, 1),
-        };
-      })
-      .filter((row) => row.volume > 0)
-      .sort((a, b) => b.volume - a.volume || a.value.localeCompare(b.value));
-    const rest = rows.slice(breakdownRows);
-    return {
-      dimension,
-      rows: rows.slice(0, breakdownRows),
-      others: rest.length > 0 ? { values: rest.length, volume: rest.reduce((sum, r) => sum + r.volume, 0) } : null,
-    };
-  });
-
-  const themes: ThemeFigure[] = Object.entries(current.themes)
-    .filter(([, count]) => count > 0)
-    .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
-    .slice(0, topThemes)
-    .map(([theme, count]) => ({ theme, count, previous: before.themes[theme] ?? 0 }));
-
+function breakdownOf(
+  index: CellIndex,
+  dimension: Exclude<SegmentDimension, 'all'>,
+  o: ResolvedOptions,
+  current: CellCounts,
+): SegmentBreakdown {
+  const { period, previous } = o;
+  const rows = index
+    .segments(dimension)
+    .map(({ value }): SegmentRow => {
+      const counts = index.sum(dimension, value, period.from, period.to);
+      const raw = rawScores(counts);
+      return {
+        value,
+        volume: counts.volume,
+        previousVolume: index.sum(dimension, value, previous.from, previous.to).volume,
+        share: roundOrNull(percentOf(counts.volume, current.volume), 1),
+        netSentiment: roundOrNull(raw.netSentiment, 1),
+        nps: roundOrNull(raw.nps, 1),
+        csat: roundOrNull(raw.csat, 1),
+      };
+    })
+    .filter((row) => row.volume > 0)
+    .sort((a, b) => b.volume - a.volume || a.value.localeCompare(b.value));
+  const rest = rows.slice(o.breakdownRows);
   return {
-    version: '1',
-    kind: options.kind ?? 'custom',
-    timeZone: options.timeZone ?? null,
-    period: periodFigures(current, period.from, period.to, period.days),
-    previous: periodFigures(before, previous.from, previous.to, previous.days),
-    deltas: {
-      volume: countDelta(current.volume, before.volume),
-      texts: countDelta(current.texts, before.texts),
-      nps: roundOrNull(difference(curRaw.nps, prevRaw.nps), 1),
-      csat: roundOrNull(difference(curRaw.csat, prevRaw.csat), 1),
-      csatAverage: roundOrNull(difference(curRaw.csatAverage, prevRaw.csatAverage), 2),
-      netSentiment: roundOrNull(difference(curRaw.netSentiment, prevRaw.netSentiment), 1),
-    },
-    series,
-    spikes: [...overallSpikes, ...segmentSpikes],
-    movers,
-    breakdown,
-    themes,
-    verbatims: [...verbatims]
-      .filter((v) => v.day >= period.from && v.day <= period.to)
-      .sort((a, b) => b.negative - a.negative || b.day.localeCompare(a.day))
-      .slice(0, verbatimLimit),
-    options: { spike, minSegmentN },
+    dimension,
+    rows: rows.slice(0, o.breakdownRows),
+    others: rest.length > 0 ? { values: rest.length, volume: rest.reduce((sum, r) => sum + r.volume, 0) } : null,
   };
 }
