@@ -8,8 +8,8 @@
  * and wraps anywhere so a 500-character "word" cannot widen it.
  */
 import type { SegmentDimension, Verbatim } from '../domain/cells.js';
-import { csatScore, netSentimentScore, npsScore, percentOf, roundTo } from '../domain/kpis.js';
-import type { DailyFigures, DigestFigures, MoverMetric, SegmentMove, SegmentSpike } from './figures.js';
+import { roundTo } from '../domain/kpis.js';
+import type { DailyFigures, DigestFigures, SegmentMove, SegmentSpike } from './figures.js';
 import {
   formatChange,
   formatDay,
@@ -20,17 +20,20 @@ import {
   formatSigned,
   NO_DATA,
 } from './format.js';
-import { periodLabel } from './period.js';
-import { cleanText, escapeHtml, isolateBidi, neutraliseFormula, truncate } from './text-safety.js';
+import {
+  DIMENSION_LABELS,
+  digestSubject,
+  MAX_SPIKES_SHOWN,
+  METRIC_LABELS,
+  type RenderOptions,
+  share,
+} from './render-common.js';
+import { renderText } from './render-text.js';
+import { cleanText, escapeHtml, truncate } from './text-safety.js';
 
-export interface RenderOptions {
-  /** Shown above the period in the header. @default 'Customer feedback' */
-  title?: string;
-  /** When the digest was built; shown in the footer. */
-  generatedAt?: Date;
-  /** Longest verbatim shown, in characters. @default 600 */
-  maxVerbatimLength?: number;
-}
+export type { RenderOptions } from './render-common.js';
+export { digestSubject } from './render-common.js';
+export { renderText } from './render-text.js';
 
 export interface RenderedDigest {
   subject: string;
@@ -63,67 +66,6 @@ const COLOR = {
 
 const FONT = "-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,'Helvetica Neue',Arial,sans-serif";
 const WRAP = 'overflow-wrap:anywhere;word-wrap:break-word;word-break:break-word;';
-
-const DIMENSION_LABELS: Record<SegmentDimension, string> = {
-  all: 'All',
-  channel: 'Channel',
-  source: 'Source',
-  product: 'Product',
-  region: 'Region',
-  language: 'Language',
-};
-
-const METRIC_LABELS: Record<MoverMetric, string> = {
-  share: 'Share',
-  netSentiment: 'Net sentiment',
-  nps: 'NPS',
-};
-
-const MAX_SPIKES_SHOWN = 6;
-
-const KIND_LABELS = { daily: 'daily', weekly: 'weekly', custom: 'digest' } as const;
-
-/* ------------------------------------------------------------------ raw scores (headline rounding) */
-
-function rawNps(p: DigestFigures['period']): number | null {
-  return npsScore(p.nps);
-}
-
-function rawNet(p: DigestFigures['period']): number | null {
-  return netSentimentScore(p.sentiment);
-}
-
-function rawCsat(p: DigestFigures['period']): number | null {
-  return csatScore(p.csat);
-}
-
-function change(current: number | null, previous: number | null): number | null {
-  return current === null || previous === null ? null : current - previous;
-}
-
-function share(count: number, n: number): number | null {
-  return percentOf(count, n);
-}
-
-/* ------------------------------------------------------------------ subject */
-
-/**
- * `Feedback weekly 2026-11-16–22: 1,234 responses · NPS +32 (▲4) · CSAT 81.0% · net sentiment +12`.
- * NPS and net sentiment as integers (as NPS is usually reported), rounded from the unrounded scores; the
- * NPS change is shown when the previous period has NPS answers.
- */
-export function digestSubject(figures: DigestFigures): string {
-  const { period, previous } = figures;
-  const nps = rawNps(period);
-  const npsChange = formatChange(change(nps, rawNps(previous)), 0);
-  const parts = [
-    `${formatInteger(period.volume)} ${period.volume === 1 ? 'response' : 'responses'}`,
-    `NPS ${formatSigned(nps, 0)}${npsChange === null || nps === null ? '' : ` (${npsChange})`}`,
-    `CSAT ${formatPercent(rawCsat(period))}`,
-    `net sentiment ${formatSigned(rawNet(period), 0)}`,
-  ];
-  return `Feedback ${KIND_LABELS[figures.kind]} ${periodLabel(period.from, period.to)}: ${parts.join(' · ')}`;
-}
 
 /* ------------------------------------------------------------------ HTML building blocks */
 
@@ -629,98 +571,6 @@ ${table(body, `max-width:600px;margin:0 auto;font-family:${FONT};`, ' class="dig
 </html>`;
 }
 
-/* ------------------------------------------------------------------ plain text */
-
-const SPARK = '▁▂▃▄▅▆▇█';
-
-function sparkline(values: readonly number[]): string {
-  const max = Math.max(0, ...values);
-  return values.map((v) => (max === 0 ? SPARK[0] : SPARK[Math.round((v / max) * (SPARK.length - 1))])).join('');
-}
-
-/** Untrusted text for the plain-text part: cleaned, formula-neutralised, bidi-isolated, on one line. */
-function plain(value: string, max: number): string {
-  return isolateBidi(neutraliseFormula(truncate(cleanText(value), max).replace(/\s*\n\s*/g, ' ')));
-}
-
-/** The plain-text part. */
-export function renderText(figures: DigestFigures, subject: string, options: RenderOptions = {}): string {
-  const { period: p, previous: q, deltas: d } = figures;
-  const lines: string[] = [];
-  const zone = figures.timeZone ? ` (${figures.timeZone})` : '';
-  const withChange = (value: string, delta: string | null): string =>
-    delta === null ? `${value}  (no previous data)` : `${value}  ${delta} vs previous`;
-  lines.push(subject, '');
-  lines.push(`${options.title ?? 'Customer feedback'}: ${formatRange(p.from, p.to)}${zone}`);
-  lines.push(`Compared with ${formatRange(q.from, q.to)}`, '');
-  lines.push(
-    `Responses      ${withChange(formatInteger(p.volume), d.volume.pct === null ? null : formatChange(d.volume.pct, 1, '%'))}; ${formatInteger(p.texts)} with text`,
-  );
-  lines.push(
-    `NPS            ${withChange(formatSigned(p.nps.score, 1), formatChange(d.nps, 1, ' pts'))}; n ${formatInteger(p.nps.n)}: ${formatInteger(p.nps.promoters)} promoters, ${formatInteger(p.nps.passives)} passives, ${formatInteger(p.nps.detractors)} detractors`,
-  );
-  lines.push(
-    `CSAT           ${withChange(formatPercent(p.csat.score), formatChange(d.csat, 1, ' pts'))}; n ${formatInteger(p.csat.n)}, average ${formatNumber(p.csat.average, 2)}`,
-  );
-  lines.push(
-    `Net sentiment  ${withChange(formatSigned(p.sentiment.net, 1), formatChange(d.netSentiment, 1, ' pts'))}; n ${formatInteger(p.sentiment.n)}`,
-  );
-  const s = p.sentiment;
-  lines.push(
-    '',
-    s.n === 0
-      ? `Sentiment mix: ${NO_DATA}`
-      : `Sentiment mix: positive ${formatPercent(share(s.positive, s.n))} (${formatInteger(s.positive)}), neutral ${formatPercent(share(s.neutral, s.n))} (${formatInteger(s.neutral)}), mixed ${formatPercent(share(s.mixed, s.n))} (${formatInteger(s.mixed)}), negative ${formatPercent(share(s.negative, s.n))} (${formatInteger(s.negative)})`,
-  );
-  const first = figures.series[0];
-  const last = figures.series[figures.series.length - 1];
-  if (first && last) {
-    lines.push(`Responses per day ${first.day} to ${last.day}: ${sparkline(figures.series.map((x) => x.volume))}`);
-  }
-  lines.push('', 'NEGATIVE SPIKES');
-  if (figures.spikes.length === 0) lines.push('- none');
-  for (const spike of figures.spikes.slice(0, 20)) {
-    const where = spike.dimension === 'all' ? 'all feedback' : `${spike.dimension} ${plain(spike.value, 80)}`;
-    const times = spike.ratio === null ? 'up from none' : `${formatNumber(spike.ratio, 1)}x the trailing mean`;
-    lines.push(
-      `- ${spike.day} ${where}: ${formatInteger(spike.negative)} negative, ${times} (${formatNumber(spike.baseline, 1)} a day)`,
-    );
-  }
-  const moves = [...figures.movers.share, ...figures.movers.netSentiment, ...figures.movers.nps];
-  lines.push('', 'SEGMENTS THAT MOVED MOST');
-  if (moves.length === 0) lines.push('- none');
-  for (const m of moves) {
-    const now = m.metric === 'share' ? formatPercent(m.current) : formatSigned(m.current, 1);
-    lines.push(
-      `- ${m.dimension} ${plain(m.value, 80)}: ${METRIC_LABELS[m.metric]} ${now} (${formatChange(m.change, 1, ' pts')}), n ${formatInteger(m.n)}`,
-    );
-  }
-  lines.push('', 'TOP THEMES IN NEGATIVE FEEDBACK');
-  if (figures.themes.length === 0) lines.push(`- ${NO_DATA}`);
-  for (const t of figures.themes) {
-    lines.push(`- ${plain(t.theme, 60)}: ${formatInteger(t.count)} (previous ${formatInteger(t.previous)})`);
-  }
-  lines.push('', 'WHAT CUSTOMERS SAID');
-  if (figures.verbatims.length === 0) lines.push('- no negative verbatims');
-  for (const v of figures.verbatims) {
-    const meta = [v.day, plain(v.source, 60), v.rating === undefined ? '' : `rating ${v.rating}/5`]
-      .concat(v.nps === undefined ? [] : [`NPS ${v.nps}`])
-      .filter(Boolean)
-      .join(', ');
-    lines.push(`- ${plain(v.text, options.maxVerbatimLength ?? 600)}`, `  (${meta})`);
-  }
-  const { spike } = figures.options;
-  lines.push(
-    '',
-    '--',
-    'NPS = % promoters (9-10) - % detractors (0-6). CSAT = % of ratings 4 or 5. Net sentiment = % positive - % negative.',
-    `A figure without answers shows as "${NO_DATA}". Spike: at least ${spike.minVolume} negative and above ${spike.ratio}x the ${spike.trailingDays}-day mean.`,
-  );
-  if (options.generatedAt) lines.push(`Generated ${options.generatedAt.toISOString()}.`);
-  return `${lines.join('\n')}\n`;
-}
-
-/** Subject, HTML and text parts of the digest. */
 export function renderDigest(figures: DigestFigures, options: RenderOptions = {}): RenderedDigest {
   const subject = digestSubject(figures);
   return { subject, html: renderHtml(figures, subject, options), text: renderText(figures, subject, options) };
