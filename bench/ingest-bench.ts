@@ -95,7 +95,7 @@ async function bundlePhase(dir: string): Promise<string> {
     // The English lexicon resolves its data files from node_modules relative to its own module URL.
     define: {
       'import.meta.url': JSON.stringify(
-        pathToFileURL(resolve(here, '..', 'shared/sentiment/offline/lexicon-en.ts')).href,
+        pathToFileURL(resolve(here, '..', 'local/comprehend/offline/lexicon-en.ts')).href,
       ),
     },
   });

@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse/sync';
-import { detectSentimentOffline } from '../shared/sentiment/offline/model.js';
+import { detectSentimentOffline } from '../local/comprehend/offline/model.js';
 
 type Gold = 'positive' | 'negative' | 'neutral' | 'mixed';
 

@@ -11,9 +11,9 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { COMPREHEND_LANGUAGES } from '../shared/domain/types.js';
-import { detectKeyPhrasesOffline } from '../shared/sentiment/offline/key-phrases.js';
-import { detectSentimentOffline } from '../shared/sentiment/offline/model.js';
 import { detectDominantLanguageOffline } from './comprehend/dominant-language.js';
+import { detectKeyPhrasesOffline } from './comprehend/offline/key-phrases.js';
+import { detectSentimentOffline } from './comprehend/offline/model.js';
 
 export type ComprehendOperation =
   | 'BatchDetectSentiment'

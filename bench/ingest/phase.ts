@@ -14,6 +14,7 @@
 import { createReadStream } from 'node:fs';
 import { pipeline as pump } from 'node:stream/promises';
 import { parse } from 'csv-parse';
+import { detectSentimentOffline } from '../../local/comprehend/offline/model.js';
 import { CellDeltas } from '../../shared/domain/cell-deltas.js';
 import { toContribution } from '../../shared/domain/contribution.js';
 import type { ComprehendLanguage, SentimentLabel } from '../../shared/domain/types.js';
@@ -21,7 +22,6 @@ import { dedupeBatches, InMemoryDeduper } from '../../shared/ingest/dedupe.js';
 import { readExport } from '../../shared/ingest/read-export.js';
 import type { RowOutcome } from '../../shared/ingest/types.js';
 import { detectScript, languageFromScript, mapLanguageTag } from '../../shared/sentiment/language.js';
-import { detectSentimentOffline } from '../../shared/sentiment/offline/model.js';
 import type { PhaseResult } from './phase-result.js';
 import { TextMemo } from './text-memo.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectSentimentOffline, sentimentEvidence } from '../../../shared/sentiment/offline/model.js';
+import { detectSentimentOffline, sentimentEvidence } from '../../../../local/comprehend/offline/model.js';
 
 /**
  * Exact evidence for texts that take the tokenizers' less common paths: elongations, hyphens, capitals outside ASCII,

@@ -13,7 +13,7 @@
  * by walking a trie of the lexicon. The tables are built once, from the lexicons, on first use (tens of ms, at a cold
  * start).
  */
-import type { SentimentLabel, SentimentScore } from '../../domain/types.js';
+import type { SentimentLabel, SentimentScore } from '../../../shared/domain/types.js';
 import { type EnglishLexicon, type EnglishWord, englishLexicon } from './lexicon-en.js';
 import { type ChineseLexicon, chineseLexicon } from './lexicon-zh.js';
 

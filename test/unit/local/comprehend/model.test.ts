@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { detectKeyPhrasesOffline } from '../../../shared/sentiment/offline/key-phrases.js';
-import { detectSentimentOffline, evidenceToSentiment } from '../../../shared/sentiment/offline/model.js';
+import { detectKeyPhrasesOffline } from '../../../../local/comprehend/offline/key-phrases.js';
+import { detectSentimentOffline, evidenceToSentiment } from '../../../../local/comprehend/offline/model.js';
 
 const label = (text: string, language?: string) => detectSentimentOffline(text, language).label;
 const polarity = (text: string, language?: string) => {
