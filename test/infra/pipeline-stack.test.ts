@@ -270,12 +270,20 @@ describe('FeedbackPipelineStack (dev, from cdk.json)', () => {
         'logs:PutLogEvents',
         's3:PutObject',
         'ses:SendEmail',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:SendMessage',
         'xray:PutTelemetryRecords',
         'xray:PutTraceSegments',
       ]);
       expect(roleStatements(template, stack.digest.role)).toContainEqual(
         expect.objectContaining({ Action: 's3:PutObject', Resource: objectsUnder(stack, PREFIXES.digests) }),
       );
+      // SQS only to its on-failure destination
+      const sqsStatements = roleStatements(template, stack.digest.role).filter((st) =>
+        [st.Action].flat().some((a) => String(a).startsWith('sqs:')),
+      );
+      expect(sqsStatements.map((st) => st.Resource)).toEqual([arnOf(stack.node.findChild('digest-failure-dlq'))]);
     });
 
     it('limits SES sending to the sender identity, the configuration set and the From address', () => {
@@ -374,6 +382,29 @@ describe('FeedbackPipelineStack (dev, from cdk.json)', () => {
       });
     });
 
+    it('sends failed asynchronous invocations to an encrypted, TLS-only queue after one retry', () => {
+      const queue = stack.node.findChild('digest-failure-dlq');
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: logicalIdOf(stack.digest.function) },
+        Qualifier: '$LATEST',
+        MaximumRetryAttempts: 1,
+        MaximumEventAgeInSeconds: 21600,
+        DestinationConfig: { OnFailure: { Destination: arnOf(queue) } },
+      });
+      expect(template.toJSON().Resources[logicalIdOf(queue)].Properties).toMatchObject({
+        SqsManagedSseEnabled: true,
+        MessageRetentionPeriod: INGEST_QUEUE.dlqRetentionDays * 86_400,
+      });
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: logicalIdOf(queue) }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    });
+
     it('sends through a configuration set that requires TLS', () => {
       template.hasResourceProperties('AWS::SES::ConfigurationSet', {
         Name: 'feedback-dev-digest',
@@ -395,12 +426,16 @@ describe('FeedbackPipelineStack (dev, from cdk.json)', () => {
     it.each([
       'ingest-dlq',
       'digest-schedule-dlq',
+      'digest-failure-dlq',
       'detractor-subscriber-dlq',
     ])('alarms on messages in the %s', (label) => {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         AlarmName: `feedback-dev-${label}-depth`,
         MetricName: 'ApproximateNumberOfMessagesVisible',
         Namespace: 'AWS/SQS',
+        Dimensions: [
+          { Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalIdOf(stack.node.findChild(label)), 'QueueName'] } },
+        ],
         Threshold: 1,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
         AlarmActions: [{ Ref: logicalIdOf(stack.operations.topic) }],
