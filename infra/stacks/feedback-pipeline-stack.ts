@@ -333,6 +333,11 @@ export class FeedbackPipelineStack extends Stack {
     return new sqs.Queue(this, id, { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, ...props });
   }
 
+  /**
+   * Retention of the ingest bucket, per environment (`retention` in cdk.json): raw exports (personal data) and file
+   * reports always expire; processed records and digests when configured. The bucket is versioned, so an expired
+   * object becomes a noncurrent version that `housekeeping` removes `noncurrentVersionsDays` later.
+   */
   private lifecycleRules(config: EnvironmentConfig): s3.LifecycleRule[] {
     const r = config.retention;
     const expire = (id: string, prefix: string, days: number | undefined): s3.LifecycleRule[] =>
@@ -353,9 +358,9 @@ export class FeedbackPipelineStack extends Stack {
             transitionAfter: Duration.days(r.archiveIncomingAfterDays),
           },
         ],
-        expiration: r.expireIncomingAfterDays === undefined ? undefined : Duration.days(r.expireIncomingAfterDays),
+        expiration: Duration.days(r.expireIncomingAfterDays),
       },
-      ...expire('expire-reports', PREFIXES.reports, r.expireReportsAfterDays),
+      { id: 'expire-reports', prefix: PREFIXES.reports, expiration: Duration.days(r.expireReportsAfterDays) },
       ...expire('expire-processed', PREFIXES.processed, r.expireProcessedAfterDays),
       ...expire('expire-digests', PREFIXES.digests, r.expireDigestsAfterDays),
     ];

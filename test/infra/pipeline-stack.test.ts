@@ -82,9 +82,41 @@ describe('FeedbackPipelineStack (dev, from cdk.json)', () => {
             }),
             Match.objectLike({ Id: 'expire-reports', Prefix: PREFIXES.reports, ExpirationInDays: 90 }),
             Match.objectLike({ Id: 'expire-processed', Prefix: PREFIXES.processed, ExpirationInDays: 90 }),
+            Match.objectLike({ Id: 'expire-digests', Prefix: PREFIXES.digests, ExpirationInDays: 90 }),
           ]),
         },
       });
+    });
+
+    it('expires raw exports and file reports in prod after the retention its cdk.json entry sets', () => {
+      // Prepare
+      const { stacks } = buildTestApp({ context: { env: 'prod' } });
+      const [prod] = stacks;
+      if (!prod) throw new Error('no prod stack');
+      const prodTemplate = Template.fromStack(prod);
+
+      // Assess
+      const rules = prodTemplate.toJSON().Resources[logicalIdOf(prod.bucket)].Properties.LifecycleConfiguration.Rules;
+      expect(rules).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ Id: 'housekeeping', NoncurrentVersionExpiration: { NoncurrentDays: 30 } }),
+          expect.objectContaining({
+            Id: 'archive-incoming',
+            Prefix: PREFIXES.incoming,
+            Status: 'Enabled',
+            Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 30 }],
+            ExpirationInDays: 180,
+          }),
+          expect.objectContaining({
+            Id: 'expire-reports',
+            Prefix: PREFIXES.reports,
+            Status: 'Enabled',
+            ExpirationInDays: 365,
+          }),
+        ]),
+      );
+      // prod keeps processed records and digests (no expire-… rule for them)
+      expect(rules.map((r: { Id: string }) => r.Id)).toEqual(['housekeeping', 'archive-incoming', 'expire-reports']);
     });
 
     it('notifies the ingest queue of objects created under incoming/ only', () => {
