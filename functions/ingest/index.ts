@@ -27,12 +27,11 @@ const metrics = new Metrics({ namespace: 'FeedbackPipeline', serviceName: 'feedb
 const tracer = new Tracer({ serviceName: 'feedback-ingest' });
 for (const client of [s3Client, dynamoDbClient, eventBridgeClient, sqsClient, comprehendClient])
   tracer.captureAWSv3Client(client);
-const processor = new BatchProcessor(EventType.SQS);
 const textCache = new DynamoTextCache(dynamoDbClient, config.table, config.cacheTtlDays);
 
-let remainingMs: () => number = () => Number.POSITIVE_INFINITY;
-
-async function processRecord(record: SQSRecord): Promise<void> {
+/** One record; `context` comes from the batch processor, so concurrent invocations each see their own deadline. */
+async function processRecord(record: SQSRecord, context?: Context): Promise<void> {
+  const remainingMs = context ? () => context.getRemainingTimeInMillis() : () => Number.POSITIVE_INFINITY;
   const hashKey = await loadHashKey(config);
   for (const target of targetsOf(record.body)) {
     try {
@@ -82,11 +81,14 @@ async function processRecord(record: SQSRecord): Promise<void> {
   }
 }
 
-/** SQS batch handler: one failed message is reported as a partial batch failure and retried alone. */
-export const handler = middy(async (event: SQSEvent, context: Context) => {
-  remainingMs = () => context.getRemainingTimeInMillis();
-  return processPartialResponse(event, processRecord, processor, { context });
-})
+/**
+ * SQS batch handler: one failed message is reported as a partial batch failure and retried alone. A processor per
+ * invocation: a BatchProcessor keeps the batch it is working on in its own fields, so invocations that overlap in one
+ * process (the local stack's parallel pollers) would report each other's message ids through a shared one.
+ */
+export const handler = middy(async (event: SQSEvent, context: Context) =>
+  processPartialResponse(event, processRecord, new BatchProcessor(EventType.SQS), { context }),
+)
   .use(captureLambdaHandler(tracer))
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics));
