@@ -181,40 +181,41 @@ const environmentSchema = z
         minVolume: z.number().int().positive().default(10),
       })
       .prefault({}),
-    retention: z
-      .strictObject({
-        /** Lambda log retention; one of CloudWatch's allowed values. */
-        logDays: z
-          .number()
-          .refine((d) => LOG_RETENTION_VALUES.includes(d), {
-            error: `must be one of ${LOG_RETENTION_VALUES.join(', ')}`,
-          })
-          .default(RetentionDays.THREE_MONTHS),
-        /** Raw exports under `incoming/` move to Glacier Instant Retrieval after this many days. */
-        archiveIncomingAfterDays: days.default(30),
-        /** Raw exports are deleted after this many days; omit to keep them. */
-        expireIncomingAfterDays: days.optional(),
-        /** File reports under `reports/`; omit to keep them. */
-        expireReportsAfterDays: days.optional(),
-        /** Processed records under `processed/`; omit to keep them. */
-        expireProcessedAfterDays: days.optional(),
-        /** Archived digests under `digests/`; omit to keep them. */
-        expireDigestsAfterDays: days.optional(),
-        /** Overwritten or deleted object versions are removed after this many days. */
-        noncurrentVersionsDays: days.default(30),
-        ledgerTtlDays: days.default(400),
-        cacheTtlDays: days.default(90),
-        /** Replay archive on the event bus. */
-        eventArchiveDays: days.default(30),
-        /** Server access logs. */
-        accessLogDays: days.default(365),
-      })
-      .prefault({}),
+    retention: z.strictObject({
+      /** Lambda log retention; one of CloudWatch's allowed values. */
+      logDays: z
+        .number()
+        .refine((d) => LOG_RETENTION_VALUES.includes(d), {
+          error: `must be one of ${LOG_RETENTION_VALUES.join(', ')}`,
+        })
+        .default(RetentionDays.THREE_MONTHS),
+      /** Raw exports under `incoming/` move to Glacier Instant Retrieval after this many days. */
+      archiveIncomingAfterDays: days.default(30),
+      /**
+       * Raw exports under `incoming/` (raw personal data: names, e-mails, free text as the customer wrote it) are
+       * deleted after this many days. Required: every environment states how long it keeps them.
+       */
+      expireIncomingAfterDays: days,
+      /** File reports under `reports/` are deleted after this many days. Required, as for raw exports. */
+      expireReportsAfterDays: days,
+      /** Processed records under `processed/`; omit to keep them. */
+      expireProcessedAfterDays: days.optional(),
+      /** Archived digests under `digests/`; omit to keep them. */
+      expireDigestsAfterDays: days.optional(),
+      /** Overwritten or deleted object versions are removed after this many days. */
+      noncurrentVersionsDays: days.default(30),
+      ledgerTtlDays: days.default(400),
+      cacheTtlDays: days.default(90),
+      /** Replay archive on the event bus. */
+      eventArchiveDays: days.default(30),
+      /** Server access logs. */
+      accessLogDays: days.default(365),
+    }),
     alarms: z.strictObject({ email }),
   })
   .superRefine((env, ctx) => {
     const { archiveIncomingAfterDays, expireIncomingAfterDays } = env.retention;
-    if (expireIncomingAfterDays !== undefined && expireIncomingAfterDays <= archiveIncomingAfterDays) {
+    if (expireIncomingAfterDays <= archiveIncomingAfterDays) {
       ctx.addIssue({
         code: 'custom',
         path: ['retention', 'expireIncomingAfterDays'],

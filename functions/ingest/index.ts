@@ -28,12 +28,11 @@ const metrics = new Metrics({ namespace: 'FeedbackPipeline', serviceName: 'feedb
 const tracer = new Tracer({ serviceName: 'feedback-ingest' });
 for (const client of [s3Client, dynamoDbClient, eventBridgeClient, sqsClient, comprehendClient])
   tracer.captureAWSv3Client(client);
-const processor = new BatchProcessor(EventType.SQS);
 const textCache = new DynamoTextCache(dynamoDbClient, config.table, config.cacheTtlDays);
 
 const ports = awsIngestPorts({ s3: s3Client, db: dynamoDbClient, events: eventBridgeClient, sqs: sqsClient }, config);
 
-/** One queue message (an S3 notification or a continuation); the batch processor hands over Lambda's context. */
+/** One queue message; `context` comes from the batch processor, so concurrent invocations each see their own deadline. */
 async function processRecord(record: SQSRecord, context?: Context): Promise<void> {
   const hashKey = await loadHashKey(config);
   const remainingMs = context ? () => context.getRemainingTimeInMillis() : undefined;
@@ -82,9 +81,13 @@ async function processRecord(record: SQSRecord, context?: Context): Promise<void
   }
 }
 
-/** SQS batch handler: one failed message is reported as a partial batch failure and retried alone. */
+/**
+ * SQS batch handler: one failed message is reported as a partial batch failure and retried alone. A processor per
+ * invocation: a BatchProcessor keeps the batch it is working on in its own fields, so invocations that overlap in one
+ * process (the local stack's parallel pollers) would report each other's message ids through a shared one.
+ */
 export const handler = middy(async (event: SQSEvent, context: Context) =>
-  processPartialResponse(event, processRecord, processor, { context }),
+  processPartialResponse(event, processRecord, new BatchProcessor(EventType.SQS), { context }),
 )
   .use(captureLambdaHandler(tracer))
   .use(injectLambdaContext(logger))

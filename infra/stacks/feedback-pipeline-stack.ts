@@ -3,6 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambdaDestinations from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
@@ -235,6 +236,24 @@ export class FeedbackPipelineStack extends Stack {
         extraIdentityArns: config.ses.sandbox ? config.digest.recipients.map(identityArn) : [],
       });
 
+    // Scheduler invokes the digest asynchronously, so its DLQ below only sees deliveries that failed. A digest that
+    // fails is retried by Lambda, then its event and error land in this queue (and its depth alarm fires). One retry:
+    // a transient error gets a second chance, while a failure after some recipients were mailed (SES sends batches of
+    // 50, then PutEvents) re-sends their e-mail at most once.
+    const digestFailureDlq = this.queue('digest-failure-dlq', {
+      retentionPeriod: Duration.days(INGEST_QUEUE.dlqRetentionDays),
+    });
+    acknowledge(
+      digestFailureDlq,
+      'AwsSolutions-SQS3',
+      'This queue is the on-failure destination of the digest function (asynchronous invocations); a queue that is itself a dead-letter queue has none.',
+    );
+    this.digest.function.configureAsyncInvoke({
+      onFailure: new lambdaDestinations.SqsDestination(digestFailureDlq),
+      retryAttempts: 1,
+      maxEventAge: Duration.hours(6),
+    });
+
     const scheduleDlq = this.queue('digest-schedule-dlq', {
       retentionPeriod: Duration.days(INGEST_QUEUE.dlqRetentionDays),
     });
@@ -285,6 +304,7 @@ export class FeedbackPipelineStack extends Stack {
       deadLetterQueues: {
         'ingest-dlq': ingestDlq,
         'digest-schedule-dlq': scheduleDlq,
+        'digest-failure-dlq': digestFailureDlq,
         'detractor-subscriber-dlq': detractorDlq,
       },
     });
@@ -297,6 +317,7 @@ export class FeedbackPipelineStack extends Stack {
       EventBusName: this.bus.eventBusName,
       IngestQueueUrl: this.ingestQueue.queueUrl,
       IngestDeadLetterQueueUrl: ingestDlq.queueUrl,
+      DigestFailureQueueUrl: digestFailureDlq.queueUrl,
       DetractorQueueUrl: detractorQueue.queueUrl,
       IngestFunctionName: this.ingest.function.functionName,
       DigestFunctionName: this.digest.function.functionName,
@@ -312,6 +333,11 @@ export class FeedbackPipelineStack extends Stack {
     return new sqs.Queue(this, id, { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, ...props });
   }
 
+  /**
+   * Retention of the ingest bucket, per environment (`retention` in cdk.json): raw exports (personal data) and file
+   * reports always expire; processed records and digests when configured. The bucket is versioned, so an expired
+   * object becomes a noncurrent version that `housekeeping` removes `noncurrentVersionsDays` later.
+   */
   private lifecycleRules(config: EnvironmentConfig): s3.LifecycleRule[] {
     const r = config.retention;
     const expire = (id: string, prefix: string, days: number | undefined): s3.LifecycleRule[] =>
@@ -332,9 +358,9 @@ export class FeedbackPipelineStack extends Stack {
             transitionAfter: Duration.days(r.archiveIncomingAfterDays),
           },
         ],
-        expiration: r.expireIncomingAfterDays === undefined ? undefined : Duration.days(r.expireIncomingAfterDays),
+        expiration: Duration.days(r.expireIncomingAfterDays),
       },
-      ...expire('expire-reports', PREFIXES.reports, r.expireReportsAfterDays),
+      { id: 'expire-reports', prefix: PREFIXES.reports, expiration: Duration.days(r.expireReportsAfterDays) },
       ...expire('expire-processed', PREFIXES.processed, r.expireProcessedAfterDays),
       ...expire('expire-digests', PREFIXES.digests, r.expireDigestsAfterDays),
     ];

@@ -1,4 +1,5 @@
 import crypto, { createHash, createHmac } from 'node:crypto';
+import { hasNonAscii } from './han.js';
 import { isCalendarDate } from './values.js';
 
 /** Values tools write for an empty answer (compared after cleaning, lower-cased). */
@@ -132,15 +133,69 @@ export function cleanLabel(raw: string): string | undefined {
   return s === undefined ? undefined : s.slice(0, 200);
 }
 
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+// Not after letters other than Han (zoë.smith@… is EMAIL_IDN's whole, not '.smith@…'), and not where the domain goes
+// on in letters EMAIL has no room for (…@mail.exämple.com).
+const EMAIL =
+  /(?<![^\P{L}\p{sc=Han}]|[\p{M}\p{N}._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\p{L}\p{M}\p{N}-]|\.[\p{L}\p{N}])/gu;
+const AT_DOMAIN = /@[^\s@]*\./;
+// Internationalised addresses (用户@例子.中国, josé@exämple.de), for what EMAIL left. The local part is either Han or
+// other letters, never both: with no spaces between Chinese words the Han before the '@' cannot be told from the
+// address, so 请联系我用户@例子.中国 loses 请联系我 too, while 邮箱dave@例子.中国 keeps 邮箱. A Han top-level domain is
+// one of the common ones (Chinese text goes on right after it); any other is two or more letters not followed by one.
+const EMAIL_IDN =
+  /(?:\p{sc=Han}{1,64}|(?:[^\P{L}\p{sc=Han}]|[\p{M}\p{N}._%+-]){1,64})@[\p{L}\p{M}\p{N}-]+(?:\.[\p{L}\p{M}\p{N}-]+)*\.(?:中国|中國|公司|网络|網絡|香港|台湾|台灣|新加坡|澳门|澳門|在线|网址|网站|网店|商城|集团|企业|信息|手机|移动|联通|中文网|政务|公益|[^\P{L}\p{sc=Han}]{2,}(?![^\P{L}\p{sc=Han}]))/gu;
+// Obfuscated addresses. Bracketed 'at' is always an address: dave (at) example (dot) com, dave [at] example.com.
+const DOT_WORD = String.raw`(?:\.|\s*[[({<]\s*dot\s*[\])}>]\s*|\s+dot\s+)`;
+const EMAIL_BRACKETED = new RegExp(
+  String.raw`(?<![\w.%+-])[\w%+-]+(?:${DOT_WORD}[\w%+-]+)*\s*[[({<]\s*at\s*[\])}>]\s*[a-z0-9-]+(?:${DOT_WORD}[a-z0-9-]+)*${DOT_WORD}[a-z]{2,}\b`,
+  'gi',
+);
+// Spelled out, 'dave at example dot com' reads like prose ('look at this dot com bubble'): taken only when clearly an
+// address (see redactSpelledEmail): the top-level domain is a common one, spelled 'dot', and the text says so.
+const EMAIL_SPELLED =
+  /(?<![\w.%+-])([\w%+-]+(?:(?:\.|\s+dot\s+)[\w%+-]+)*)\s+at\s+([a-z0-9-]+)(?:(?:\.|\s+dot\s+)[a-z0-9-]+)*\s+dot\s+(?:com|net|org|edu|gov|io|co|uk|de|fr|in|br|ru|cn|jp|au|ca|us|info|biz|me|nl|es|it|ch|se|pl|be|at)\b/gi;
+/**
+ * The cheap test before the obfuscated-address patterns: 'dot', or 'at' and a closing bracket, in any case (several
+ * times faster on texts that have neither than '\sdot\s' with the `i` flag, which tries every space).
+ */
+const EMAIL_OBFUSCATION = /[Dd][Oo][Tt]|[Aa][Tt]\s?[\])}>]/;
+/** Words before an address spelled out that say it is one ('email me:', 'contact', '邮箱'). */
+const MAIL_CUE = /e-?mail|\bmail|contact|reach|write|address|邮箱|邮件|联系/i;
+/** Mail providers whose name as the domain makes a spelled-out address clear ('dave at gmail dot com'). */
+const MAIL_PROVIDERS = new Set([
+  'gmail',
+  'googlemail',
+  'yahoo',
+  'hotmail',
+  'outlook',
+  'live',
+  'icloud',
+  'aol',
+  'proton',
+  'protonmail',
+  'gmx',
+  'yandex',
+  'qq',
+  '163',
+  '126',
+  'sina',
+  'sohu',
+  'foxmail',
+]);
 const IPV4 = /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\d.]*\d)/g;
 const IPV6 = /(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![0-9A-Fa-f:])/g;
-const CARD = /(?<!\d)\d(?:[ -]?\d){12,18}(?!\d)/g;
+// Card numbers: digits with optional spaces or dashes, or in dotted groups of four (4111.1111.1111.1111; Amex
+// 3782.822463.10005): a decimal such as 3.14159265358979 is no card even when its digits pass the Luhn check. Never
+// after '+': +55 23 92056-5815 is a phone number whatever its digits add up to.
+const CARD =
+  /(?<![\d+])(?:\d(?:[ -]?\d){12,18}(?!\d)|\d{4}(?:\.\d{4}){3}(?:\.\d{3})?(?!\.?\d)|\d{4}\.\d{6}\.\d{5}(?!\.?\d))/g;
 // A country code may be written in parentheses: (+44) 20 7946 0958.
 const PHONE_INTL = /(?<![\w+])\(?\+\d{1,3}\)?[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]?\d{2,5}){1,4}(?!\d)/g;
 // Chinese mobile, with the country code without '+' (86 / 0086) as a number pasted from a contact list has it (not
 // after a currency sign or '#': ¥86130 1000 2031 is a price and two numbers).
-const PHONE_CN_MOBILE = /(?<!\d)(?:(?<![$¥€£#])(?:00)?86[\s-]?)?1[3-9]\d(?:[\s-]?\d{4}){2}(?!\d)/g;
+// Dotted (158.1234.5678) only with dots throughout and no further '.digit' (a version or an address goes on).
+const PHONE_CN_MOBILE =
+  /(?<!\d)(?:(?<![$¥€£#])(?:00)?86[\s-]?)?1[3-9]\d(?:(?:[\s-]?\d{4}){2}(?!\d)|\.\d{4}\.\d{4}(?!\.?\d))/g;
 // North American with separators, and the trunk prefix 1 (1-800-555-0199).
 const PHONE_NANP = /(?<![\w])(?:1[\s.-]|1(?=\())?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?!\d)/g;
 // North American as ten bare digits (area and exchange codes start 2–9; an optional leading 1). Not after a currency
@@ -158,6 +213,23 @@ const PHONE_TRUNK =
 // Chinese resident identity number: 6-digit area, YYYYMMDD birth date, 3-digit sequence, check character (digit or X).
 // Confirmed in redactCnId (check character, plausible birth date).
 const CN_ID = /(?<!\d)\d{17}[\dXx](?![\dA-Za-z])/g;
+// First-generation (1984–2004) identity number, 15 digits: 6-digit area, YYMMDD birth date (19YY), 3-digit sequence,
+// no check character. Confirmed in redactCnId15 (province, date, not labelled as an order number).
+const CN_ID_15 = /(?<![\w.,:/-])[1-8]\d{14}(?![\w%]|[.,]\d)/g;
+/** The province (first two digits) of a Chinese area code. */
+const CN_PROVINCES = new Set([
+  11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63,
+  64, 65, 71, 81, 82,
+]);
+// National forms with their own grouping, bounded as PHONE_NANP_BARE:
+//   France, 0 then 9 digits in pairs, one separator throughout: 06 12 34 56 78, 01.23.45.67.89, 06-12-34-56-78 (not 08,
+//     special-rate services, so '08 09 10 07 09' in a lottery draw stays);
+//   India, a mobile of 10 digits starting 6–9, bare or 5 + 5, with the trunk 0: 9876543210, 098765 43210;
+//   Brazil, (DDD) and 9 + 8 digits or a landline of 8: (11) 91234-5678, 11 91234-5678, (11) 3456-7890;
+//   Russia, trunk 8 and 3 + 3 + 2 + 2 digits: 8 (912) 345-67-89, 8 912 345-67-89, 8-912-345-67-89.
+// (Their international forms, +33 …, +91 …, +55 …, +7 …, are PHONE_INTL's.)
+const PHONE_NATIONAL =
+  /(?<![\w+#$¥€£])(?<!\d[.,:/-])(?:0[1-79]([ .-])\d\d(?:\1\d\d){3}|0?[6-9]\d{4} ?\d{5}|(?:\([1-9]{2}\) ?|[1-9]{2} )(?:9\d{4}|[2-5]\d{3})-\d{4}|8[ -]?(?:\(\d{3}\)|\d{3})[ -]\d{3}[ -]\d\d[ -]\d\d)(?![\w%]|[.,-]?\d)/g;
 /**
  * What precedes a number labelled as an order, ticket, tracking… number (`Order #`, `Invoice no. `, `订单号：`): such a
  * number is left alone by the bare-digit phone patterns, as it was before they existed.
@@ -190,10 +262,11 @@ function luhnValid(digits: string): boolean {
 }
 
 function redactCard(m: string): string {
-  const digits = m.replace(/[ -]/g, '');
+  const digits = m.replace(/[ .-]/g, '');
   if (digits.length < 13 || digits.length > 19 || !luhnValid(digits)) return m;
   // A Chinese mobile with its country code (86 / 0086 + 11 digits) is left to PHONE_CN_MOBILE: no card number starts so.
   if (/^(?:00)?861[3-9]\d{9}$/.test(digits)) return m;
+  // Even after a label ('Order #'): a leaked card number costs more than one order number in ten lost to [CARD].
   return '[CARD]';
 }
 
@@ -260,6 +333,25 @@ function redactCnMobile(m: string, offset: number, s: string): string {
 const CN_ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CN_ID_CHECK = '10X98765432';
 
+function redactCnId15(id: string, offset: number, s: string): string {
+  if (!CN_PROVINCES.has(num(id, 0, 2))) return id;
+  const y = 1900 + num(id, 6, 8);
+  if (!isCalendarDate(y, num(id, 8, 10), num(id, 10, 12))) return id;
+  return labelled(s, offset) ? id : '[ID]';
+}
+
+function redactNationalPhone(m: string, _sep: string | undefined, offset: number, s: string): string {
+  return labelled(s, offset) ? m : '[PHONE]';
+}
+
+function redactSpelledEmail(m: string, local: string, domain: string, offset: number, s: string): string {
+  const clear =
+    /[\d._]|\sdot\s/i.test(local) ||
+    MAIL_PROVIDERS.has(domain.toLowerCase()) ||
+    MAIL_CUE.test(s.slice(Math.max(0, offset - 40), offset));
+  return clear ? '[EMAIL]' : m;
+}
+
 function redactCnId(id: string): string {
   let sum = 0;
   for (let i = 0; i < 17; i++) sum += (id.charCodeAt(i) - 48) * (CN_ID_WEIGHTS[i] ?? 0);
@@ -268,13 +360,24 @@ function redactCnId(id: string): string {
 }
 
 /**
- * Redacts e-mail addresses, IP addresses, Chinese resident identity numbers (check character and birth date valid),
- * Luhn-valid card numbers and phone numbers (international, North American, Chinese, and national numbers with a
- * trunk 0 as in the UK, Australia, China and Taiwan) in text.
+ * Redacts e-mail addresses (also internationalised, and obfuscated as `dave (at) example (dot) com`), IP addresses,
+ * Chinese resident identity numbers (18 digits with a valid check character and birth date; 15 digits with a valid
+ * province and birth date), Luhn-valid card numbers (spaced, dashed or dotted) and phone numbers (international,
+ * North American, Chinese, national numbers with a trunk 0 as in the UK, Australia, China and Taiwan, and the national
+ * forms of France, India, Brazil and Russia) in text. Numbers labelled as order, ticket… numbers stay, except e-mails,
+ * 18-digit identity numbers and Chinese landlines and mobiles without a country code.
  */
 export function redact(text: string): string {
   let s = text;
-  if (s.includes('@')) s = s.replace(EMAIL, '[EMAIL]');
+  // Most '@'s are mentions (@united): an address needs a '.' after the '@' before any space.
+  if (s.includes('@') && AT_DOMAIN.test(s)) {
+    s = s.replace(EMAIL, '[EMAIL]');
+    if (s.includes('@') && hasNonAscii(s)) s = s.replace(EMAIL_IDN, '[EMAIL]');
+  }
+  if (EMAIL_OBFUSCATION.test(s)) {
+    s = s.replace(EMAIL_BRACKETED, '[EMAIL]');
+    if (EMAIL_SPELLED.test(s)) s = s.replace(EMAIL_SPELLED, redactSpelledEmail);
+  }
   // IPV6 needs two colons (a lone "Note:" or "10:30" never matches).
   const colon = s.indexOf(':');
   if (colon >= 0 && s.indexOf(':', colon + 1) > colon && IPV6.test(s)) s = s.replace(IPV6, redactIpv6);
@@ -292,11 +395,13 @@ export function redact(text: string): string {
     else if (c === 46) dots++;
     else if (c === 43) plus = true;
   }
-  // CN_ID: 17+ digits (before CARD, which would take a Luhn-valid one); CARD: 13+; IPV4: four numbers and three dots;
-  // PHONE_INTL: '+'. The other phone patterns need 10+ digits (CN mobile 11): texts with fewer never run them.
-  // Most texts that get this far still match nothing: `test` first, since `replace` costs more even without a match
-  // (twice as much with a function). A global regex is left with lastIndex 0 by a failed `test` and by `replace`.
+  // CN_ID: 17+ digits and CN_ID_15: 15+ (before CARD, which would take a Luhn-valid one); CARD: 13+; IPV4: four
+  // numbers and three dots; PHONE_INTL: '+'. The other phone patterns need 10+ digits (CN mobile 11): texts with fewer
+  // never run them. Most texts that get this far still match nothing: `test` first, since `replace` costs more even
+  // without a match (twice as much with a function). A global regex is left with lastIndex 0 by a failed `test` and by
+  // `replace`.
   if (digits >= 17 && CN_ID.test(s)) s = s.replace(CN_ID, redactCnId);
+  if (digits >= 15 && CN_ID_15.test(s)) s = s.replace(CN_ID_15, redactCnId15);
   if (digits >= 9 && US_SSN.test(s)) s = s.replace(US_SSN, redactSsn);
   if (digits >= 13 && CARD.test(s)) s = s.replace(CARD, redactCard);
   if (dots >= 3 && IPV4.test(s)) s = s.replace(IPV4, '[IP]');
@@ -305,6 +410,7 @@ export function redact(text: string): string {
   if (digits >= 11 && PHONE_CN_MOBILE.test(s)) s = s.replace(PHONE_CN_MOBILE, redactCnMobile);
   if (PHONE_NANP.test(s)) s = s.replace(PHONE_NANP, '[PHONE]');
   if (PHONE_NANP_BARE.test(s)) s = s.replace(PHONE_NANP_BARE, redactBarePhone);
+  if (PHONE_NATIONAL.test(s)) s = s.replace(PHONE_NATIONAL, redactNationalPhone);
   if (PHONE_TRUNK.test(s)) s = s.replace(PHONE_TRUNK, redactTrunk);
   return s;
 }

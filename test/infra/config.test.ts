@@ -54,7 +54,7 @@ describe('cdk.json configuration', () => {
     const settings = environmentSettings('dev');
     delete settings.ingest;
     delete settings.spike;
-    delete settings.retention;
+    settings.retention = { expireIncomingAfterDays: 60, expireReportsAfterDays: 90 };
 
     // Act
     const config = parseEnvironment('dev', settings);
@@ -67,12 +67,39 @@ describe('cdk.json configuration', () => {
       themesEnabled: true,
     });
     expect(config.spike).toEqual({ ratio: 1.5, minVolume: 10 });
-    expect(config.retention.archiveIncomingAfterDays).toBe(30);
-    expect(config.retention.expireReportsAfterDays).toBeUndefined();
+    expect(config.retention).toMatchObject({
+      archiveIncomingAfterDays: 30,
+      expireIncomingAfterDays: 60,
+      expireReportsAfterDays: 90,
+      noncurrentVersionsDays: 30,
+    });
+    expect(config.retention.expireProcessedAfterDays).toBeUndefined();
     expect(config.eventSource).toBe('feedback.pipeline');
   });
 
+  it.each([
+    ['retention', /environments\.dev\.retention: /],
+    ['retention.expireIncomingAfterDays', /environments\.dev\.retention\.expireIncomingAfterDays: /],
+    ['retention.expireReportsAfterDays', /environments\.dev\.retention\.expireReportsAfterDays: /],
+  ])('requires %s: raw personal data and file reports never stay by default', (setting, message) => {
+    // Prepare: the setting left out
+    const settings = devWith(setting, undefined);
+
+    // Act / Assess
+    expect(() => parseEnvironment('dev', settings)).toThrow(message);
+  });
+
   describe.each([
+    {
+      setting: 'retention.expireReportsAfterDays',
+      value: 0,
+      message: /environments\.dev\.retention\.expireReportsAfterDays: /,
+    },
+    {
+      setting: 'retention.expireIncomingAfterDays',
+      value: 45.5,
+      message: /environments\.dev\.retention\.expireIncomingAfterDays: /,
+    },
     {
       setting: 'digest.schedules.daily.cron',
       value: 'cron(0 8 * * MON *)',

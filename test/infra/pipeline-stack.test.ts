@@ -82,9 +82,41 @@ describe('FeedbackPipelineStack (dev, from cdk.json)', () => {
             }),
             Match.objectLike({ Id: 'expire-reports', Prefix: PREFIXES.reports, ExpirationInDays: 90 }),
             Match.objectLike({ Id: 'expire-processed', Prefix: PREFIXES.processed, ExpirationInDays: 90 }),
+            Match.objectLike({ Id: 'expire-digests', Prefix: PREFIXES.digests, ExpirationInDays: 90 }),
           ]),
         },
       });
+    });
+
+    it('expires raw exports and file reports in prod after the retention its cdk.json entry sets', () => {
+      // Prepare
+      const { stacks } = buildTestApp({ context: { env: 'prod' } });
+      const [prod] = stacks;
+      if (!prod) throw new Error('no prod stack');
+      const prodTemplate = Template.fromStack(prod);
+
+      // Assess
+      const rules = prodTemplate.toJSON().Resources[logicalIdOf(prod.bucket)].Properties.LifecycleConfiguration.Rules;
+      expect(rules).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ Id: 'housekeeping', NoncurrentVersionExpiration: { NoncurrentDays: 30 } }),
+          expect.objectContaining({
+            Id: 'archive-incoming',
+            Prefix: PREFIXES.incoming,
+            Status: 'Enabled',
+            Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 30 }],
+            ExpirationInDays: 180,
+          }),
+          expect.objectContaining({
+            Id: 'expire-reports',
+            Prefix: PREFIXES.reports,
+            Status: 'Enabled',
+            ExpirationInDays: 365,
+          }),
+        ]),
+      );
+      // prod keeps processed records and digests (no expire-… rule for them)
+      expect(rules.map((r: { Id: string }) => r.Id)).toEqual(['housekeeping', 'archive-incoming', 'expire-reports']);
     });
 
     it('notifies the ingest queue of objects created under incoming/ only', () => {
@@ -270,12 +302,20 @@ describe('FeedbackPipelineStack (dev, from cdk.json)', () => {
         'logs:PutLogEvents',
         's3:PutObject',
         'ses:SendEmail',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:SendMessage',
         'xray:PutTelemetryRecords',
         'xray:PutTraceSegments',
       ]);
       expect(roleStatements(template, stack.digest.role)).toContainEqual(
         expect.objectContaining({ Action: 's3:PutObject', Resource: objectsUnder(stack, PREFIXES.digests) }),
       );
+      // SQS only to its on-failure destination
+      const sqsStatements = roleStatements(template, stack.digest.role).filter((st) =>
+        [st.Action].flat().some((a) => String(a).startsWith('sqs:')),
+      );
+      expect(sqsStatements.map((st) => st.Resource)).toEqual([arnOf(stack.node.findChild('digest-failure-dlq'))]);
     });
 
     it('limits SES sending to the sender identity, the configuration set and the From address', () => {
@@ -374,6 +414,29 @@ describe('FeedbackPipelineStack (dev, from cdk.json)', () => {
       });
     });
 
+    it('sends failed asynchronous invocations to an encrypted, TLS-only queue after one retry', () => {
+      const queue = stack.node.findChild('digest-failure-dlq');
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: logicalIdOf(stack.digest.function) },
+        Qualifier: '$LATEST',
+        MaximumRetryAttempts: 1,
+        MaximumEventAgeInSeconds: 21600,
+        DestinationConfig: { OnFailure: { Destination: arnOf(queue) } },
+      });
+      expect(template.toJSON().Resources[logicalIdOf(queue)].Properties).toMatchObject({
+        SqsManagedSseEnabled: true,
+        MessageRetentionPeriod: INGEST_QUEUE.dlqRetentionDays * 86_400,
+      });
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: logicalIdOf(queue) }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    });
+
     it('sends through a configuration set that requires TLS', () => {
       template.hasResourceProperties('AWS::SES::ConfigurationSet', {
         Name: 'feedback-dev-digest',
@@ -395,12 +458,16 @@ describe('FeedbackPipelineStack (dev, from cdk.json)', () => {
     it.each([
       'ingest-dlq',
       'digest-schedule-dlq',
+      'digest-failure-dlq',
       'detractor-subscriber-dlq',
     ])('alarms on messages in the %s', (label) => {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         AlarmName: `feedback-dev-${label}-depth`,
         MetricName: 'ApproximateNumberOfMessagesVisible',
         Namespace: 'AWS/SQS',
+        Dimensions: [
+          { Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalIdOf(stack.node.findChild(label)), 'QueueName'] } },
+        ],
         Threshold: 1,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
         AlarmActions: [{ Ref: logicalIdOf(stack.operations.topic) }],
