@@ -10,16 +10,17 @@ import { eventBridgeClient } from '../../shared/clients/eventbridge.js';
 import { s3Client } from '../../shared/clients/s3.js';
 import { sesClient } from '../../shared/clients/sesv2.js';
 import { loadDigestConfig } from '../../shared/config/env.js';
+import { PIPELINE_METRICS, SERVICE_NAMES } from '../../shared/config/resources.js';
 import * as z from '../../shared/config/zod.js';
 import { SEGMENT_DIMENSIONS } from '../../shared/domain/cells.js';
 import { runDigestJob } from '../../shared/pipeline/digest-job.js';
 import { DynamoAggregateReader } from '../../shared/store/aggregate-reader.js';
 
 const config = loadDigestConfig();
-const logger = new Logger({ serviceName: 'feedback-digest' });
-const metrics = new Metrics({ namespace: 'FeedbackPipeline', serviceName: 'feedback-digest' });
+const logger = new Logger({ serviceName: SERVICE_NAMES.digest });
+const metrics = new Metrics({ namespace: PIPELINE_METRICS.namespace, serviceName: SERVICE_NAMES.digest });
 // X-Ray: the invocation segment plus one subsegment per AWS call (a no-op off Lambda, e.g. on the local stack).
-const tracer = new Tracer({ serviceName: 'feedback-digest' });
+const tracer = new Tracer({ serviceName: SERVICE_NAMES.digest });
 for (const client of [s3Client, dynamoDbClient, eventBridgeClient, sesClient]) tracer.captureAWSv3Client(client);
 const reader = new DynamoAggregateReader(dynamoDbClient, config.table);
 
@@ -42,7 +43,7 @@ export const handler = middy(async (event: unknown) => {
     { reader, s3: s3Client, ses: sesClient, events: eventBridgeClient, config },
     { period, send: true, segments: input.segments },
   );
-  metrics.addMetric('DigestsSent', MetricUnit.Count, 1);
+  metrics.addMetric(PIPELINE_METRICS.digestsSent, MetricUnit.Count, 1);
   logger.info('digest sent', { period: result.period, subject: result.subject, recipients: result.recipients });
   return { subject: result.subject, htmlKey: result.htmlKey, jsonKey: result.jsonKey, messageIds: result.messageIds };
 })

@@ -11,9 +11,11 @@ import { comprehendClient } from '../../shared/clients/comprehend.js';
 import { dynamoDbClient } from '../../shared/clients/dynamodb.js';
 import { eventBridgeClient } from '../../shared/clients/eventbridge.js';
 import { s3Client } from '../../shared/clients/s3.js';
+import { secretsManagerClient } from '../../shared/clients/secrets-manager.js';
 import { sqsClient } from '../../shared/clients/sqs.js';
 import { loadIngestConfig } from '../../shared/config/env.js';
-import { loadHashKey } from '../../shared/config/hash-key.js';
+import { createHashKeyLoader } from '../../shared/config/hash-key.js';
+import { PIPELINE_METRICS, SERVICE_NAMES } from '../../shared/config/resources.js';
 import { FileLeaseLostError } from '../../shared/domain/errors.js';
 import { awsIngestPorts } from '../../shared/pipeline/aws-ports.js';
 import { ingestObject } from '../../shared/pipeline/ingest-object.js';
@@ -22,12 +24,13 @@ import { analyze } from '../../shared/sentiment/comprehend-adapter.js';
 import { DynamoTextCache } from '../../shared/store/text-cache.js';
 
 const config = loadIngestConfig();
-const logger = new Logger({ serviceName: 'feedback-ingest' });
-const metrics = new Metrics({ namespace: 'FeedbackPipeline', serviceName: 'feedback-ingest' });
+const logger = new Logger({ serviceName: SERVICE_NAMES.ingest });
+const metrics = new Metrics({ namespace: PIPELINE_METRICS.namespace, serviceName: SERVICE_NAMES.ingest });
 // X-Ray: the invocation segment plus one subsegment per AWS call (a no-op off Lambda, e.g. on the local stack).
-const tracer = new Tracer({ serviceName: 'feedback-ingest' });
-for (const client of [s3Client, dynamoDbClient, eventBridgeClient, sqsClient, comprehendClient])
+const tracer = new Tracer({ serviceName: SERVICE_NAMES.ingest });
+for (const client of [s3Client, dynamoDbClient, eventBridgeClient, sqsClient, comprehendClient, secretsManagerClient])
   tracer.captureAWSv3Client(client);
+const loadHashKey = createHashKeyLoader(secretsManagerClient);
 const textCache = new DynamoTextCache(dynamoDbClient, config.table, config.cacheTtlDays);
 
 const ports = awsIngestPorts({ s3: s3Client, db: dynamoDbClient, events: eventBridgeClient, sqs: sqsClient }, config);
@@ -58,14 +61,14 @@ async function processRecord(record: SQSRecord, context?: Context): Promise<void
       });
       if (result.status === 'processed' && result.report) {
         const r = result.report;
-        metrics.addMetric('FilesProcessed', MetricUnit.Count, 1);
-        metrics.addMetric('RowsAccepted', MetricUnit.Count, r.rows.accepted);
-        metrics.addMetric('RowsRejected', MetricUnit.Count, r.rows.rejected);
-        metrics.addMetric('RowsDuplicate', MetricUnit.Count, r.rows.duplicates);
-        metrics.addMetric('ComprehendCalls', MetricUnit.Count, r.comprehend.calls);
-        metrics.addMetric('ComprehendUnits', MetricUnit.Count, r.comprehend.units);
+        metrics.addMetric(PIPELINE_METRICS.filesProcessed, MetricUnit.Count, 1);
+        metrics.addMetric(PIPELINE_METRICS.rowsAccepted, MetricUnit.Count, r.rows.accepted);
+        metrics.addMetric(PIPELINE_METRICS.rowsRejected, MetricUnit.Count, r.rows.rejected);
+        metrics.addMetric(PIPELINE_METRICS.rowsDuplicate, MetricUnit.Count, r.rows.duplicates);
+        metrics.addMetric(PIPELINE_METRICS.comprehendCalls, MetricUnit.Count, r.comprehend.calls);
+        metrics.addMetric(PIPELINE_METRICS.comprehendUnits, MetricUnit.Count, r.comprehend.units);
       } else if (result.status === 'failed') {
-        metrics.addMetric('FilesRejected', MetricUnit.Count, 1);
+        metrics.addMetric(PIPELINE_METRICS.filesRejected, MetricUnit.Count, 1);
       }
       logger.info('ingest finished', { key: target.key, status: result.status, reportKey: result.reportKey });
     } catch (err) {

@@ -8,21 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-
-/**
- * Custom metrics the functions publish with Powertools Metrics (namespace `POWERTOOLS_METRICS_NAMESPACE`, default
- * dimension `service` = `POWERTOOLS_SERVICE_NAME`). The dashboard reads them with exactly these names.
- */
-export const PIPELINE_METRICS = {
-  namespace: 'FeedbackPipeline',
-  filesProcessed: 'FilesProcessed',
-  filesRejected: 'FilesRejected',
-  rowsAccepted: 'RowsAccepted',
-  rowsRejected: 'RowsRejected',
-  rowsDuplicate: 'RowsDuplicate',
-  comprehendCalls: 'ComprehendCalls',
-  comprehendUnits: 'ComprehendUnits',
-} as const;
+import { PIPELINE_METRICS } from '../../shared/config/resources.js';
 
 /** A function to watch, with the Powertools service name its custom metrics carry. */
 export interface MonitoredFunction {

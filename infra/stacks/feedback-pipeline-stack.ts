@@ -13,10 +13,18 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { EVENTS, INGEST_EVENT_TYPES, INGEST_QUEUE, PREFIXES, TABLE_SCHEMA } from '../../shared/config/resources.js';
+import {
+  EVENTS,
+  INGEST_EVENT_TYPES,
+  INGEST_QUEUE,
+  PIPELINE_METRICS,
+  PREFIXES,
+  SERVICE_NAMES,
+  TABLE_SCHEMA,
+} from '../../shared/config/resources.js';
 import { type EnvironmentConfig, INGEST_SETTINGS } from '../config.js';
 import { FeedbackFunction } from '../constructs/feedback-function.js';
-import { PIPELINE_METRICS, PipelineOperations } from '../constructs/operations.js';
+import { PipelineOperations } from '../constructs/operations.js';
 import { digestSettings, ingestSettings } from '../function-settings.js';
 import { acknowledge, arnResourceFinding } from '../nag.js';
 import { FUNCTION_ENTRIES } from '../paths.js';
@@ -24,12 +32,6 @@ import { FUNCTION_ENTRIES } from '../paths.js';
 export interface FeedbackPipelineStackProps extends StackProps {
   readonly config: EnvironmentConfig;
 }
-
-/**
- * Powertools service names: the `service` dimension of the custom metrics the dashboard reads. They match the
- * `serviceName` the handlers pass to Metrics; environments are told apart by account, not by dimension.
- */
-export const SERVICE_NAMES = { ingest: 'feedback-ingest', digest: 'feedback-digest' } as const;
 
 /** Digest periods and the schedule input each one sends to the digest function. */
 export const DIGEST_PERIODS = ['daily', 'weekly'] as const;

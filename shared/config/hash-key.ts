@@ -1,4 +1,4 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ConfigurationError } from './env.js';
 
 /** Where the HMAC key comes from: a Secrets Manager secret id, or (local stack and tests) the key itself. */
@@ -10,9 +10,6 @@ export interface HashKeySource {
 /** Shorter keys are refused: an HMAC key this short would make customer hashes guessable. */
 export const MIN_HASH_KEY_LENGTH = 16;
 
-/** The one Secrets Manager client (SDK defaults; `AWS_ENDPOINT_URL_SECRETS_MANAGER` when set). */
-export const secretsManagerClient = new SecretsManagerClient({});
-
 /**
  * Returns a loader that reads the HMAC key for customer identifiers once per container: from `hashKey` when set
  * (local stack), else from the Secrets Manager secret `hashKeyParameter`. Concurrent callers share one request; a
@@ -20,9 +17,7 @@ export const secretsManagerClient = new SecretsManagerClient({});
  * and a failure is not kept, so a throttled or unlucky cold start is retried by the next call instead of failing
  * every later invocation of the container.
  */
-export function createHashKeyLoader(
-  client: SecretsManagerClient = secretsManagerClient,
-): (source: HashKeySource) => Promise<string> {
+export function createHashKeyLoader(client: SecretsManagerClient): (source: HashKeySource) => Promise<string> {
   let pending: Promise<string> | undefined;
   return (source) => {
     pending ??= readHashKey(client, source).catch((error: unknown) => {
@@ -54,6 +49,3 @@ async function readHashKey(client: SecretsManagerClient, source: HashKeySource):
   }
   return secret;
 }
-
-/** The ingest function's loader, on the module's Secrets Manager client. */
-export const loadHashKey = createHashKeyLoader();

@@ -57,3 +57,25 @@ export const LOCAL_NAMES = {
 
 /** Event names the ingest bucket notifies on. */
 export const INGEST_EVENT_TYPES = ['s3:ObjectCreated:*'] as const;
+
+/**
+ * Custom metrics the functions publish with Powertools Metrics (namespace `POWERTOOLS_METRICS_NAMESPACE`, default
+ * dimension `service` = `POWERTOOLS_SERVICE_NAME`). The dashboard reads them with exactly these names.
+ */
+export const PIPELINE_METRICS = {
+  namespace: 'FeedbackPipeline',
+  filesProcessed: 'FilesProcessed',
+  filesRejected: 'FilesRejected',
+  rowsAccepted: 'RowsAccepted',
+  rowsRejected: 'RowsRejected',
+  rowsDuplicate: 'RowsDuplicate',
+  comprehendCalls: 'ComprehendCalls',
+  comprehendUnits: 'ComprehendUnits',
+  digestsSent: 'DigestsSent',
+} as const;
+
+/**
+ * Powertools service names: the `service` dimension of the custom metrics the dashboard reads, set by the stack
+ * (`POWERTOOLS_SERVICE_NAME`) and by the handlers alike; environments are told apart by account, not by dimension.
+ */
+export const SERVICE_NAMES = { ingest: 'feedback-ingest', digest: 'feedback-digest' } as const;
