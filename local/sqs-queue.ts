@@ -200,11 +200,6 @@ export class LocalQueue {
     if (visibilityTimeoutSeconds === 0) this.notify();
   }
 
-  purge(): void {
-    this.messages.length = 0;
-    this.issuedHandles.clear();
-  }
-
   counts(): QueueCounts {
     const now = this.broker.now();
     const counts: QueueCounts = { visible: 0, inFlight: 0, delayed: 0 };
@@ -339,15 +334,6 @@ export class QueueBroker {
       throw new SqsQueueError('QueueDoesNotExist', 'The specified queue does not exist.');
     }
     return queue;
-  }
-
-  delete(name: string): void {
-    this.queues.get(name)?.notify();
-    this.queues.delete(name);
-  }
-
-  list(prefix = ''): LocalQueue[] {
-    return [...this.queues.values()].filter((q) => q.name.startsWith(prefix));
   }
 
   /** Wakes every pending long poll so servers and pollers can shut down. */

@@ -79,45 +79,12 @@ export async function startSqsServer(options: SqsServerOptions): Promise<SqsServ
       if (found === undefined) throw sqsError('QueueDoesNotExist', 'The specified queue does not exist.');
       return { QueueUrl: found.url };
     },
-    ListQueues: (input) => ({
-      QueueUrls: getBroker()
-        .list(optionalString(input, 'QueueNamePrefix') ?? '')
-        .map((q) => q.url),
-    }),
-    DeleteQueue: (input) => {
-      getBroker().delete(queue(input).name);
-      return {};
-    },
     GetQueueAttributes: (input) => ({
       Attributes: queueAttributes(queue(input), stringList(input.AttributeNames)),
     }),
-    SetQueueAttributes: (input) => {
-      const target = queue(input);
-      target.settings = { ...target.settings, ...parseQueueAttributes(input.Attributes) };
-      return {};
-    },
-    PurgeQueue: (input) => {
-      queue(input).purge();
-      return {};
-    },
     SendMessage: (input) => {
       const message = queue(input).send(sendInput(input));
       return sendResult(message);
-    },
-    SendMessageBatch: (input) => {
-      const target = queue(input);
-      const entries = batchEntries(input);
-      const Successful: Record<string, unknown>[] = [];
-      const Failed: Record<string, unknown>[] = [];
-      for (const entry of entries) {
-        try {
-          Successful.push({ Id: entry.Id, ...sendResult(target.send(sendInput(entry))) });
-        } catch (error) {
-          if (!(error instanceof SqsQueueError)) throw error;
-          Failed.push({ Id: entry.Id, SenderFault: true, Code: error.code, Message: error.message });
-        }
-      }
-      return { Successful, Failed };
     },
     ReceiveMessage: async (input) => {
       const target = queue(input);
@@ -147,22 +114,12 @@ export async function startSqsServer(options: SqsServerOptions): Promise<SqsServ
       queue(input).delete(requiredString(input, 'ReceiptHandle'));
       return {};
     },
-    DeleteMessageBatch: (input) => {
-      const target = queue(input);
-      return batchEach(batchEntries(input), (entry) => target.delete(requiredString(entry, 'ReceiptHandle')));
-    },
     ChangeMessageVisibility: (input) => {
       queue(input).changeVisibility(
         requiredString(input, 'ReceiptHandle'),
         requiredInteger(input, 'VisibilityTimeout'),
       );
       return {};
-    },
-    ChangeMessageVisibilityBatch: (input) => {
-      const target = queue(input);
-      return batchEach(batchEntries(input), (entry) =>
-        target.changeVisibility(requiredString(entry, 'ReceiptHandle'), requiredInteger(entry, 'VisibilityTimeout')),
-      );
     },
   };
 
@@ -344,60 +301,12 @@ function matchesAttributeName(pattern: string, name: string): boolean {
   return pattern === name;
 }
 
-function batchEntries(input: Record<string, unknown>): Record<string, unknown>[] {
-  const entries = input.Entries;
-  if (!Array.isArray(entries) || entries.length === 0) {
-    throw sqsError('EmptyBatchRequest', 'There should be at least one SendMessageBatchRequestEntry in the request.');
-  }
-  if (entries.length > 10) {
-    throw sqsError(
-      'TooManyEntriesInBatchRequest',
-      `Maximum number of entries per request are 10. You have sent ${entries.length}.`,
-    );
-  }
-  const ids = new Set<string>();
-  return entries.map((entry) => {
-    if (!isRecord(entry) || typeof entry.Id !== 'string' || !/^[A-Za-z0-9_-]{1,80}$/.test(entry.Id)) {
-      throw sqsError(
-        'InvalidBatchEntryId',
-        'A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.',
-      );
-    }
-    if (ids.has(entry.Id)) throw sqsError('BatchEntryIdsNotDistinct', `Id ${entry.Id} repeated.`);
-    ids.add(entry.Id);
-    return entry;
-  });
-}
-
-function batchEach(
-  entries: Record<string, unknown>[],
-  apply: (entry: Record<string, unknown>) => void,
-): { Successful: { Id: unknown }[]; Failed: Record<string, unknown>[] } {
-  const Successful: { Id: unknown }[] = [];
-  const Failed: Record<string, unknown>[] = [];
-  for (const entry of entries) {
-    try {
-      apply(entry);
-      Successful.push({ Id: entry.Id });
-    } catch (error) {
-      if (!(error instanceof SqsQueueError)) throw error;
-      Failed.push({ Id: entry.Id, SenderFault: true, Code: error.code, Message: error.message });
-    }
-  }
-  return { Successful, Failed };
-}
-
 function requiredString(input: Record<string, unknown>, name: string): string {
   const value = input[name];
   if (typeof value !== 'string' || value.length === 0) {
     throw sqsError('MissingParameter', `The request must contain the parameter ${name}.`);
   }
   return value;
-}
-
-function optionalString(input: Record<string, unknown>, name: string): string | undefined {
-  const value = input[name];
-  return typeof value === 'string' ? value : undefined;
 }
 
 function optionalInteger(input: Record<string, unknown>, name: string): number | undefined {

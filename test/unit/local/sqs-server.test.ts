@@ -1,15 +1,12 @@
 import {
   ChangeMessageVisibilityCommand,
   CreateQueueCommand,
-  DeleteMessageBatchCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
-  PurgeQueueCommand,
   QueueDoesNotExist,
   ReceiptHandleIsInvalid,
   ReceiveMessageCommand,
-  SendMessageBatchCommand,
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
@@ -223,52 +220,6 @@ describe('local SQS server', () => {
     expect(counts).toEqual(['1', '2', '3']);
     expect(dead.map((m) => m.Body)).toEqual(['poison']);
     expect(dead[0]?.Attributes?.DeadLetterQueueSourceArn).toMatch(/:q\d+$/);
-  });
-
-  it('sends and deletes in batches, reporting entries one by one', async () => {
-    // Prepare
-    const QueueUrl = await newQueue();
-
-    // Act
-    const sent = await sqs.send(
-      new SendMessageBatchCommand({
-        QueueUrl,
-        Entries: [
-          { Id: 'a', MessageBody: 'one' },
-          { Id: 'b', MessageBody: 'two' },
-          { Id: 'c', MessageBody: 'three', DelaySeconds: 901 },
-        ],
-      }),
-    );
-    const messages = await receive(QueueUrl);
-    const deleted = await sqs.send(
-      new DeleteMessageBatchCommand({
-        QueueUrl,
-        Entries: [
-          ...messages.map((m, i) => ({ Id: `d${i}`, ReceiptHandle: m.ReceiptHandle })),
-          { Id: 'bad', ReceiptHandle: 'bogus' },
-        ],
-      }),
-    );
-
-    // Assess
-    expect(sent.Successful?.map((s) => s.Id)).toEqual(['a', 'b']);
-    expect(sent.Failed).toMatchObject([{ Id: 'c', SenderFault: true, Code: 'InvalidParameterValue' }]);
-    expect(messages.map((m) => m.Body).sort()).toEqual(['one', 'two']);
-    expect(deleted.Successful).toHaveLength(2);
-    expect(deleted.Failed).toMatchObject([{ Id: 'bad', Code: 'ReceiptHandleIsInvalid' }]);
-  });
-
-  it('purges a queue', async () => {
-    // Prepare
-    const QueueUrl = await newQueue();
-    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x' }));
-
-    // Act
-    await sqs.send(new PurgeQueueCommand({ QueueUrl }));
-
-    // Assess
-    expect(await receive(QueueUrl)).toHaveLength(0);
   });
 
   it('answers a long poll as soon as a message arrives', async () => {
