@@ -2,19 +2,15 @@ import crypto, { createHash } from 'node:crypto';
 import { type CanonicalRecord, FileRejectedError } from '../domain/types.js';
 import { cleanLabel, cleanText, hashIdentifier, isMangledNumber, redact } from './clean.js';
 import { mapColumns, normaliseName } from './column-mapping.js';
-import { createDecoder, LateEncoding, sniffEncoding } from './encoding.js';
+import { LateEncoding } from './encoding.js';
 import { zoneInHeader } from './header-zones.js';
 import { detectHeader } from './headers.js';
-import {
-  csvRows,
-  jsonDocumentRows,
-  jsonLinesRows,
-  KeyIndex,
-  PeekableBytes,
-  type RawRow,
-  type SheetChoice,
-  xlsxRows,
-} from './sources.js';
+import { PeekableBytes, skipBytes } from './rows/bytes.js';
+import { KeyIndex } from './rows/json-flatten.js';
+import { openRows } from './rows/open.js';
+import type { RawRow } from './rows/raw-row.js';
+import type { SheetChoice } from './rows/xlsx.js';
+import { SNIFF_BYTES, sniff } from './sniff.js';
 import type {
   ColumnMapping,
   ExportFormat,
@@ -29,8 +25,6 @@ import type {
 } from './types.js';
 import { inferDateOrder, isoString, isValidTimeZone, parseDate, parseNps, parseRating } from './values.js';
 
-const SNIFF_BYTES = 64 * 1024;
-const SEP_HINT = /^\ufeff?sep=([^\r\n])[^\S\r\n]*\r?\n/i;
 /** Keys that only wrap a value (iTunes RSS JSON's `label`, XML-to-JSON's `$t` and `#text`, a protobuf Timestamp's `seconds`). */
 const WRAPPED_VALUE = new Set(['label', '$t', '#text', '_text', 'value', 'seconds']);
 /** Title lines (report name, export date, blank padded lines) looked for above a table's header. */
@@ -52,136 +46,6 @@ interface Prepared {
   rowBase: number;
   /** Raw offset of the first data byte, for checkpoints taken before any record. */
   keys?: KeyIndex;
-}
-
-/** Sniffs the delimiter from decoded text: the candidate with the most consistent non-zero count per record. */
-export function sniffDelimiter(text: string, atEof: boolean): string {
-  const candidates = [',', ';', '\t', '|'];
-  const counts: number[][] = candidates.map(() => []);
-  const current = candidates.map(() => 0);
-  let inQuotes = false;
-  let records = 0;
-  for (let i = 0; i < text.length && records < 50; i++) {
-    const ch = text[i];
-    if (ch === '"') inQuotes = !inQuotes;
-    else if (!inQuotes && (ch === '\n' || ch === '\r')) {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      candidates.forEach((_, k) => {
-        counts[k]?.push(current[k] ?? 0);
-        current[k] = 0;
-      });
-      records++;
-    } else if (!inQuotes) {
-      const k = candidates.indexOf(ch ?? '');
-      if (k !== -1) current[k] = (current[k] ?? 0) + 1;
-    }
-  }
-  if (atEof || records === 0) {
-    for (let k = 0; k < candidates.length; k++) counts[k]?.push(current[k] ?? 0);
-  }
-  let best = ',';
-  let bestScore = 0;
-  candidates.forEach((c, k) => {
-    const cs = (counts[k] ?? []).filter((_, i, a) => !(i === a.length - 1 && a.length > 1 && a[i] === 0));
-    if (cs.length === 0) return;
-    const freq = new Map<number, number>();
-    for (const n of cs) if (n > 0) freq.set(n, (freq.get(n) ?? 0) + 1);
-    let modeCount = 0;
-    let mode = 0;
-    for (const [n, f] of freq) {
-      if (f > modeCount || (f === modeCount && n > mode)) {
-        modeCount = f;
-        mode = n;
-      }
-    }
-    const score = (modeCount / cs.length) * 100 + Math.min(mode, 50) / 100;
-    if (mode > 0 && score > bestScore) {
-      bestScore = score;
-      best = c;
-    }
-  });
-  return best;
-}
-
-function detectBinary(bytes: Uint8Array): string | undefined {
-  const b = bytes;
-  if (b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04) return 'zip';
-  if (b[0] === 0xd0 && b[1] === 0xcf && b[2] === 0x11 && b[3] === 0xe0) return 'ole2';
-  if (b[0] === 0x1f && b[1] === 0x8b) return 'gzip';
-  if (b[0] === 0x25 && b[1] === 0x50 && b[2] === 0x44 && b[3] === 0x46) return 'pdf';
-  return undefined;
-}
-
-/** Share of NUL characters in the sample: a stray one in a cell is dirt (cleaning removes it), many mean binary. */
-function nulRatio(text: string): number {
-  let nul = 0;
-  for (let at = text.indexOf('\u0000'); at !== -1; at = text.indexOf('\u0000', at + 1)) nul++;
-  return text.length === 0 ? 0 : nul / text.length;
-}
-
-function controlRatio(text: string): number {
-  const n = Math.min(text.length, 16_384);
-  if (n === 0) return 0;
-  let bad = 0;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if ((c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12) || c === 0xfffd) bad++;
-  }
-  return bad / n;
-}
-
-function detectTextFormat(text: string): ExportFormat | 'json-lines-or-doc' {
-  const t = text.trimStart();
-  if (t.startsWith('[')) return 'json';
-  if (t.startsWith('{')) return 'json-lines-or-doc';
-  return 'csv';
-}
-
-/**
- * Whether a line that does not parse on its own opens a JSON document laid out over several lines: it ends outside
- * any string with a structure still open, right after `[`, `{` or `,` (`{"app":"x","reviews":[` then one record a
- * line, or any pretty-printed document). A truncated JSON Lines record ends elsewhere (mostly inside a string).
- */
-function opensDocument(line: string): boolean {
-  let depth = 0;
-  let inString = false;
-  let last = 0;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line.charCodeAt(i);
-    if (inString) {
-      if (ch === 92) i++;
-      else if (ch === 34) inString = false;
-      continue;
-    }
-    if (ch === 32 || ch === 9 || ch === 13) continue;
-    last = ch;
-    if (ch === 34) inString = true;
-    else if (ch === 123 || ch === 91) depth++;
-    else if (ch === 125 || ch === 93) {
-      depth--;
-      if (depth < 0) return false;
-    }
-  }
-  return !inString && depth > 0 && (last === 91 || last === 123 || last === 44);
-}
-
-function looksLikeJsonLines(text: string): boolean {
-  const lines = text.split('\n').filter((l) => l.trim() !== '');
-  const first = lines[0]?.trim() ?? '';
-  try {
-    const v: unknown = JSON.parse(first);
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
-      // One line holding an object with an array of records is a minified document (App Store Connect API).
-      if (lines.length === 1)
-        return !Object.values(v).some((x) => Array.isArray(x) && x.some((e) => typeof e === 'object'));
-      return true;
-    }
-  } catch {
-    // First line is not a whole object: either a document laid out over lines or a broken first line.
-    if (opensDocument(first)) return false;
-  }
-  const objectLines = lines.filter((l) => l.trimStart().startsWith('{')).length;
-  return objectLines >= 2 && objectLines >= lines.length * 0.8;
 }
 
 function resolveInput(input: ByteInput): AsyncIterable<Uint8Array> {
@@ -337,95 +201,40 @@ async function sniffExport(
   }
   const src = new PeekableBytes(bytesIn);
   const { bytes, eof } = await src.peek(SNIFF_BYTES);
-  if (bytes.length === 0) throw new FileRejectedError('EMPTY_FILE', 'The file is empty (0 bytes).');
-  const magic = detectBinary(bytes);
-  if (magic === 'ole2') {
-    throw new FileRejectedError(
-      'UNSUPPORTED_FORMAT',
-      'Legacy Excel .xls (OLE2) is not supported: save it as .xlsx or CSV.',
-    );
-  }
-  if (magic === 'gzip')
-    throw new FileRejectedError('UNSUPPORTED_FORMAT', 'The file is gzip-compressed: upload it uncompressed.');
-  if (magic === 'pdf') throw new FileRejectedError('BINARY_FILE', 'The file is a PDF, not a table.');
-  if (magic === 'zip') {
+  const sniffed = sniff(bytes, eof);
+  if (sniffed.format === 'xlsx') {
     let sheet = 0;
     const choice: SheetChoice = { score: (rows) => sheetScore(rows, opts), chosen: (i) => (sheet = i) };
-    return prepareRows(
-      xlsxRows(src.replay(), choice),
-      'xlsx',
-      'utf-8',
-      undefined,
-      opts,
-      undefined,
-      'skip-records',
-    ).then((p) => {
-      p.state.sheet = sheet;
-      return p;
-    });
-  }
-
-  const enc = sniffEncoding(bytes, eof);
-  const decoder = createDecoder(enc.encoding);
-  const text = decoder.write(bytes.subarray(enc.bomLength)) + (eof ? decoder.end() : '');
-  if (nulRatio(text) > 0.01 || controlRatio(text) > 0.02) {
-    throw new FileRejectedError(
-      'BINARY_FILE',
-      `The file holds binary data (control bytes), not text in ${enc.encoding}.`,
+    const spec = { format: 'xlsx' as const, encoding: 'utf-8' as const, startOffset: 0, maxCell, sheet: choice };
+    return prepareRows(openRows(src.replay(), spec), 'xlsx', 'utf-8', undefined, opts, undefined, 'skip-records').then(
+      (p) => {
+        p.state.sheet = sheet;
+        return p;
+      },
     );
   }
-  if (text.replace(/^\ufeff/, '').trim() === '')
-    throw new FileRejectedError('EMPTY_FILE', 'The file holds only whitespace.');
-
-  const kind = detectTextFormat(text);
+  const { format, encoding, bomLength, delimiter } = sniffed;
   // Only ASCII sniffed: no evidence for any encoding yet. Read on as UTF-8 and settle it at the first non-ASCII byte.
-  const late = enc.undecided === true && !eof ? new LateEncoding(enc.bomLength) : undefined;
-  const replayed = skipBytes(src.replay(), enc.bomLength);
-  const body = late === undefined ? replayed : late.bytes(replayed);
-  const settle = (rows: AsyncGenerator<RawRow[]>) => (late === undefined ? rows : late.rows(rows));
-  const settled = (p: Prepared): Prepared => {
-    if (late !== undefined) settleLater(late, p.state, p.meta);
-    return p;
-  };
-  if (kind === 'json' || (kind === 'json-lines-or-doc' && !looksLikeJsonLines(text))) {
-    const keys = new KeyIndex();
-    return prepareRows(
-      settle(jsonDocumentRows(body, enc.encoding, keys, maxCell)),
-      'json',
-      enc.encoding,
-      undefined,
-      opts,
-      keys,
-      'skip-records',
-    ).then(settled);
-  }
-  if (kind === 'json-lines-or-doc') {
-    const keys = new KeyIndex();
-    const exact = enc.encoding === 'utf-8' || enc.encoding === 'utf-8-bom';
-    return prepareRows(
-      settle(jsonLinesRows(body, enc.encoding, enc.bomLength, keys, maxCell)),
-      'jsonl',
-      enc.encoding,
-      undefined,
-      opts,
-      keys,
-      exact ? 'byte-offset' : 'skip-records',
-    ).then(settled);
-  }
-  // Excel's hint line (`sep=;`) names the delimiter; it is skipped as a line above the header.
-  const hint = SEP_HINT.exec(text);
-  const delimiter = hint?.[1] ?? sniffDelimiter(text, eof);
-  const exact = enc.encoding === 'utf-8' || enc.encoding === 'utf-8-bom' || enc.encoding === 'utf-16le';
-  return prepareRows(
-    settle(csvRows(body, enc.encoding, delimiter, enc.bomLength, maxCell)),
-    delimiter === '\t' ? 'tsv' : 'csv',
-    enc.encoding,
+  const late = sniffed.settleLate ? new LateEncoding(bomLength) : undefined;
+  const json = format === 'json' || format === 'jsonl';
+  const keys = json ? new KeyIndex() : undefined;
+  const rows = openRows(skipBytes(src.replay(), bomLength), {
+    format,
+    encoding,
     delimiter,
-    opts,
-    undefined,
-    exact ? 'byte-offset' : 'skip-records',
-    hint === null ? 0 : 1,
-  ).then(settled);
+    startOffset: bomLength,
+    maxCell,
+    keys,
+    late,
+  });
+  const exact =
+    encoding === 'utf-8' ||
+    encoding === 'utf-8-bom' ||
+    (encoding === 'utf-16le' && (format === 'csv' || format === 'tsv'));
+  const resumeMode = format !== 'json' && exact ? 'byte-offset' : 'skip-records';
+  const p = await prepareRows(rows, format, encoding, delimiter, opts, keys, resumeMode, sniffed.preambleHint);
+  if (late !== undefined) settleLater(late, p.state, p.meta);
+  return p;
 }
 
 /**
@@ -441,18 +250,6 @@ function settleLater(late: LateEncoding, state: ParserState, meta: ExportMeta): 
     meta.encoding = encoding;
     meta.resumeMode = 'skip-records';
   });
-}
-
-async function* skipBytes(bytes: AsyncIterable<Uint8Array>, n: number): AsyncGenerator<Uint8Array> {
-  let left = n;
-  for await (const c of bytes) {
-    if (left >= c.byteLength) {
-      left -= c.byteLength;
-      continue;
-    }
-    yield left > 0 ? c.subarray(left) : c;
-    left = 0;
-  }
 }
 
 async function prepareRows(
@@ -595,33 +392,23 @@ async function resumeExport(bytesIn: AsyncIterable<Uint8Array>, r: ResumeState, 
   const s = r.parser;
   const byOffset = r.byteOffset !== undefined;
   const keys = s.format === 'json' || s.format === 'jsonl' ? new KeyIndex(s.columns) : undefined;
-  let rows: AsyncGenerator<RawRow[]>;
-  let skip = 0;
   const bom = s.encoding === 'utf-8-bom' ? 3 : s.encoding === 'utf-16le' || s.encoding === 'utf-16be' ? 2 : 0;
   const start = byOffset ? (r.byteOffset ?? 0) : bom;
   // A checkpoint taken while the file was ASCII so far: settle the encoding where the first read would have.
   const late = s.encodingUndecided === true && s.format !== 'xlsx' ? new LateEncoding(start) : undefined;
-  const raw = byOffset ? bytesIn : skipBytes(bytesIn, bom);
-  const body = late === undefined ? raw : late.bytes(raw);
-  switch (s.format) {
-    case 'csv':
-    case 'tsv':
-      rows = csvRows(body, s.encoding, s.delimiter ?? ',', start, maxCell);
-      skip = byOffset ? 0 : s.headerRows + r.recordsDone;
-      break;
-    case 'jsonl':
-      rows = jsonLinesRows(body, s.encoding, start, keys ?? new KeyIndex(), maxCell);
-      skip = byOffset ? 0 : r.recordsDone;
-      break;
-    case 'json':
-      rows = jsonDocumentRows(body, s.encoding, keys ?? new KeyIndex(), maxCell);
-      skip = r.recordsDone;
-      break;
-    case 'xlsx':
-      rows = xlsxRows(bytesIn, s.sheet === undefined ? undefined : { index: s.sheet });
-      skip = s.headerRows + r.recordsDone;
-      break;
-  }
+  const xlsx = s.format === 'xlsx';
+  const raw = byOffset || xlsx ? bytesIn : skipBytes(bytesIn, bom);
+  const rows = openRows(raw, {
+    format: s.format,
+    encoding: s.encoding,
+    delimiter: s.delimiter,
+    startOffset: start,
+    maxCell,
+    keys,
+    sheet: s.sheet === undefined ? undefined : { index: s.sheet },
+    late,
+  });
+  const skip = recordsToSkip(r);
   const meta: ExportMeta = {
     format: s.format,
     encoding: s.encoding,
@@ -636,11 +423,25 @@ async function resumeExport(bytesIn: AsyncIterable<Uint8Array>, r: ResumeState, 
     fileWarnings: [],
     resumeMode: byOffset ? 'byte-offset' : 'skip-records',
   };
-  if (late !== undefined) {
-    settleLater(late, s, meta);
-    rows = late.rows(rows);
-  }
+  if (late !== undefined) settleLater(late, s, meta);
   return { meta, state: s, rows, lookahead: [], skip, rowBase: r.recordsDone, keys };
+}
+
+/** Rows to pass over before the next record: none after a byte offset, else the header and the records done. */
+function recordsToSkip(r: ResumeState): number {
+  const s = r.parser;
+  const byOffset = r.byteOffset !== undefined;
+  switch (s.format) {
+    case 'csv':
+    case 'tsv':
+      return byOffset ? 0 : s.headerRows + r.recordsDone;
+    case 'jsonl':
+      return byOffset ? 0 : r.recordsDone;
+    case 'json':
+      return r.recordsDone;
+    case 'xlsx':
+      return s.headerRows + r.recordsDone;
+  }
 }
 
 const ENDS_SENTENCE = /[.!?。！？…]$/;
