@@ -26,6 +26,8 @@ const MAX_CACHED_LABELS = 4096;
 /** Per-file row processing: mapping, cleaning, scores, dates, privacy and fingerprint. Allocation-light. */
 export class RowContext {
   private readonly columnCount: number;
+  /** CSV/TSV: rows are checked against the header's width. */
+  private readonly tabular: boolean;
   private readonly uploadMs: number;
   private readonly uploadIso: string;
   private readonly nowMs: number;
@@ -59,6 +61,7 @@ export class RowContext {
     private readonly maxCell: number,
   ) {
     this.columnCount = s.columns.length;
+    this.tabular = s.format === 'csv' || s.format === 'tsv';
     this.uploadMs = opts.uploadTime.getTime();
     this.uploadIso = opts.uploadTime.toISOString();
     this.nowMs = Math.max(Date.now(), this.uploadMs);
@@ -116,107 +119,138 @@ export class RowContext {
     return r.ms;
   }
 
+  /**
+   * Appends the outcomes of one raw row to `out`: its warnings, then `accepted` with the canonical record or `rejected`
+   * with the reason. Each step either rejects the row (and says so) or adds to the record.
+   */
   process(raw: RawRow, row: number, out: RowOutcome[]): void {
     if (raw.reject !== undefined) {
       out.push({ kind: 'rejected', row, reason: raw.reject, detail: raw.detail });
       return;
     }
     const cells = raw.cells;
-    if (this.s.format === 'csv' || this.s.format === 'tsv') {
-      if (cells.length > this.columnCount) {
-        for (let i = this.columnCount; i < cells.length; i++) {
-          if ((cells[i] ?? '').trim() !== '') {
-            out.push({
-              kind: 'rejected',
-              row,
-              reason: 'WRONG_COLUMN_COUNT',
-              detail: `${cells.length} cells, header has ${this.columnCount}`,
-            });
-            return;
-          }
-        }
-      } else if (cells.length < this.columnCount && cells.length > 1) {
-        out.push({
-          kind: 'warning',
-          row,
-          code: 'WRONG_COLUMN_COUNT',
-          detail: `${cells.length} of ${this.columnCount} cells`,
-        });
-      }
-    }
+    if (this.tabular && this.rejectsColumnCount(cells, row, out)) return;
     if (this.iSubmitted >= 0 && this.cell(cells, this.iSubmitted) === undefined && this.isSummary(cells)) {
       out.push({ kind: 'rejected', row, reason: 'SUMMARY_ROW', detail: (cells[0] ?? '').trim().slice(0, 40) });
       return;
     }
-    const bodyRaw = this.cell(cells, this.iText);
-    const titleRaw = this.cell(cells, this.iTitle);
-    const followRaw = this.cell(cells, this.iFollowUp);
-    if (bodyRaw !== undefined && bodyRaw.length > this.maxCell) {
-      out.push({ kind: 'rejected', row, reason: 'CELL_TOO_LARGE', detail: `text: ${bodyRaw.length} characters` });
-      return;
-    }
-    if (titleRaw !== undefined && titleRaw.length > this.maxCell) {
-      out.push({ kind: 'rejected', row, reason: 'CELL_TOO_LARGE', detail: `title: ${titleRaw.length} characters` });
-      return;
-    }
-    if (followRaw !== undefined && followRaw.length > this.maxCell) {
-      out.push({ kind: 'rejected', row, reason: 'CELL_TOO_LARGE', detail: `followUp: ${followRaw.length} characters` });
-      return;
-    }
-
-    // Text: title, body and the customer's follow-up, joined as sentences.
-    const title = titleRaw === undefined ? undefined : cleanText(titleRaw);
-    const body = bodyRaw === undefined ? undefined : cleanText(bodyRaw);
-    let text = joinSentences(title, body);
-    if (followRaw !== undefined) text = joinSentences(text, cleanText(followRaw));
-    if (text !== undefined) {
-      if (text.includes('\ufffd')) out.push({ kind: 'warning', row, code: 'INVALID_BYTES' });
-      if (text.length > this.maxText) {
-        text = text.slice(0, this.maxText);
-        out.push({ kind: 'warning', row, code: 'TEXT_TRUNCATED', detail: `cut to ${this.maxText} characters` });
-      }
-      text = redact(text);
-    }
-
-    let nps: number | undefined;
-    const npsRaw = this.cell(cells, this.iNps);
-    if (npsRaw !== undefined) {
-      const r = parseNps(npsRaw);
-      if (r !== undefined) {
-        if ('value' in r) nps = r.value;
-        else out.push({ kind: 'warning', row, code: r.problem, detail: `nps: ${npsRaw.slice(0, 20)}` });
-      }
-    }
-    let rating: number | undefined;
-    const ratingRaw = this.cell(cells, this.iRating);
-    if (ratingRaw !== undefined) {
-      const r = parseRating(ratingRaw, this.s.ratingScale);
-      if (r !== undefined) {
-        if ('value' in r) rating = r.value;
-        else out.push({ kind: 'warning', row, code: r.problem, detail: `rating: ${ratingRaw.slice(0, 20)}` });
-      }
-    }
+    if (this.rejectsLargeText(cells, row, out)) return;
+    const text = this.text(cells, row, out);
+    const nps = this.score(cells, 'nps', row, out);
+    const rating = this.score(cells, 'rating', row, out);
     if (text === undefined && nps === undefined && rating === undefined) {
       out.push({ kind: 'rejected', row, reason: 'NO_CONTENT' });
       return;
     }
-
     let submittedMs = this.date(cells, 'submittedAt', this.iSubmitted, row, out);
     const updatedMs = this.date(cells, 'updatedAt', this.iUpdated, row, out);
-    let submittedFromFile = true;
     if (submittedMs === undefined && updatedMs !== undefined && this.iSubmitted < 0) submittedMs = updatedMs;
-    if (submittedMs === undefined) {
-      submittedFromFile = false;
-      out.push({ kind: 'warning', row, code: 'DATE_MISSING', detail: 'upload time used' });
-    }
+    if (submittedMs === undefined) out.push({ kind: 'warning', row, code: 'DATE_MISSING', detail: 'upload time used' });
+    const sourceRecordId = this.sourceRecordId(cells, row, out);
+    const customerHash = this.customerHash(cells, row, out);
+    // Every field present (undefined when absent), always in this order: all records share one shape, so the stages
+    // after this one read their fields through monomorphic inline caches. The fingerprint is filled in last.
+    const record: CanonicalRecord = {
+      fingerprint: '',
+      fingerprintKind: 'content',
+      row,
+      source: this.opts.source,
+      submittedAt: submittedMs === undefined ? this.uploadIso : isoString(submittedMs),
+      updatedAt: updatedMs === undefined ? undefined : isoString(updatedMs),
+      text,
+      language: this.label(cells, this.iLanguage),
+      nps,
+      rating,
+      channel: this.label(cells, this.iChannel),
+      product: this.label(cells, this.iProduct),
+      region: this.label(cells, this.iRegion),
+      customerHash,
+      sourceRecordId,
+    };
+    this.fingerprint(record, submittedMs !== undefined);
+    out.push({ kind: 'accepted', row, record });
+  }
 
-    let sourceRecordId: string | undefined;
-    const idRaw = this.cell(cells, this.iSourceId);
-    if (idRaw !== undefined && idRaw.trim() !== '') {
-      if (this.unreliable.has(this.iSourceId) && isMangledNumber(idRaw)) {
-        out.push({ kind: 'warning', row, code: 'UNRELIABLE_ID', detail: `sourceRecordId ${idRaw.trim()}` });
-      } else sourceRecordId = normaliseSourceId(idRaw).slice(0, 500);
+  /**
+   * CSV/TSV: a row with more non-empty cells than the header has columns is rejected; a short row (not a lone cell)
+   * gets a warning. True when rejected.
+   */
+  private rejectsColumnCount(cells: readonly string[], row: number, out: RowOutcome[]): boolean {
+    const n = this.columnCount;
+    if (cells.length > n) {
+      for (let i = n; i < cells.length; i++) {
+        if ((cells[i] ?? '').trim() !== '') {
+          out.push({
+            kind: 'rejected',
+            row,
+            reason: 'WRONG_COLUMN_COUNT',
+            detail: `${cells.length} cells, header has ${n}`,
+          });
+          return true;
+        }
+      }
+    } else if (cells.length < n && cells.length > 1) {
+      out.push({ kind: 'warning', row, code: 'WRONG_COLUMN_COUNT', detail: `${cells.length} of ${n} cells` });
     }
+    return false;
+  }
+
+  /** A text, title or follow-up cell larger than the cell limit rejects the row (`CELL_TOO_LARGE`). True when rejected. */
+  private rejectsLargeText(cells: readonly string[], row: number, out: RowOutcome[]): boolean {
+    const field = this.tooLarge(cells, this.iText, 'text') ?? this.tooLarge(cells, this.iTitle, 'title');
+    const tooLarge = field ?? this.tooLarge(cells, this.iFollowUp, 'followUp');
+    if (tooLarge === undefined) return false;
+    out.push({ kind: 'rejected', row, reason: 'CELL_TOO_LARGE', detail: tooLarge });
+    return true;
+  }
+
+  private tooLarge(cells: readonly string[], i: number, field: string): string | undefined {
+    const raw = this.cell(cells, i);
+    return raw !== undefined && raw.length > this.maxCell ? `${field}: ${raw.length} characters` : undefined;
+  }
+
+  /** Title, body and the customer's follow-up, cleaned and joined as sentences, cut to the limit and redacted. */
+  private text(cells: readonly string[], row: number, out: RowOutcome[]): string | undefined {
+    const titleRaw = this.cell(cells, this.iTitle);
+    const bodyRaw = this.cell(cells, this.iText);
+    const followRaw = this.cell(cells, this.iFollowUp);
+    const title = titleRaw === undefined ? undefined : cleanText(titleRaw);
+    const body = bodyRaw === undefined ? undefined : cleanText(bodyRaw);
+    let text = joinSentences(title, body);
+    if (followRaw !== undefined) text = joinSentences(text, cleanText(followRaw));
+    if (text === undefined) return undefined;
+    if (text.includes('\ufffd')) out.push({ kind: 'warning', row, code: 'INVALID_BYTES' });
+    if (text.length > this.maxText) {
+      text = text.slice(0, this.maxText);
+      out.push({ kind: 'warning', row, code: 'TEXT_TRUNCATED', detail: `cut to ${this.maxText} characters` });
+    }
+    return redact(text);
+  }
+
+  /** The row's NPS or rating; a value that does not read as one is a warning. */
+  private score(cells: readonly string[], field: 'nps' | 'rating', row: number, out: RowOutcome[]): number | undefined {
+    const raw = this.cell(cells, field === 'nps' ? this.iNps : this.iRating);
+    if (raw === undefined) return undefined;
+    const r = field === 'nps' ? parseNps(raw) : parseRating(raw, this.s.ratingScale);
+    if (r === undefined) return undefined;
+    if ('value' in r) return r.value;
+    out.push({ kind: 'warning', row, code: r.problem, detail: `${field}: ${raw.slice(0, 20)}` });
+    return undefined;
+  }
+
+  /** The export's own id of the record; an id Excel mangled into scientific notation is a warning, not an id. */
+  private sourceRecordId(cells: readonly string[], row: number, out: RowOutcome[]): string | undefined {
+    const idRaw = this.cell(cells, this.iSourceId);
+    if (idRaw === undefined || idRaw.trim() === '') return undefined;
+    if (this.unreliable.has(this.iSourceId) && isMangledNumber(idRaw)) {
+      out.push({ kind: 'warning', row, code: 'UNRELIABLE_ID', detail: `sourceRecordId ${idRaw.trim()}` });
+      return undefined;
+    }
+    return normaliseSourceId(idRaw).slice(0, 500);
+  }
+
+  /** The customer id, else the e-mail, HMAC-hashed. */
+  private customerHash(cells: readonly string[], row: number, out: RowOutcome[]): string | undefined {
     let customerHash: string | undefined;
     const custRaw = this.cell(cells, this.iCustomer);
     if (custRaw !== undefined && custRaw.trim() !== '' && cleanText(custRaw) !== undefined) {
@@ -228,47 +262,26 @@ export class RowContext {
       const email = this.cell(cells, this.iEmail);
       if (email?.includes('@')) customerHash = hashIdentifier(this.opts.hashKey, email, 'email');
     }
-    const language = this.label(cells, this.iLanguage);
-    const channel = this.label(cells, this.iChannel);
-    const product = this.label(cells, this.iProduct);
-    const region = this.label(cells, this.iRegion);
+    return customerHash;
+  }
 
-    const submittedAt = submittedMs === undefined ? this.uploadIso : isoString(submittedMs);
-    const source = this.opts.source;
-    let fingerprint: string;
-    let fingerprintKind: CanonicalRecord['fingerprintKind'];
-    if (sourceRecordId !== undefined) {
-      fingerprint =
+  /**
+   * What makes the record the same record again: the export's id (within the survey, for per-export row numbers),
+   * else its content (the date only when the file gave one: the upload time differs between uploads).
+   */
+  private fingerprint(r: CanonicalRecord, dateFromFile: boolean): void {
+    const source = r.source;
+    if (r.sourceRecordId !== undefined) {
+      r.fingerprint =
         this.s.idScope === undefined
-          ? sha(`${source}\u0000id\u0000${sourceRecordId}`)
-          : sha(`${source}\u0000id\u0000${this.s.idScope}\u0000${sourceRecordId}`);
-      fingerprintKind = 'sourceId';
-    } else {
-      fingerprint = sha(
-        `${source}\u0000c\u0000${text ?? ''}\u0000${submittedFromFile ? submittedAt : ''}\u0000${nps ?? ''}\u0000${rating ?? ''}\u0000${customerHash ?? ''}\u0000${channel ?? ''}\u0000${product ?? ''}\u0000${region ?? ''}\u0000${language ?? ''}`,
-      );
-      fingerprintKind = 'content';
+          ? sha(`${source}\u0000id\u0000${r.sourceRecordId}`)
+          : sha(`${source}\u0000id\u0000${this.s.idScope}\u0000${r.sourceRecordId}`);
+      r.fingerprintKind = 'sourceId';
+      return;
     }
-    // Every field present (undefined when absent), always in this order: all records share one shape, so the stages
-    // after this one read their fields through monomorphic inline caches.
-    const record: CanonicalRecord = {
-      fingerprint,
-      fingerprintKind,
-      row,
-      source,
-      submittedAt,
-      updatedAt: updatedMs === undefined ? undefined : isoString(updatedMs),
-      text,
-      language,
-      nps,
-      rating,
-      channel,
-      product,
-      region,
-      customerHash,
-      sourceRecordId,
-    };
-    out.push({ kind: 'accepted', row, record });
+    r.fingerprint = sha(
+      `${source}\u0000c\u0000${r.text ?? ''}\u0000${dateFromFile ? r.submittedAt : ''}\u0000${r.nps ?? ''}\u0000${r.rating ?? ''}\u0000${r.customerHash ?? ''}\u0000${r.channel ?? ''}\u0000${r.product ?? ''}\u0000${r.region ?? ''}\u0000${r.language ?? ''}`,
+    );
   }
 
   /**
