@@ -88,41 +88,8 @@ export function readExport(input: ByteInput, opts: ReadExportOptions): ExportRea
     }
   }
 
-  async function* iterateBatches(): AsyncGenerator<RowOutcome[]> {
-    if (started) throw new Error('An ExportReader can be iterated once.');
-    started = true;
-    const p = await prepare();
-    const ctx = new RowContext(p.state, opts, maxText, maxCell);
-    let row = p.rowBase;
-    let toSkip = p.skip;
-    let batch: RawRow[] = p.lookahead;
-    for (;;) {
-      const out: RowOutcome[] = [];
-      let end: number | undefined;
-      for (const raw of batch) {
-        if (toSkip > 0) {
-          toSkip--;
-          continue;
-        }
-        row++;
-        ctx.process(raw, row, out);
-        end = raw.end;
-      }
-      if (out.length > 0) {
-        lastRow = row;
-        lastEnd = end;
-        yield out;
-      }
-      if (batch === p.lookahead) p.lookahead.length = 0;
-      const next = await p.rows.next();
-      if (next.done) break;
-      batch = next.value;
-    }
-  }
-
   return {
     meta: async () => (await prepare()).meta,
-    batches: () => iterateBatches(),
     checkpoint: (): ResumeState | undefined => {
       if (prepared === undefined || lastRow === 0) return undefined;
       if (currentState === undefined) return undefined;
