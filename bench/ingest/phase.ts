@@ -5,7 +5,8 @@
  *   node phase.mjs pipeline <file> <timeZone> <segmentRows>
  *
  * The pipeline phase also reports the CPU time of each stage, read per batch with `process.cpuUsage()` (a few
- * microseconds a batch of ~600 rows): `read` = decode, parse, map, clean, redact, hash (readExport); `dedupe`;
+ * microseconds a batch of 512 outcomes, see ./batches.ts): `read` = decode, parse, map, clean, redact, hash
+ * (readExport); `dedupe`;
  * `sentiment` = text memo, offline sentiment on unique texts and outcome bookkeeping; `aggregate` = contributions,
  * cell deltas and segment commits.
  *
@@ -18,10 +19,11 @@ import { detectSentimentOffline } from '../../local/comprehend/offline/model.js'
 import { CellDeltas } from '../../shared/domain/cell-deltas.js';
 import { toContribution } from '../../shared/domain/contribution.js';
 import type { ComprehendLanguage, SentimentLabel } from '../../shared/domain/types.js';
-import { dedupeBatches, InMemoryDeduper } from '../../shared/ingest/dedupe.js';
+import { InMemoryDeduper } from '../../shared/ingest/dedupe.js';
 import { readExport } from '../../shared/ingest/read-export.js';
 import type { RowOutcome } from '../../shared/ingest/types.js';
 import { detectScript, languageFromScript, mapLanguageTag } from '../../shared/sentiment/language.js';
+import { dedupeBatches, outcomeBatches } from './batches.js';
 import type { PhaseResult } from './phase-result.js';
 import { TextMemo } from './text-memo.js';
 
@@ -134,7 +136,7 @@ async function pipeline(file: string, timeZone: string, segmentRows: number): Pr
   let aggregateMs = 0;
   /** Per accepted outcome of the batch (pass 2 reads only those): 1 + label index × 16 + language index (as the memo). */
   let codes = new Uint8Array(1024);
-  for await (const batch of timed(dedupeBatches(timed(reader.batches(), read), deduper), readAndDedupe)) {
+  for await (const batch of timed(dedupeBatches(timed(outcomeBatches(reader), read), deduper), readAndDedupe)) {
     // Pass 1: outcomes counted, sentiment of each accepted text (memoised by text).
     let start = process.cpuUsage();
     if (codes.length < batch.length) codes = new Uint8Array(batch.length * 2);

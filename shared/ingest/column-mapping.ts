@@ -1,5 +1,14 @@
 import { FileRejectedError } from '../domain/types.js';
 import { isMangledNumber } from './clean.js';
+import {
+  CONTAINS,
+  EXACT,
+  METADATA,
+  NOT_A_SCORE,
+  NOT_FEEDBACK,
+  PERSONAL_CONTAINS,
+  PERSONAL_EXACT,
+} from './column-names.js';
 import { toSimplified } from './han.js';
 import { ZONE_IN_BRACKETS } from './header-zones.js';
 import type { ColumnOverrides, FileWarning, MappedField, RatingScale } from './types.js';
@@ -21,370 +30,6 @@ export function normaliseName(name: string): string {
       .replace(/[^\p{L}\p{N}]+/gu, '')
   );
 }
-
-/** Exact aliases (normalised), best first. */
-const EXACT: Record<MappedField, readonly string[]> = {
-  text: [
-    'reviewtext',
-    'reviewcontent',
-    'reviewbody',
-    'reviewtext',
-    'comment',
-    'comments',
-    'commenttext',
-    'feedback',
-    'feedbacktext',
-    'verbatim',
-    'text',
-    'body',
-    'content',
-    'message',
-    'review',
-    'responsetext',
-    'openendedresponse',
-    'whatistheprimaryreasonforyourscore',
-    'reasonforyourscore',
-    'suggestions',
-    'remarks',
-    'remark',
-    'opinion',
-    'description',
-    'ticketdescription',
-    'longtext',
-    'desc',
-    '评论内容',
-    '评价内容',
-    '评论',
-    '评价',
-    '内容',
-    '您还有什么意见或建议',
-    '意见或建议',
-    '意见和建议',
-    '意见',
-    '建议',
-    '留言',
-    '反馈',
-    '反馈内容',
-  ],
-  followUp: ['追加评论', '追评', '追加评价', '追评内容', 'followupreview', 'followupcomment', 'additionalreview'],
-  title: ['reviewtitle', 'title', 'summary', 'subject', 'headline', '标题', '评论标题', '评价标题', '主题'],
-  submittedAt: [
-    'reviewsubmitdateandtime',
-    'reviewsubmitmillissinceepoch',
-    'reviewcreated',
-    'submitdate',
-    'submittedat',
-    'submitted',
-    'submissiondate',
-    'recordeddate',
-    'completiontime',
-    'responsereceivedat',
-    'createdat',
-    'createtime',
-    'createdtime',
-    'ratedat',
-    'datesubmitted',
-    'submittedon',
-    'responsedate',
-    'createddate',
-    'created',
-    'reviewdate',
-    'date',
-    'timestamp',
-    'time',
-    'datetime',
-    'unixreviewtime',
-    'enddate',
-    'startdate',
-    'starttime',
-    '提交答卷时间',
-    '提交时间',
-    '评论时间',
-    '评价时间',
-    '购买时间',
-    '下单时间',
-    '答题时间',
-    '创建时间',
-    '结束时间',
-    '开始时间',
-    '时间',
-    '日期',
-  ],
-  updatedAt: [
-    'reviewlastupdatemillissinceepoch',
-    'reviewlastupdatedateandtime',
-    'lastupdated',
-    'lastupdatedat',
-    'lastmodified',
-    'updatedat',
-    'updated',
-  ],
-  nps: [
-    'nps',
-    'npsscore',
-    'npsrating',
-    'likelihoodtorecommend',
-    'recommendscore',
-    'recommendationscore',
-    '推荐',
-    '推荐度',
-    '推荐意愿',
-    '推荐指数',
-    '净推荐值',
-    // A Typeform opinion scale (question type): NPS when its answers go above 5 or include 0 (checked below).
-    'opinionscale',
-  ],
-  rating: [
-    'starrating',
-    'reviewstars',
-    'stars',
-    'rating',
-    'reviewrating',
-    'overall',
-    'overallrating',
-    'csat',
-    'csatscore',
-    'satisfaction',
-    'satisfactionscore',
-    'satisfactionrating',
-    'surveyresults',
-    'surveyresult',
-    'opinionscale',
-    'score',
-    'customerrating',
-    '满意度',
-    '评分',
-    '星级',
-    '打分',
-    '评星',
-    '总体评分',
-    '整体满意度',
-  ],
-  channel: ['channel', 'sourceofreview', 'source', 'distributionchannel', 'via', 'collectorid', '来源', '渠道'],
-  product: [
-    'product',
-    'productname',
-    'packagename',
-    'app',
-    'appname',
-    'appid',
-    'asin',
-    'sku',
-    'businessid',
-    'webshopname',
-    'productid',
-    '产品',
-    '产品名称',
-    '商品',
-    '商品名称',
-  ],
-  region: [
-    'region',
-    'country',
-    'territory',
-    'countrycode',
-    'market',
-    'locationname',
-    'location',
-    'city',
-    'state',
-    'iplocation',
-    '地区',
-    '区域',
-    '国家',
-    '省份',
-    '城市',
-  ],
-  language: ['language', 'lang', 'reviewerlanguage', 'reviewlanguage', 'userlanguage', 'locale', '语言'],
-  customerId: [
-    'customerid',
-    'userid',
-    'useruid',
-    'uid',
-    'reviewerid',
-    'reviewconsumeruserid',
-    'requesterid',
-    'memberid',
-    'accountid',
-    'contactid',
-    'externalreference',
-    'externaldatareference',
-    'personid',
-    'person',
-    '用户id',
-    '客户id',
-    '会员id',
-    '买家id',
-  ],
-  email: [
-    'email',
-    'emailaddress',
-    'recipientemail',
-    'requesteremail',
-    'customeremail',
-    'useremail',
-    '邮件',
-    '邮箱',
-    '电子邮件',
-  ],
-  sourceRecordId: [
-    'responseid',
-    'reviewid',
-    'respondentid',
-    'ticketid',
-    'requestid',
-    'commentid',
-    'conversationid',
-    'noteid',
-    'id',
-    'recordid',
-    'submissionid',
-    'token',
-    'answerid',
-    '答卷编号',
-    '答卷id',
-    '序号',
-    '评论id',
-    'reviewlink',
-    'permalink',
-    'url',
-    // Hotjar numbers its responses in a column called just "Number".
-    'number',
-  ],
-};
-
-/** Substring rules (normalised) when no exact alias matched, best first. */
-const CONTAINS: Partial<Record<MappedField, readonly string[]>> = {
-  nps: ['howlikelyareyoutorecommend', 'likelytorecommend', 'wouldrecommend', 'recommend', '推荐给', '推荐'],
-  rating: [
-    // An overall satisfaction question wins over the rows of a satisfaction matrix.
-    'overallsatisf',
-    '总体满意',
-    '整体满意',
-    '综合满意',
-    'satisfied',
-    'satisfaction',
-    'rating',
-    'howwouldyourate',
-    'howdoyourate',
-    'pleaserate',
-    'rateyour',
-    'rateour',
-    'ratethe',
-    '满意',
-    '评分',
-  ],
-  submittedAt: ['createdtimestamp', 'createdat', 'createddate', 'submitdate', 'submittedat', 'timestamp'],
-  text: [
-    'primaryreason',
-    'reasonforyourscore',
-    'anythingelse',
-    'comment',
-    'feedback',
-    'suggestion',
-    'improve',
-    'whydidyou',
-    '意见',
-    '建议',
-    '评论内容',
-    '原因',
-    '反馈',
-  ],
-};
-
-/** Personal columns: never copied into records (e-mail and customer ids are only hashed). */
-const PERSONAL_EXACT = new Set([
-  'name',
-  'firstname',
-  'lastname',
-  'fullname',
-  'username',
-  'reviewusername',
-  'reviewernickname',
-  'reviewername',
-  'nickname',
-  'recipientfirstname',
-  'recipientlastname',
-  'requester',
-  'submitter',
-  'author',
-  'authorname',
-  'ipaddress',
-  'ip',
-  'networkid',
-  'locationlatitude',
-  'locationlongitude',
-  'latitude',
-  'longitude',
-  'phone',
-  'phonenumber',
-  'mobile',
-  'userurl',
-  'address',
-  '姓名',
-  '昵称',
-  '用户名',
-  '用户昵称',
-  'ip地址',
-  '来自ip',
-  '证件号',
-  '身份证号',
-  '手机',
-  '手机号',
-  '电话',
-  '地址',
-]);
-const PERSONAL_CONTAINS = [
-  'email',
-  'ipaddress',
-  'phone',
-  'firstname',
-  'lastname',
-  'nickname',
-  '姓名',
-  '昵称',
-  '邮件',
-  '邮箱',
-  '电话',
-  '手机号',
-  '身份证',
-  '证件号',
-  '微信',
-];
-
-/** Survey metadata that is never the free-text answer. */
-const METADATA = new Set([
-  'status',
-  'progress',
-  'durationinseconds',
-  'duration',
-  'finished',
-  'responsetype',
-  'tags',
-  'browser',
-  'os',
-  'device',
-  'userlanguage',
-  'packagename',
-  '浏览器',
-  '操作系统',
-  '答题时长',
-  '所用时间',
-  '状态',
-  '来源详情',
-  '用户类别',
-  '单位',
-  '会员级别',
-  '手机参数',
-  '性别',
-  '年龄',
-]);
-
-/** Scores a tool computes, not the customer's answer (Typeform's quiz `calculated.score`, lead or spam scores). */
-const NOT_A_SCORE = new Set(['calculatedscore', 'quizscore', 'leadscore', 'spamscore', 'riskscore', 'hubspotscore']);
-
-/** Business replies are not customer feedback. */
-const NOT_FEEDBACK = ['reply', 'companyresponse', 'developerresponse', 'businessresponse', '回复'];
 
 /** Column names for an error message: quoted, each cut to 80 characters, at most 60 listed. */
 function listColumns(columns: readonly string[]): string {
@@ -452,6 +97,40 @@ function numberRange(values: readonly string[]): { min: number | undefined; max:
   return { min, max };
 }
 
+/** The mapping as it is built: the input, each column's normalised names, and what is decided so far. */
+interface Draft {
+  columns: readonly string[];
+  aliases: readonly (readonly string[])[];
+  sample: readonly (readonly string[])[];
+  /** Each column's normalised names (its header and aliases). */
+  names: string[][];
+  fieldIndex: Partial<Record<MappedField, number>>;
+  taken: Set<number>;
+  personal: number[];
+  personalSet: Set<number>;
+  /** Fields an override set to `null`. */
+  disabled: Set<string>;
+  warnings: FileWarning[];
+}
+
+/** The order fields pick their column in: ids and dates first, so a `…date…` text question cannot take them. */
+const FIELD_ORDER: readonly MappedField[] = [
+  'sourceRecordId',
+  'updatedAt',
+  'submittedAt',
+  'nps',
+  'rating',
+  'title',
+  'text',
+  'followUp',
+  'email',
+  'customerId',
+  'language',
+  'channel',
+  'product',
+  'region',
+];
+
 /**
  * Maps columns to canonical fields by name (English and Chinese, case/punctuation-insensitive), then by content for
  * what names cannot settle: a generic `score` column with values above 5 is NPS, a Good/Bad column is Zendesk CSAT,
@@ -459,138 +138,18 @@ function numberRange(values: readonly string[]): { min: number | undefined; max:
  * Throws `NO_USABLE_COLUMNS` naming the columns seen when there is neither text nor score.
  */
 export function mapColumns(input: MappingInput): MappingResult {
-  const { columns, aliases, sample } = input;
-  const names: string[][] = columns.map((c, i) =>
-    [c, ...(aliases[i] ?? [])].map(normaliseName).filter((n) => n !== ''),
-  );
-  const warnings: FileWarning[] = [];
-  const fieldIndex: Partial<Record<MappedField, number>> = {};
-  const taken = new Set<number>();
-  const personal: number[] = [];
-  for (let i = 0; i < columns.length; i++) {
-    const ns = names[i] ?? [];
-    if (ns.some(isPersonal) && !ns.some((n) => EXACT.email.includes(n) || EXACT.customerId.includes(n)))
-      personal.push(i);
+  const d = draft(input);
+  applyOverrides(d, input.overrides ?? {});
+  for (const field of FIELD_ORDER) {
+    if (d.fieldIndex[field] === undefined && !d.disabled.has(field)) mapByName(d, field);
   }
-  const personalSet = new Set(personal);
-
-  const overrides = input.overrides ?? {};
-  for (const [field, col] of Object.entries(overrides) as [MappedField, string | null | undefined][]) {
-    if (col === null || col === undefined) continue;
-    const idx = columns.indexOf(col);
-    if (idx === -1) {
-      throw new FileRejectedError(
-        'NO_USABLE_COLUMNS',
-        `Override maps ${field} to column "${col}", which the file does not have. Columns seen: ${listColumns(columns)}`,
-      );
-    }
-    fieldIndex[field] = idx;
-    taken.add(idx);
-  }
-  const disabled = new Set(
-    Object.entries(overrides)
-      .filter(([, v]) => v === null)
-      .map(([k]) => k),
-  );
-
-  const fieldOrder: MappedField[] = [
-    'sourceRecordId',
-    'updatedAt',
-    'submittedAt',
-    'nps',
-    'rating',
-    'title',
-    'text',
-    'followUp',
-    'email',
-    'customerId',
-    'language',
-    'channel',
-    'product',
-    'region',
-  ];
-  for (const field of fieldOrder) {
-    if (fieldIndex[field] !== undefined || disabled.has(field)) continue;
-    const candidates = candidatesFor(field, names, taken, personalSet).filter(
-      (c) =>
-        field !== 'nps' || !(names[c.idx] ?? []).includes('opinionscale') || zeroToTen(columnValues(sample, c.idx)),
-    );
-    // A header that names a score (`…满意…`, `…recommend…`) may belong to a question whose answers are not scores
-    // (`哪些方面满意？（多选）`, `通过什么途径了解到我们（朋友推荐…）`): take the first candidate whose sampled answers
-    // read as scores, and the best-named one only when none does.
-    // A column found only by a substring of its name must hold dates to be the date.
-    const best =
-      field === 'nps' || field === 'rating'
-        ? (candidates.find((c) => readsAsScores(field, columnValues(sample, c.idx))) ?? candidates[0])
-        : field === 'submittedAt'
-          ? candidates.find(
-              (c) =>
-                c.rank < 1000 ||
-                (!(names[c.idx] ?? []).some((n) => n.includes('update')) && readsAsDates(columnValues(sample, c.idx))),
-            )
-          : field === 'text' || field === 'title'
-            ? // A column found only by a substring of its name (`comment_count`) must hold words, not numbers.
-              candidates.find((c) => c.rank < 1000 || !mostlyNumbers(columnValues(sample, c.idx)))
-            : candidates[0];
-    if (best !== undefined) {
-      // A generic score above 5, or a 0 (never a 1–5 rating: a detractors-only NPS export), or one the export says is
-      // NPS (Delighted's `survey_type` = nps), is NPS 0–10.
-      if (
-        field === 'rating' &&
-        fieldIndex.nps === undefined &&
-        (names[best.idx] ?? []).some((n) => n === 'score' || n === 'opinionscale')
-      ) {
-        const vals = columnValues(sample, best.idx);
-        const { min, max } = numberRange(vals);
-        if (max !== undefined && (zeroToTen(vals) || (max <= 10 && surveyTypeIsNps(names, sample)))) {
-          fieldIndex.nps = best.idx;
-          taken.add(best.idx);
-          warnings.push({
-            code: 'SCORE_KIND_INFERRED',
-            detail:
-              max > 5
-                ? `Column "${columns[best.idx]}" holds values up to ${max}: read as NPS 0–10.`
-                : min === 0
-                  ? `Column "${columns[best.idx]}" holds 0, which no 1–5 rating has: read as NPS 0–10.`
-                  : `Column "${columns[best.idx]}" is an NPS survey's score (survey_type nps): read as NPS 0–10.`,
-          });
-          continue;
-        }
-      }
-      fieldIndex[field] = best.idx;
-      taken.add(best.idx);
-    }
-  }
-
+  const { fieldIndex, warnings } = d;
   // Google Play style: a link column only serves as id when no id column exists (already ranked last).
   let ratingScale: RatingScale = 'numeric';
-  if (fieldIndex.rating !== undefined && looksGoodBad(columnValues(sample, fieldIndex.rating)))
+  if (fieldIndex.rating !== undefined && looksGoodBad(columnValues(d.sample, fieldIndex.rating)))
     ratingScale = 'good-bad';
-
-  if (fieldIndex.text === undefined && !disabled.has('text')) {
-    const inferred = inferTextColumn(columns, names, sample, taken, personalSet, aliases);
-    if (inferred !== undefined) {
-      fieldIndex.text = inferred;
-      taken.add(inferred);
-      warnings.push({
-        code: 'TEXT_COLUMN_INFERRED',
-        detail: `No column is named like feedback text; using the free-text question "${columns[inferred]}".`,
-      });
-    }
-  }
-
-  // A second column with the text column's very name (two `Comment` columns) is more of the customer's text.
-  const textIdx = fieldIndex.text;
-  if (textIdx !== undefined && fieldIndex.followUp === undefined && !disabled.has('followUp')) {
-    const twin = columns.findIndex(
-      (c, i) => i !== textIdx && !taken.has(i) && c.trim() !== '' && c.trim() === columns[textIdx]?.trim(),
-    );
-    if (twin !== -1) {
-      fieldIndex.followUp = twin;
-      taken.add(twin);
-    }
-  }
-
+  if (fieldIndex.text === undefined && !d.disabled.has('text')) mapInferredText(d);
+  if (fieldIndex.followUp === undefined && !d.disabled.has('followUp')) mapTwinText(d);
   if (
     fieldIndex.text === undefined &&
     fieldIndex.title === undefined &&
@@ -599,26 +158,163 @@ export function mapColumns(input: MappingInput): MappingResult {
   ) {
     throw new FileRejectedError(
       'NO_USABLE_COLUMNS',
-      `No feedback text or score column recognised. Columns seen: ${listColumns(columns)}`,
+      `No feedback text or score column recognised. Columns seen: ${listColumns(d.columns)}`,
     );
   }
   if (fieldIndex.submittedAt === undefined && fieldIndex.updatedAt === undefined) {
     warnings.push({ code: 'NO_DATE_COLUMN', detail: 'No date column recognised: rows take the upload time.' });
   }
+  const unreliableIdColumns = unreliableIds(d);
+  return { fieldIndex, ratingScale, personal: d.personal, unreliableIdColumns, warnings };
+}
 
-  const unreliableIdColumns: number[] = [];
+/** Normalised names per column, and the personal columns (never copied; e-mail and customer ids are hashed). */
+function draft(input: MappingInput): Draft {
+  const { columns, aliases, sample } = input;
+  const names: string[][] = columns.map((c, i) =>
+    [c, ...(aliases[i] ?? [])].map(normaliseName).filter((n) => n !== ''),
+  );
+  const personal: number[] = [];
+  for (let i = 0; i < columns.length; i++) {
+    const ns = names[i] ?? [];
+    if (ns.some(isPersonal) && !ns.some((n) => EXACT.email.includes(n) || EXACT.customerId.includes(n)))
+      personal.push(i);
+  }
+  return {
+    columns,
+    aliases,
+    sample,
+    names,
+    fieldIndex: {},
+    taken: new Set(),
+    personal,
+    personalSet: new Set(personal),
+    disabled: new Set(),
+    warnings: [],
+  };
+}
+
+/** A source's overrides name columns outright (`null` disables a field); a column the file lacks is an error. */
+function applyOverrides(d: Draft, overrides: ColumnOverrides): void {
+  for (const [field, col] of Object.entries(overrides) as [MappedField, string | null | undefined][]) {
+    if (col === null || col === undefined) continue;
+    const idx = d.columns.indexOf(col);
+    if (idx === -1) {
+      throw new FileRejectedError(
+        'NO_USABLE_COLUMNS',
+        `Override maps ${field} to column "${col}", which the file does not have. Columns seen: ${listColumns(d.columns)}`,
+      );
+    }
+    d.fieldIndex[field] = idx;
+    d.taken.add(idx);
+  }
+  for (const [k, v] of Object.entries(overrides)) if (v === null) d.disabled.add(k);
+}
+
+/** Maps `field` to the best-named free column whose values fit it (a generic score may turn out to be NPS). */
+function mapByName(d: Draft, field: MappedField): void {
+  const candidates = candidatesFor(field, d.names, d.taken, d.personalSet).filter(
+    (c) =>
+      field !== 'nps' || !(d.names[c.idx] ?? []).includes('opinionscale') || zeroToTen(columnValues(d.sample, c.idx)),
+  );
+  const best = bestCandidate(d, field, candidates);
+  if (best === undefined) return;
+  if (field === 'rating' && mapsAsNps(d, best.idx)) return;
+  d.fieldIndex[field] = best.idx;
+  d.taken.add(best.idx);
+}
+
+/**
+ * The candidate to take. A header that names a score (`…满意…`, `…recommend…`) may belong to a question whose answers
+ * are not scores (`哪些方面满意？（多选）`, `通过什么途径了解到我们（朋友推荐…）`): take the first candidate whose sampled
+ * answers read as scores, and the best-named one only when none does. A column found only by a substring of its name
+ * must hold dates to be the date, and words (not numbers: `comment_count`) to be the text or title.
+ */
+function bestCandidate(
+  d: Draft,
+  field: MappedField,
+  candidates: readonly { idx: number; rank: number }[],
+): { idx: number; rank: number } | undefined {
+  const values = (c: { idx: number }) => columnValues(d.sample, c.idx);
+  switch (field) {
+    case 'nps':
+    case 'rating':
+      return candidates.find((c) => readsAsScores(field, values(c))) ?? candidates[0];
+    case 'submittedAt':
+      return candidates.find(
+        (c) => c.rank < 1000 || (!(d.names[c.idx] ?? []).some((n) => n.includes('update')) && readsAsDates(values(c))),
+      );
+    case 'text':
+    case 'title':
+      return candidates.find((c) => c.rank < 1000 || !mostlyNumbers(values(c)));
+    default:
+      return candidates[0];
+  }
+}
+
+/**
+ * A generic score above 5, or a 0 (never a 1–5 rating: a detractors-only NPS export), or one the export says is NPS
+ * (Delighted's `survey_type` = nps), is NPS 0–10: mapped as such, with a warning. True when so mapped.
+ */
+function mapsAsNps(d: Draft, idx: number): boolean {
+  if (d.fieldIndex.nps !== undefined || !(d.names[idx] ?? []).some((n) => n === 'score' || n === 'opinionscale'))
+    return false;
+  const vals = columnValues(d.sample, idx);
+  const { min, max } = numberRange(vals);
+  if (max === undefined || !(zeroToTen(vals) || (max <= 10 && surveyTypeIsNps(d.names, d.sample)))) return false;
+  d.fieldIndex.nps = idx;
+  d.taken.add(idx);
+  const column = d.columns[idx];
+  d.warnings.push({
+    code: 'SCORE_KIND_INFERRED',
+    detail:
+      max > 5
+        ? `Column "${column}" holds values up to ${max}: read as NPS 0–10.`
+        : min === 0
+          ? `Column "${column}" holds 0, which no 1–5 rating has: read as NPS 0–10.`
+          : `Column "${column}" is an NPS survey's score (survey_type nps): read as NPS 0–10.`,
+  });
+  return true;
+}
+
+/** No column named like feedback text: the free-text question column, with a warning. */
+function mapInferredText(d: Draft): void {
+  const inferred = inferTextColumn(d.columns, d.names, d.sample, d.taken, d.personalSet, d.aliases);
+  if (inferred === undefined) return;
+  d.fieldIndex.text = inferred;
+  d.taken.add(inferred);
+  d.warnings.push({
+    code: 'TEXT_COLUMN_INFERRED',
+    detail: `No column is named like feedback text; using the free-text question "${d.columns[inferred]}".`,
+  });
+}
+
+/** A second column with the text column's very name (two `Comment` columns) is more of the customer's text. */
+function mapTwinText(d: Draft): void {
+  const textIdx = d.fieldIndex.text;
+  if (textIdx === undefined) return;
+  const name = d.columns[textIdx]?.trim();
+  const twin = d.columns.findIndex((c, i) => i !== textIdx && !d.taken.has(i) && c.trim() !== '' && c.trim() === name);
+  if (twin === -1) return;
+  d.fieldIndex.followUp = twin;
+  d.taken.add(twin);
+}
+
+/** Id columns holding Excel's scientific notation (`5.69588E+17`): their ids are not used, with a warning. */
+function unreliableIds(d: Draft): number[] {
+  const out: number[] = [];
   for (const f of ['sourceRecordId', 'customerId'] as const) {
-    const idx = fieldIndex[f];
+    const idx = d.fieldIndex[f];
     if (idx === undefined) continue;
-    if (columnValues(sample, idx).some(isMangledNumber)) {
-      unreliableIdColumns.push(idx);
-      warnings.push({
+    if (columnValues(d.sample, idx).some(isMangledNumber)) {
+      out.push(idx);
+      d.warnings.push({
         code: 'UNRELIABLE_ID_COLUMN',
-        detail: `Column "${columns[idx]}" has ids in Excel scientific notation (e.g. 5.69588E+17); those are not used.`,
+        detail: `Column "${d.columns[idx]}" has ids in Excel scientific notation (e.g. 5.69588E+17); those are not used.`,
       });
     }
   }
-  return { fieldIndex, ratingScale, personal, unreliableIdColumns, warnings };
+  return out;
 }
 
 /** Columns whose names fit `field`: exact aliases by rank (then column order), then substring rules by rank. */

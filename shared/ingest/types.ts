@@ -187,10 +187,4 @@ export interface ExportReader extends AsyncIterable<RowOutcome> {
   meta(): Promise<ExportMeta>;
   /** State to resume after the last completed record yielded so far (undefined before the first). */
   checkpoint(): ResumeState | undefined;
-  /**
-   * The same outcomes, in order, as arrays (one per chunk the parser produced): one async hop per few hundred records
-   * instead of one per record, for consumers that process records in a loop. The checkpoint moves to the last record of
-   * a batch when the batch is handed out. A reader is iterated once, by records or by batches.
-   */
-  batches(): AsyncIterable<RowOutcome[]>;
 }

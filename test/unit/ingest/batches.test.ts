@@ -1,8 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { dedupeBatches, outcomeBatches } from '../../../bench/ingest/batches.js';
 import { FileRejectedError } from '../../../shared/domain/types.js';
-import { dedupe, dedupeBatches } from '../../../shared/ingest/dedupe.js';
+import { dedupe } from '../../../shared/ingest/dedupe.js';
 import { readExport } from '../../../shared/ingest/read-export.js';
 import type { RowOutcome } from '../../../shared/ingest/types.js';
 import { baseOptions, FIXTURES, SAMPLES } from './helpers.js';
@@ -32,7 +33,7 @@ async function batched(url: URL): Promise<RowOutcome[] | string> {
   const reader = readExport(createReadStream(url, { highWaterMark: 1024 }), { ...baseOptions, fileName: url.pathname });
   const out: RowOutcome[] = [];
   try {
-    for await (const batch of dedupeBatches(reader.batches())) out.push(...batch);
+    for await (const batch of dedupeBatches(outcomeBatches(reader, 7))) out.push(...batch);
   } catch (err) {
     if (err instanceof FileRejectedError) return err.code;
     throw err;
@@ -46,7 +47,7 @@ const all = [
   ...(await files(new URL('../../../samples/', import.meta.url))),
 ];
 
-describe('readExport().batches() with dedupeBatches', () => {
+describe('the bench batching (outcomeBatches, dedupeBatches)', () => {
   it.each(
     all.map((url) => [url.pathname.split('/').slice(-2).join('/'), url] as const),
   )('yields the same outcomes as the per-record path for %s', async (_name, url) => {

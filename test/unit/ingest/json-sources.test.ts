@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readExport } from '../../../shared/ingest/read-export.js';
-import { jsonRows, KeyIndex, quoteBigIntegers, type RawRow } from '../../../shared/ingest/sources.js';
+import { KeyIndex, quoteBigIntegers } from '../../../shared/ingest/rows/json-flatten.js';
+import { jsonRows } from '../../../shared/ingest/rows/json-text.js';
+import type { RawRow } from '../../../shared/ingest/rows/raw-row.js';
 import type { ResumeState } from '../../../shared/ingest/types.js';
 import { baseOptions, chunks, collect, runBytes } from './helpers.js';
 

@@ -1,0 +1,156 @@
+import { mapColumns } from './column-mapping.js';
+import type { LateEncoding } from './encoding.js';
+import { idScopeOf } from './fingerprint.js';
+import { zoneInHeader } from './header-zones.js';
+import { type Layout, preambleWarning } from './layout.js';
+import type { KeyIndex } from './rows/json-flatten.js';
+import type { RawRow } from './rows/raw-row.js';
+import type {
+  ColumnMapping,
+  ExportFormat,
+  ExportMeta,
+  FileWarning,
+  MappedField,
+  ParserState,
+  ReadExportOptions,
+  TextEncoding,
+} from './types.js';
+import { inferDateOrder } from './values.js';
+
+/** A file's rows as opened, with what sniffing found: the input of the layout and columns stages. */
+export interface OpenedRows {
+  rows: AsyncGenerator<RawRow[]>;
+  format: ExportFormat;
+  encoding: TextEncoding;
+  /** CSV/TSV only. */
+  delimiter?: string;
+  /** JSON: the flattened keys, which are the columns; undefined for tables. */
+  keys?: KeyIndex;
+  resumeMode: ExportMeta['resumeMode'];
+  /** Lines known to precede the header (Excel's `sep=` hint). */
+  preambleHint: number;
+}
+
+/** Where the reader starts: the file's state and meta, and the rows still to process. */
+export interface ReadStart {
+  meta: ExportMeta;
+  state: ParserState;
+  rows: AsyncIterator<RawRow[]>;
+  /** Data rows already read during sniffing, replayed first. */
+  lookahead: RawRow[];
+  /** Records to skip before the first one to process (resume without byte offset). */
+  skip: number;
+  /** Records done before the first one read (resume). */
+  rowBase: number;
+}
+
+/**
+ * The columns stage: maps the layout's columns from the sampled records and settles what holds for the whole file
+ * (zones named in headers, day/month order, survey identity) as the parser state a checkpoint carries, and the meta.
+ */
+export function describeExport(
+  source: OpenedRows,
+  head: readonly RawRow[],
+  layout: Layout,
+  opts: ReadExportOptions,
+): { state: ParserState; meta: ExportMeta } {
+  const { columns } = layout;
+  const sample = layout.lookahead.filter((r) => r.reject === undefined).map((r) => r.cells);
+  const mapping = mapColumns({ columns, aliases: layout.aliases, sample, overrides: opts.overrides });
+  const fileWarnings: FileWarning[] = [...mapping.warnings];
+  const skipped = preambleWarning(head, source.preambleHint, layout.preamble);
+  if (skipped !== undefined) fileWarnings.push(skipped);
+  const dateOrder = sampledDateOrder(sample, mapping.fieldIndex, fileWarnings);
+  const { utcColumns, columnZones } = headerZones(columns);
+  const state: ParserState = {
+    format: source.format,
+    encoding: source.encoding,
+    delimiter: source.delimiter,
+    headerRows: layout.headerRows,
+    columns,
+    fieldIndex: mapping.fieldIndex,
+    ratingScale: mapping.ratingScale,
+    dateOrder,
+    timeZone: layout.timeZone ?? opts.defaultTimeZone,
+    utcColumns,
+    ...(Object.keys(columnZones).length > 0 ? { columnZones } : {}),
+    unreliableIdColumns: mapping.unreliableIdColumns,
+    idScope: idScopeOf(columns, mapping.fieldIndex.sourceRecordId),
+  };
+  const dropped = mapping.personal.map((i) => columns[i] ?? '').filter((c) => c !== '');
+  return { state, meta: exportMeta(state, { dropped, fileWarnings, resumeMode: source.resumeMode }) };
+}
+
+/** Columns whose header names a zone (`Submit Date (UTC)`, `Created at (PST)`): UTC ones, and the others by index. */
+function headerZones(columns: readonly string[]): { utcColumns: number[]; columnZones: Record<string, string> } {
+  const utcColumns: number[] = [];
+  const columnZones: Record<string, string> = {};
+  columns.forEach((c, i) => {
+    const zone = zoneInHeader(c);
+    if (zone === 'UTC') utcColumns.push(i);
+    else if (zone !== undefined) columnZones[i] = zone;
+  });
+  return { utcColumns, columnZones };
+}
+
+/** Day/month order from the sampled dates; M/D/YYYY with a `DATE_ORDER_AMBIGUOUS` warning when none settles it. */
+function sampledDateOrder(
+  sample: readonly string[][],
+  fieldIndex: ParserState['fieldIndex'],
+  fileWarnings: FileWarning[],
+): ParserState['dateOrder'] {
+  const dateCols = [fieldIndex.submittedAt, fieldIndex.updatedAt].filter((x): x is number => x !== undefined);
+  const dateValues = sample.flatMap((cells) => dateCols.map((i) => cells[i] ?? ''));
+  const inferred = inferDateOrder(dateValues);
+  if (inferred !== 'ambiguous') return inferred;
+  fileWarnings.push({
+    code: 'DATE_ORDER_AMBIGUOUS',
+    detail: 'No sampled date settles day/month order (all parts ≤ 12); reading as M/D/YYYY.',
+  });
+  return 'MDY';
+}
+
+/** The meta of a read from its state: what the first read found, or (resumed) what its checkpoint carries. */
+export function exportMeta(
+  state: ParserState,
+  found: { dropped: string[]; fileWarnings: FileWarning[]; resumeMode: ExportMeta['resumeMode'] },
+): ExportMeta {
+  return {
+    format: state.format,
+    encoding: state.encoding,
+    delimiter: state.delimiter,
+    headerRows: state.headerRows,
+    columns: mappingNames(state),
+    seenColumns: state.columns.filter((c) => c !== ''),
+    droppedPersonalColumns: found.dropped,
+    ratingScale: state.ratingScale,
+    dateOrder: state.dateOrder,
+    timeZone: state.timeZone,
+    fileWarnings: found.fileWarnings,
+    resumeMode: found.resumeMode,
+  };
+}
+
+function mappingNames(state: ParserState): ColumnMapping {
+  const out: ColumnMapping = {};
+  for (const [field, idx] of Object.entries(state.fieldIndex) as [MappedField, number][]) {
+    const name = state.columns[idx];
+    if (name !== undefined) out[field] = name;
+  }
+  return out;
+}
+
+/**
+ * Records in the parser state (which checkpoints carry) and the meta that the encoding is open until `late` settles
+ * it, then what it settled on: after a switch away from UTF-8, byte offsets are gone and resumes skip records.
+ */
+export function settleLater(late: LateEncoding, state: ParserState, meta: ExportMeta): void {
+  state.encodingUndecided = true;
+  late.onSettle((encoding) => {
+    delete state.encodingUndecided;
+    if (encoding === 'utf-8') return;
+    state.encoding = encoding;
+    meta.encoding = encoding;
+    meta.resumeMode = 'skip-records';
+  });
+}

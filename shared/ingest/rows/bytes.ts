@@ -1,0 +1,53 @@
+/** Byte input that lets the sniffer look at the beginning and then replays it. */
+export class PeekableBytes {
+  private readonly held: Uint8Array[] = [];
+  private heldBytes = 0;
+  private done = false;
+  private readonly it: AsyncIterator<Uint8Array>;
+
+  constructor(input: AsyncIterable<Uint8Array>) {
+    this.it = input[Symbol.asyncIterator]();
+  }
+
+  /** Reads until at least `n` bytes are held or the input ends. */
+  async peek(n: number): Promise<{ bytes: Uint8Array; eof: boolean }> {
+    while (this.heldBytes < n && !this.done) {
+      const r = await this.it.next();
+      if (r.done) this.done = true;
+      else if (r.value.byteLength > 0) {
+        this.held.push(r.value);
+        this.heldBytes += r.value.byteLength;
+      }
+    }
+    return { bytes: Buffer.concat(this.held), eof: this.done };
+  }
+
+  async *replay(): AsyncGenerator<Uint8Array> {
+    const held = this.held.splice(0);
+    for (const c of held) yield c;
+    if (this.done) return;
+    for (;;) {
+      const r = await this.it.next();
+      if (r.done) return;
+      yield r.value;
+    }
+  }
+}
+
+/** The input without its first `n` bytes (a byte order mark). */
+export async function* skipBytes(bytes: AsyncIterable<Uint8Array>, n: number): AsyncGenerator<Uint8Array> {
+  let left = n;
+  for await (const c of bytes) {
+    if (left >= c.byteLength) {
+      left -= c.byteLength;
+      continue;
+    }
+    yield left > 0 ? c.subarray(left) : c;
+    left = 0;
+  }
+}
+
+/** A chunk as a Buffer over the same memory (no copy). */
+export function asBuffer(c: Uint8Array): Buffer {
+  return Buffer.isBuffer(c) ? c : Buffer.from(c.buffer, c.byteOffset, c.byteLength);
+}
