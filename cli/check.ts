@@ -1,8 +1,10 @@
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
+import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { sourceOf } from '../shared/config/resources.js';
 import { FileRejectedError } from '../shared/domain/types.js';
 import { dedupe } from '../shared/ingest/dedupe.js';
 import { readExport } from '../shared/ingest/read-export.js';
@@ -21,36 +23,22 @@ interface CheckArgs {
   records?: string;
 }
 
-function parseArgs(argv: readonly string[]): CheckArgs | string {
-  let file: string | undefined;
-  let json = false;
-  let records: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--json') json = true;
-    else if (a === '--records') {
-      records = argv[++i];
-      if (records === undefined) return '--records needs a file path';
-    } else if (a?.startsWith('--records=')) records = a.slice('--records='.length);
-    else if (a === 'check' && file === undefined && i === 0) continue;
-    else if (a?.startsWith('--')) return `Unknown option ${a}`;
-    else if (a !== undefined) {
-      if (file !== undefined) return `Unexpected argument ${a}`;
-      file = a;
-    }
+function parseCheckArgs(argv: readonly string[]): CheckArgs | string {
+  const args = argv[0] === 'check' ? argv.slice(1) : argv;
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
+  try {
+    parsed = parseArgs({ args: [...args], options: OPTIONS, allowPositionals: true });
+  } catch (error) {
+    return (error as Error).message;
   }
+  const [file, extra] = parsed.positionals;
   if (file === undefined) return 'Missing <file>';
+  if (extra !== undefined) return `Unexpected argument ${extra}`;
+  const { json = false, records } = parsed.values;
   return records === undefined ? { file, json } : { file, json, records };
 }
 
-/** `incoming/<source>/<file>` → `<source>`; otherwise the parent folder name, else `local`. */
-function sourceOf(file: string): string {
-  const parts = file.split(/[\\/]/);
-  const i = parts.lastIndexOf('incoming');
-  if (i !== -1 && parts[i + 1] !== undefined && i + 2 < parts.length) return parts[i + 1] as string;
-  const parent = basename(dirname(file));
-  return parent === '' || parent === '.' ? 'local' : parent;
-}
+const OPTIONS = { json: { type: 'boolean' }, records: { type: 'string' } } as const;
 
 function errorJson(file: string, code: string, message: string): string {
   return `${JSON.stringify({ file, error: { code, message } })}\n`;
@@ -111,7 +99,7 @@ async function finishRecords(partial: string, target: string, replaced: Readonly
  * one local file. Returns the exit code: 0 read, 1 file rejected or unreadable, 2 usage error.
  */
 export async function runCheck(argv: readonly string[], io: CheckIo): Promise<number> {
-  const args = parseArgs(argv);
+  const args = parseCheckArgs(argv);
   if (typeof args === 'string') {
     io.stderr.write(`${args}\n${USAGE}\n`);
     return 2;

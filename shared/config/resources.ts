@@ -79,3 +79,15 @@ export const PIPELINE_METRICS = {
  * (`POWERTOOLS_SERVICE_NAME`) and by the handlers alike; environments are told apart by account, not by dimension.
  */
 export const SERVICE_NAMES = { ingest: 'feedback-ingest', digest: 'feedback-digest' } as const;
+
+/**
+ * The source an export belongs to, from its object key or local path: `incoming/<source>/…` → `<source>`; a file
+ * directly under `incoming/` → `default`; any other path → its parent folder (a local file's folder), else
+ * `default`. The pipeline and `feedback check` both use it, so a dry run names the source the pipeline will.
+ */
+export function sourceOf(path: string): string {
+  const parts = path.split(/[\\/]/).filter((p) => p !== '' && p !== '.');
+  const incoming = parts.indexOf(PREFIXES.incoming.replace(/\/$/, ''));
+  if (incoming !== -1) return incoming + 2 < parts.length ? (parts[incoming + 1] as string) : 'default';
+  return parts.length >= 2 ? (parts[parts.length - 2] as string) : 'default';
+}

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { IngestConfig } from '../config/env.js';
-import { PREFIXES } from '../config/resources.js';
+import { PREFIXES, sourceOf } from '../config/resources.js';
 import { FileRejectedError } from '../domain/errors.js';
 import { fileProcessedEvent, fileRejectedEvent } from '../events/factories.js';
 import type { PendingEvent } from '../events/publisher.js';
@@ -45,13 +45,6 @@ export interface IngestResult {
 
 export function fileIdOf(target: IngestTarget): string {
   return createHash('sha256').update(`${target.bucket}\n${target.key}\n${target.etag}`).digest('hex').slice(0, 32);
-}
-
-/** `incoming/<source>/…` → `<source>`; files directly under `incoming/` are from source `default`. */
-export function sourceOf(key: string): string {
-  const rest = key.startsWith(PREFIXES.incoming) ? key.slice(PREFIXES.incoming.length) : key;
-  const slash = rest.indexOf('/');
-  return slash > 0 ? rest.slice(0, slash) : 'default';
 }
 
 /**
