@@ -58,9 +58,9 @@ async function dataSpan(db: DynamoDBDocumentClient, table: string): Promise<{ fr
   return from && to ? { from, to } : undefined;
 }
 
-async function readReport(s3: S3Client, bucket: string, key: string): Promise<FileReport | undefined> {
+async function readReport(s3: S3Client, bucket: string, key: string, etag: string): Promise<FileReport | undefined> {
   try {
-    const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: reportKeyOf(key) }));
+    const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: reportKeyOf(key, etag) }));
     return JSON.parse(await (out.Body?.transformToString() ?? 'null')) as FileReport;
   } catch {
     return undefined;
@@ -113,11 +113,13 @@ export async function runLocal(argv: string[], io: Io): Promise<number> {
 
     const files = await listFiles(inputDir);
     say(`Uploading ${files.length} file(s) from ${inputDir} to s3://${stack.bucket}/${PREFIXES.incoming}`);
-    const uploaded: string[] = [];
+    const uploaded: { key: string; etag: string }[] = [];
     for (const file of files) {
       const key = keyForFile(inputDir, file);
-      await s3Client.send(new PutObjectCommand({ Bucket: stack.bucket, Key: key, Body: await readFile(file) }));
-      uploaded.push(key);
+      const out = await s3Client.send(
+        new PutObjectCommand({ Bucket: stack.bucket, Key: key, Body: await readFile(file) }),
+      );
+      uploaded.push({ key, etag: (out.ETag ?? '').replace(/"/g, '') });
     }
     await stack.waitForIdle({ timeoutMs: 600_000 });
 
@@ -128,8 +130,8 @@ export async function runLocal(argv: string[], io: Io): Promise<number> {
       error?: FileReport['error'];
       report?: FileReport;
     }[] = [];
-    for (const key of uploaded) {
-      const report = await readReport(s3Client, stack.bucket, key);
+    for (const { key, etag } of uploaded) {
+      const report = await readReport(s3Client, stack.bucket, key, etag);
       if (!report) {
         results.push({
           key,

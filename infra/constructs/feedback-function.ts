@@ -176,18 +176,21 @@ export class FeedbackFunction extends Construct {
     return this;
   }
 
-  /** `BUCKET_NAME` + `s3:GetObject` on the read prefixes and `s3:PutObject` on the write prefixes. */
+  /**
+   * `BUCKET_NAME` + `s3:GetObject` and `s3:GetObjectVersion` on the read prefixes (reads name the version an event
+   * named) and `s3:PutObject` on the write prefixes.
+   */
   bindBucket(bucket: IBucket, access: BucketAccess): this {
     this.function.addEnvironment(ENV.bucketName, bucket.bucketName);
-    const grants: Array<[string, readonly string[]]> = [
-      ['s3:GetObject', access.read ?? []],
-      ['s3:PutObject', access.write ?? []],
+    const grants: Array<[string[], readonly string[]]> = [
+      [['s3:GetObject', 's3:GetObjectVersion'], access.read ?? []],
+      [['s3:PutObject'], access.write ?? []],
     ];
-    for (const [action, prefixes] of grants) {
+    for (const [actions, prefixes] of grants) {
       if (prefixes.length === 0) continue;
       this.role.addToPrincipalPolicy(
         new iam.PolicyStatement({
-          actions: [action],
+          actions,
           resources: prefixes.map((p) => bucket.arnForObjects(`${prefixForPolicy(p)}*`)),
         }),
       );

@@ -8,7 +8,11 @@ export type FileErrorCode =
   | 'UNSUPPORTED_FORMAT'
   | 'NO_USABLE_COLUMNS'
   | 'MALFORMED_FILE'
-  | 'TOO_LARGE';
+  | 'TOO_LARGE'
+  /** The object (or the version the event named) was deleted before or while it was read. */
+  | 'OBJECT_DELETED'
+  /** The key was overwritten while this version was being read (the new version is processed on its own). */
+  | 'OBJECT_REPLACED';
 
 export class FileRejectedError extends Error {
   override name = 'FileRejectedError';

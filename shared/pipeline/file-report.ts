@@ -9,6 +9,9 @@ import { totalCalls } from './text-analyzer.js';
 export interface FileReport {
   file: string;
   bucket: string;
+  /** The version this report describes. */
+  etag: string;
+  versionId?: string;
   fileId: string;
   status: 'processed' | 'failed';
   format?: string;
@@ -42,9 +45,14 @@ export interface FileReport {
   error?: { code: string; message: string };
 }
 
-export function reportKeyOf(key: string): string {
+/**
+ * Where the report of one version of an upload goes: `reports/<key under incoming/>/<etag>.report.json`. One key per
+ * version, so a report can never describe one version under another's name (an overwrite mid-file leaves the old
+ * version's `OBJECT_REPLACED` report beside the new version's own).
+ */
+export function reportKeyOf(key: string, etag: string): string {
   const rest = key.startsWith(PREFIXES.incoming) ? key.slice(PREFIXES.incoming.length) : key;
-  return `${PREFIXES.reports}${rest}.report.json`;
+  return `${PREFIXES.reports}${rest}/${etag || 'unknown'}.report.json`;
 }
 
 /** Dollars rounded to a millionth, as reports and events carry them. */
@@ -63,6 +71,8 @@ export function buildReport(
   return {
     file: target.key,
     bucket: target.bucket,
+    etag: target.etag,
+    ...(target.versionId ? { versionId: target.versionId } : {}),
     fileId,
     status,
     format: meta?.format,

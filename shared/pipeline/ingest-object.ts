@@ -7,7 +7,6 @@ import type { PendingEvent } from '../events/publisher.js';
 import { readExport } from '../ingest/read-export.js';
 import type { ExportMeta, ResumeState } from '../ingest/types.js';
 import type { IngestPorts, IngestTarget } from '../ports/ingest.js';
-import { isPreconditionFailed } from '../store/object-store.js';
 import { buildReport, type FileReport, reportKeyOf, roundedCost } from './file-report.js';
 import { FileRun, flushOutbox, type RunContext } from './file-run.js';
 import { type ReportState, restoreReportState } from './report.js';
@@ -34,7 +33,7 @@ export interface IngestDeps {
   afterSegment?: (segment: number) => Promise<void> | void;
 }
 
-export type IngestStatus = 'processed' | 'failed' | 'already-done' | 'continued' | 'replaced';
+export type IngestStatus = 'processed' | 'failed' | 'already-done' | 'continued';
 
 export interface IngestResult {
   status: IngestStatus;
@@ -99,13 +98,7 @@ export async function ingestObject(target: IngestTarget, deps: IngestDeps): Prom
     meta = await reader.meta();
   } catch (err) {
     if (err instanceof FileRejectedError) return rejectFile(ctx, deps, err, state);
-    if (!isPreconditionFailed(err)) throw err;
-    // The key now holds newer content (its own notification will process it); this version is gone.
-    await ports.files.completeFile(fileId, token, 'failed', {
-      error: { code: 'OBJECT_REPLACED', message: 'Overwritten before it was read' },
-    });
-    deps.log?.('warn', 'object replaced before it was read', { key: target.key });
-    return { status: 'replaced', fileId };
+    throw err;
   }
 
   const run = new FileRun(ctx, entry, state, () => reader.checkpoint());
@@ -138,7 +131,7 @@ async function redelivered(
     await ports.events.publish([event as PendingEvent]);
     await ports.files.markEventsPublished(fileId);
   }
-  return { status: 'already-done', fileId, reportKey: reportKeyOf(target.key) };
+  return { status: 'already-done', fileId, reportKey: reportKeyOf(target.key, target.etag) };
 }
 
 async function handOff(ctx: RunContext, deps: IngestDeps, nextRow: number): Promise<IngestResult> {
@@ -157,7 +150,7 @@ async function processed(
 ): Promise<IngestResult> {
   const { target, fileId, recordsPrefix } = ctx;
   const report = buildReport(target, fileId, 'processed', state, meta, recordsPrefix);
-  const reportKey = reportKeyOf(target.key);
+  const reportKey = reportKeyOf(target.key, target.etag);
   const { positive, negative, neutral, mixed } = state.sentiment;
   const fileEvent = fileProcessedEvent({
     file: { bucket: target.bucket, key: target.key, etag: target.etag, fileId },
@@ -190,7 +183,7 @@ async function rejectFile(
   const { target, fileId } = ctx;
   const report = buildReport(target, fileId, 'failed', state, undefined, ctx.recordsPrefix);
   report.error = { code: err.code, message: err.message };
-  const reportKey = reportKeyOf(target.key);
+  const reportKey = reportKeyOf(target.key, target.etag);
   const file = { bucket: target.bucket, key: target.key, etag: target.etag, fileId };
   await finishFile(ctx, report, fileRejectedEvent(file, report.error, reportKey));
   deps.log?.('warn', 'file rejected', { key: target.key, code: err.code });
@@ -208,7 +201,7 @@ async function finishFile(
   beforeFileEvent?: () => Promise<void>,
 ): Promise<void> {
   const { ports, target, fileId, token } = ctx;
-  const reportKey = reportKeyOf(target.key);
+  const reportKey = reportKeyOf(target.key, target.etag);
   await ports.objects.put(target.bucket, reportKey, JSON.stringify(report, null, 2), 'application/json');
   await ports.files.completeFile(fileId, token, report.status, {
     rows: report.rows,

@@ -1,6 +1,6 @@
 import { PREFIXES } from '../config/resources.js';
 import * as z from '../config/zod.js';
-import type { IngestTarget } from './ingest-object.js';
+import type { IngestTarget } from '../ports/ingest.js';
 
 /** S3 URL-encodes keys in notifications with form encoding (space as `+`). */
 export function decodeS3Key(encoded: string): string {
@@ -16,6 +16,7 @@ const s3Record = z.object({
       key: z.string(),
       size: z.optional(z.number()),
       eTag: z.optional(z.string()),
+      versionId: z.optional(z.string()),
       sequencer: z.optional(z.string()),
     }),
   }),
@@ -29,6 +30,7 @@ const message = z.union([
       bucket: z.string(),
       key: z.string(),
       etag: z.string(),
+      versionId: z.optional(z.string()),
       size: z.optional(z.number()),
     }),
   }),
@@ -59,11 +61,13 @@ export function targetsOf(body: string): IngestTarget[] {
     if (!record.success || !record.data.eventName.startsWith('ObjectCreated:')) continue;
     const key = decodeS3Key(record.data.s3.object.key);
     if (!key.startsWith(PREFIXES.incoming) || key.endsWith('/')) continue;
+    const { eTag, versionId, size } = record.data.s3.object;
     targets.push({
       bucket: record.data.s3.bucket.name,
       key,
-      etag: (record.data.s3.object.eTag ?? '').replace(/"/g, ''),
-      size: record.data.s3.object.size,
+      etag: (eTag ?? '').replace(/"/g, ''),
+      ...(versionId ? { versionId } : {}),
+      size,
     });
   }
   return targets;

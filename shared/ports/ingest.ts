@@ -13,11 +13,16 @@ export interface IngestTarget {
   /** Decoded object key. */
   key: string;
   etag: string;
+  /** The object version the notification named (versioned buckets); every read of the file pins it. */
+  versionId?: string;
   size?: number;
 }
 
 export interface ObjectStore {
-  /** The object's bytes from `fromByte` (a range read), only while its ETag is still `target.etag`. */
+  /**
+   * The bytes of exactly the version `target` names, from `fromByte` (a range read). Throws FileRejectedError
+   * `OBJECT_DELETED` when that object or version is gone and `OBJECT_REPLACED` when the key now holds other content.
+   */
   read(target: IngestTarget, fromByte?: number): AsyncIterable<Uint8Array>;
   put(bucket: string, key: string, body: string, contentType: string): Promise<void>;
 }

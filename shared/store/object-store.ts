@@ -1,20 +1,33 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { FileRejectedError } from '../domain/errors.js';
 import type { IngestTarget, ObjectStore } from '../ports/ingest.js';
 
-/** Exports and outputs in S3: range reads pinned to the ETag the notification named, and plain puts. */
+/**
+ * Exports and outputs in S3. Reads are pinned to the version the notification named: by `VersionId` on a versioned
+ * bucket, else by `If-Match` on the ETag, and in both cases by comparing the ETag S3 answers with the one expected
+ * (a range read returns the whole object's ETag), so an overwrite can never be read as the rest of the old file.
+ */
 export class S3ObjectStore implements ObjectStore {
   constructor(private readonly s3: S3Client) {}
 
   async *read(target: IngestTarget, fromByte?: number): AsyncIterable<Uint8Array> {
-    const out = await this.s3.send(
-      new GetObjectCommand({
-        Bucket: target.bucket,
-        Key: target.key,
-        Range: fromByte === undefined ? undefined : `bytes=${fromByte}-`,
-        IfMatch: target.etag || undefined,
-      }),
-    );
-    const body = out.Body as AsyncIterable<Uint8Array> | undefined;
+    let body: AsyncIterable<Uint8Array> | undefined;
+    try {
+      const out = await this.s3.send(
+        new GetObjectCommand({
+          Bucket: target.bucket,
+          Key: target.key,
+          Range: fromByte === undefined ? undefined : `bytes=${fromByte}-`,
+          VersionId: target.versionId,
+          IfMatch: target.versionId || !target.etag ? undefined : target.etag,
+        }),
+      );
+      const etag = out.ETag?.replace(/"/g, '');
+      if (target.etag && etag && etag !== target.etag) throw replaced(target);
+      body = out.Body as AsyncIterable<Uint8Array> | undefined;
+    } catch (err) {
+      throw translateReadError(err, target);
+    }
     if (body) yield* body;
   }
 
@@ -23,8 +36,19 @@ export class S3ObjectStore implements ObjectStore {
   }
 }
 
-/** S3's answer when the key now holds another version than the one the event named. */
-export function isPreconditionFailed(err: unknown): boolean {
-  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e?.name === 'PreconditionFailed' || e?.$metadata?.httpStatusCode === 412;
+function replaced(target: IngestTarget): FileRejectedError {
+  return new FileRejectedError('OBJECT_REPLACED', `${target.key} was overwritten while this version was being read`);
+}
+
+/** S3's answers for a gone object or version, and for a key that holds other content now, as file errors. */
+function translateReadError(err: unknown, target: IngestTarget): unknown {
+  if (err instanceof FileRejectedError) return err;
+  const e = err as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } };
+  const name = e?.name ?? e?.Code;
+  const status = e?.$metadata?.httpStatusCode;
+  if (name === 'NoSuchKey' || name === 'NoSuchVersion' || name === 'NotFound' || status === 404) {
+    return new FileRejectedError('OBJECT_DELETED', `${target.key} (this version) no longer exists`, { cause: err });
+  }
+  if (name === 'PreconditionFailed' || status === 412) return replaced(target);
+  return err;
 }

@@ -1,6 +1,6 @@
 import { ComprehendClient } from '@aws-sdk/client-comprehend';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
@@ -352,6 +352,45 @@ describe('exactly-once aggregates against DynamoDB Local', () => {
         },
       ),
       { numRuns: 4 },
+    );
+  });
+
+  it('fails a file deleted before it is read with OBJECT_DELETED, a report and a rejection, and counts nothing', async () => {
+    const sb = await sandbox();
+    const target = await sb.put(...fileA);
+    await clients.s3.send(new DeleteObjectCommand({ Bucket: target.bucket, Key: target.key }));
+
+    const result = await ingestObject(target, sb.deps());
+    const again = await ingestObject(target, sb.deps());
+
+    expect(result.status).toBe('failed');
+    expect(result.report?.error?.code).toBe('OBJECT_DELETED');
+    expect(again.status).toBe('already-done');
+    expect(await sb.cells()).toEqual([]);
+  });
+
+  it('stops an overwritten version at its next read and counts the new version on its own', async () => {
+    const next = exportRows(100, 130);
+    const sb = await sandbox();
+    const old = await sb.put(...fileA);
+    let calls = 0;
+    const first = await ingestObject(old, sb.deps({ remainingMs: () => (++calls > 15 ? 1_000 : 600_000) }));
+    expect(first.status).toBe('continued');
+    const replacement = await sb.put(fileA[0], next);
+
+    const stopped = await ingestObject(old, sb.deps());
+    const processed = await ingestObject(replacement, sb.deps());
+
+    expect(stopped.report?.error?.code).toBe('OBJECT_REPLACED');
+    expect(processed.status).toBe('processed');
+    expect(stopped.reportKey).not.toBe(processed.reportKey);
+    const committedRows = stopped.report?.rows.total ?? 0;
+    expect(committedRows).toBeGreaterThan(0);
+    expect(await sb.cells()).toEqual(
+      await cleanCells([
+        ['incoming/survey/a.csv', exportRows(1, committedRows)],
+        ['incoming/survey/b.csv', next],
+      ]),
     );
   });
 });

@@ -13,13 +13,22 @@ const stack = localStack();
 const { s3, sqs } = localClients(stack);
 const samplesDir = new URL('../../samples/', import.meta.url).pathname;
 
+/** The ETag of the last upload of each key: its report's key names that version. */
+const uploadedEtags = new Map<string, string>();
+
 async function upload(key: string, body: Uint8Array | string): Promise<string> {
   const out = await s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: key, Body: body }));
-  return (out.ETag ?? '').replace(/"/g, '');
+  const etag = (out.ETag ?? '').replace(/"/g, '');
+  uploadedEtags.set(key, etag);
+  return etag;
+}
+
+function reportOf(key: string): string {
+  return reportKeyOf(key, uploadedEtags.get(key) ?? '');
 }
 
 function waitForReport(key: string): Promise<FileReport> {
-  return eventually(() => getJson<FileReport>(s3, stack.bucket, reportKeyOf(key)), 90_000);
+  return eventually(() => getJson<FileReport>(s3, stack.bucket, reportOf(key)), 90_000);
 }
 
 /** The file event is the last thing a worker sends (after the report and the ledger): wait for it. */
@@ -125,7 +134,7 @@ describe('pipeline on the local stack', () => {
     }
     await new Promise((r) => setTimeout(r, 3000));
     // Assess
-    expect(await getJson<FileReport>(s3, stack.bucket, reportKeyOf(key))).toEqual(first);
+    expect(await getJson<FileReport>(s3, stack.bucket, reportOf(key))).toEqual(first);
     expect((await journalEvents()).length).toBe(before);
   });
 

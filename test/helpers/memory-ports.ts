@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /**
  * In-memory implementations of the ingest ports, with the same conditional semantics as the DynamoDB adapters
  * (lease, segment start row, claim races), so the exactly-once logic runs in milliseconds in unit tests.
@@ -9,7 +10,7 @@ import {
   emptyCounts,
   parseCellKey,
 } from '../../shared/domain/cells.js';
-import { FileLeaseHeldError, FileLeaseLostError } from '../../shared/domain/errors.js';
+import { FileLeaseHeldError, FileLeaseLostError, FileRejectedError } from '../../shared/domain/errors.js';
 import type { PendingEvent } from '../../shared/events/publisher.js';
 import type {
   FileLedger,
@@ -134,37 +135,43 @@ export class MemoryLedgers implements FileLedger {
 export interface MemoryPorts extends IngestPorts {
   ledgers: MemoryLedgers;
   rowLedger: MemoryRowLedger;
-  objectsByKey: Map<string, string>;
+  /** The current version of each key, as S3 would hold it. */
+  objectsByKey: Map<string, { body: string; etag: string }>;
   published: PendingEvent[];
+  continued: IngestTarget[];
 }
 
 /** The whole set of ports in memory; `put` stores an object and returns the target an S3 event would name. */
 export function memoryPorts(): MemoryPorts & { put(key: string, body: string): IngestTarget } {
   const ledgers = new MemoryLedgers();
   const rowLedger = new MemoryRowLedger();
-  const objectsByKey = new Map<string, string>();
+  const objectsByKey = new Map<string, { body: string; etag: string }>();
   const published: PendingEvent[] = [];
-  const continued: unknown[] = [];
+  const continued: IngestTarget[] = [];
+  const store = (key: string, body: string) => {
+    const etag = createHash('md5').update(body).digest('hex');
+    objectsByKey.set(key, { body, etag });
+    return etag;
+  };
   return {
     ledgers,
     rowLedger,
     objectsByKey,
     published,
-    put: (key, body) => {
-      objectsByKey.set(key, body);
-      return { bucket: 'mem', key, etag: `${body.length}-${key}` };
-    },
+    continued,
+    put: (key, body) => ({ bucket: 'mem', key, etag: store(key, body) }),
     objects: {
+      // The S3 adapter's contract: only the version the target names, else OBJECT_DELETED / OBJECT_REPLACED.
       async *read(target, fromByte) {
-        const body = objectsByKey.get(target.key);
-        if (body === undefined) throw new Error(`NoSuchKey ${target.key}`);
-        yield Buffer.from(body).subarray(fromByte ?? 0);
+        const current = objectsByKey.get(target.key);
+        if (current === undefined) throw new FileRejectedError('OBJECT_DELETED', `${target.key} no longer exists`);
+        if (current.etag !== target.etag)
+          throw new FileRejectedError('OBJECT_REPLACED', `${target.key} was overwritten`);
+        yield Buffer.from(current.body).subarray(fromByte ?? 0);
       },
-      put: async (_bucket, key, body) => {
-        objectsByKey.set(key, body);
-      },
+      put: async (_bucket, key, body) => void store(key, body),
     },
-    continuations: { continueLater: async (t) => void continued.push(t) },
+    continuations: { continueLater: async (t) => void continued.push(structuredClone(t)) },
     events: {
       publish: async (events) => {
         published.push(...structuredClone(events));

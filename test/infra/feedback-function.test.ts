@@ -109,6 +109,7 @@ describe('FeedbackFunction', () => {
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       's3:GetObject',
+      's3:GetObjectVersion',
       's3:PutObject',
       'secretsmanager:GetSecretValue',
       'ses:SendEmail',
@@ -122,7 +123,10 @@ describe('FeedbackFunction', () => {
     const bucketArn = { 'Fn::GetAtt': [logicalIdOf(stack.node.findChild('bucket')), 'Arn'] };
     const statements = roleStatements(template, fn.role);
     expect(statements).toContainEqual(
-      expect.objectContaining({ Action: 's3:GetObject', Resource: { 'Fn::Join': ['', [bucketArn, '/in/*']] } }),
+      expect.objectContaining({
+        Action: ['s3:GetObject', 's3:GetObjectVersion'],
+        Resource: { 'Fn::Join': ['', [bucketArn, '/in/*']] },
+      }),
     );
     expect(statements).toContainEqual(
       expect.objectContaining({ Action: 's3:PutObject', Resource: { 'Fn::Join': ['', [bucketArn, '/out/*']] } }),

@@ -252,6 +252,7 @@ describe('FeedbackPipelineStack (dev, from cdk.json)', () => {
         'logs:CreateLogStream',
         'logs:PutLogEvents',
         's3:GetObject',
+        's3:GetObjectVersion',
         's3:PutObject',
         'secretsmanager:GetSecretValue',
         'sqs:ChangeMessageVisibility',
@@ -268,7 +269,10 @@ describe('FeedbackPipelineStack (dev, from cdk.json)', () => {
     it('scopes the ingest role to incoming/ for reads and reports/, processed/ for writes', () => {
       const statements = roleStatements(template, stack.ingest.role);
       expect(statements).toContainEqual(
-        expect.objectContaining({ Action: 's3:GetObject', Resource: objectsUnder(stack, PREFIXES.incoming) }),
+        expect.objectContaining({
+          Action: ['s3:GetObject', 's3:GetObjectVersion'],
+          Resource: objectsUnder(stack, PREFIXES.incoming),
+        }),
       );
       expect(statements).toContainEqual(
         expect.objectContaining({

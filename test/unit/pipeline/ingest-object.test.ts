@@ -2,7 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadIngestConfig } from '../../../shared/config/env.js';
 import { FileLeaseHeldError } from '../../../shared/domain/errors.js';
-import { fileIdOf, type IngestDeps, type IngestResult, ingestObject } from '../../../shared/pipeline/ingest-object.js';
+import {
+  fileIdOf,
+  type IngestDeps,
+  type IngestResult,
+  ingestObject,
+  reportKeyOf,
+} from '../../../shared/pipeline/ingest-object.js';
 import type { TextAnalyzer } from '../../../shared/pipeline/text-analyzer.js';
 import type { IngestTarget } from '../../../shared/ports/ingest.js';
 import { emptyUsage } from '../../../shared/sentiment/comprehend-adapter.js';
@@ -169,5 +175,77 @@ describe('ingestObject against in-memory ports', () => {
 
     expect(second.report?.duplicates.superseded).toBe(1);
     expect(h.ports.ledgers.cellLines()).toEqual(expected);
+  });
+
+  describe('objects by version', () => {
+    const fileEvents = (h: ReturnType<typeof harness>, type: string) =>
+      h.ports.published.filter((e) => e.detailType === type);
+
+    it('fails a file deleted before it is read at once: report, rejection event, lease released', async () => {
+      const h = harness();
+      const target = h.ports.put(...fileA);
+      h.ports.objectsByKey.delete(target.key);
+
+      const result = await h.ingest(target);
+      const again = await h.ingest(target);
+
+      expect(result.status).toBe('failed');
+      expect(result.report?.error?.code).toBe('OBJECT_DELETED');
+      expect(h.ports.objectsByKey.has(reportKeyOf(target.key, target.etag))).toBe(true);
+      expect(fileEvents(h, 'Feedback File Rejected')).toHaveLength(1);
+      expect(again.status).toBe('already-done');
+      expect(h.ports.ledgers.cellLines()).toEqual([]);
+    });
+
+    it('fails a file deleted mid-way with a report of what was committed, counted once', async () => {
+      const h = harness();
+      const target = h.ports.put(...fileA);
+      let calls = 0;
+      const first = await h.ingest(target, { remainingMs: () => (++calls > 25 ? 1_000 : 600_000) });
+      expect(first.status).toBe('continued');
+      const committed = h.ports.ledgers.cellLines();
+      h.ports.objectsByKey.delete(target.key);
+
+      const [continuation] = h.ports.continued;
+      const second = await h.ingest(continuation ?? target);
+      await h.ingest(continuation ?? target);
+
+      expect(second.status).toBe('failed');
+      expect(second.report?.error?.code).toBe('OBJECT_DELETED');
+      expect(second.report?.rows.total).toBeGreaterThan(0);
+      expect(second.report?.rows.total).toBeLessThan(45);
+      expect(h.ports.ledgers.cellLines()).toEqual(committed);
+      expect(fileEvents(h, 'Feedback File Rejected')).toHaveLength(1);
+      expect(fileEvents(h, 'Feedback File Processed')).toHaveLength(0);
+    });
+
+    it('processes an overwrite as its own version; the old one stops with OBJECT_REPLACED under its own report', async () => {
+      const next = exportRows(100, 130);
+      const h = harness();
+      const old = h.ports.put(...fileA);
+      let calls = 0;
+      await h.ingest(old, { remainingMs: () => (++calls > 20 ? 1_000 : 600_000) });
+      const replacement = h.ports.put(fileA[0], next);
+
+      const oldResult = await h.ingest(h.ports.continued[0] ?? old);
+      const newResult = await h.ingest(replacement);
+
+      expect(oldResult.report?.error?.code).toBe('OBJECT_REPLACED');
+      expect(oldResult.report?.etag).toBe(old.etag);
+      expect(newResult.status).toBe('processed');
+      expect(newResult.report?.etag).toBe(replacement.etag);
+      expect(reportKeyOf(old.key, old.etag)).not.toBe(reportKeyOf(replacement.key, replacement.etag));
+      expect(fileEvents(h, 'Feedback File Processed')).toHaveLength(1);
+      expect(fileEvents(h, 'Feedback File Rejected')).toHaveLength(1);
+      // The old version's committed rows stay counted once; the new version's rows count on their own.
+      const committedRows = oldResult.report?.rows.total ?? 0;
+      expect(committedRows).toBeGreaterThan(0);
+      expect(committedRows).toBeLessThan(45);
+      const expected = await cleanCells([
+        ['incoming/survey/a.csv', exportRows(1, committedRows)],
+        ['incoming/survey/b.csv', next],
+      ]);
+      expect(h.ports.ledgers.cellLines()).toEqual(expected);
+    });
   });
 });

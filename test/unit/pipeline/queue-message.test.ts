@@ -33,6 +33,20 @@ describe('targetsOf', () => {
     expect(targetsOf(s3NotificationBody('b', 'incoming/source/', 'e'))).toEqual([]);
   });
 
+  it('keeps the version a versioned bucket names, in notifications and continuations alike', () => {
+    const body = JSON.parse(s3NotificationBody('b', 'incoming/x/a.csv', '"e"'));
+    body.Records[0].s3.object.versionId = '3sL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY';
+    const [target] = targetsOf(JSON.stringify(body));
+    expect(target).toEqual({
+      bucket: 'b',
+      key: 'incoming/x/a.csv',
+      etag: 'e',
+      versionId: '3sL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY',
+      size: 1,
+    });
+    expect(targetsOf(JSON.stringify({ continuation: { ...target, fileId: 'f' } }))).toEqual([target]);
+  });
+
   it('reads a continuation hand-off', () => {
     const body = JSON.stringify({
       continuation: { bucket: 'b', key: 'incoming/x/big file.csv', etag: 'e', fileId: 'f' },
