@@ -39,7 +39,7 @@ export function sniffEncoding(sample: Uint8Array, atEof: boolean): EncodingGuess
   const utf16 = utf16WithoutBom(sample);
   if (utf16 !== undefined) return { encoding: utf16, bomLength: 0 };
   if (isAscii(sample)) return { encoding: 'utf-8', bomLength: 0, undecided: true };
-  if (isUtf8(sample, atEof) || mostlyUtf8(sample)) return { encoding: 'utf-8', bomLength: 0 };
+  if (readsAsUtf8(sample, atEof)) return { encoding: 'utf-8', bomLength: 0 };
   const legacy = chooseLegacy(sample, atEof);
   if (legacy !== undefined) return { encoding: legacy, bomLength: 0 };
   throw new FileRejectedError(
@@ -140,6 +140,49 @@ function mostlyUtf8(bytes: Uint8Array): boolean {
     }
   }
   return valid >= 8 && valid >= 19 * invalid;
+}
+
+/**
+ * Whether the bytes are UTF-8 on the whole evidence: strictly valid, mostly valid ({@link mostlyUtf8}), or valid but
+ * for a character cut by the end of the file or stray bytes confined to one line while other lines hold well-formed
+ * multi-byte characters. A cut last character or one corrupted row then keeps the file UTF-8 (the bad bytes become
+ * U+FFFD and their row an `INVALID_BYTES` warning) instead of switching the whole file to a legacy reading. Legacy
+ * text (GBK, Big5, cp1252) has ill-formed sequences on every line that holds non-ASCII text.
+ */
+function readsAsUtf8(bytes: Uint8Array, atEof: boolean): boolean {
+  if (isUtf8(bytes, atEof) || mostlyUtf8(bytes)) return true;
+  const flaws = utf8Flaws(bytes);
+  if (flaws.badLines.size === 0) return true;
+  if (flaws.badLines.size > 1) return false;
+  const [bad] = flaws.badLines;
+  let otherLines = 0;
+  for (const line of flaws.validLines) if (line !== bad) otherLines++;
+  return otherLines >= 2;
+}
+
+/** Lines with well-formed and with ill-formed multi-byte sequences (a sequence cut by the end of the bytes is neither). */
+function utf8Flaws(bytes: Uint8Array): { validLines: Set<number>; badLines: Set<number> } {
+  const validLines = new Set<number>();
+  const badLines = new Set<number>();
+  let line = 0;
+  for (let i = 0; i < bytes.length; ) {
+    const c = bytes[i] as number;
+    if (c < 0x80) {
+      if (c === 0x0a) line++;
+      i++;
+      continue;
+    }
+    const need = utf8SequenceLength(bytes, i);
+    if (need < 0) break;
+    if (need > 0) {
+      validLines.add(line);
+      i += need;
+    } else {
+      badLines.add(line);
+      i++;
+    }
+  }
+  return { validLines, badLines };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -544,6 +587,6 @@ function asciiContext(previous: Uint8Array | undefined, before: Uint8Array): Uin
 
 /** The encoding of the bytes from a file's first non-ASCII byte on; UTF-8 when nothing fits (as before the switch). */
 function sniffLate(sample: Uint8Array, atEof: boolean): TextEncoding {
-  if (isUtf8(sample, atEof) || mostlyUtf8(sample)) return 'utf-8';
+  if (readsAsUtf8(sample, atEof)) return 'utf-8';
   return chooseLegacy(sample, atEof) ?? 'utf-8';
 }

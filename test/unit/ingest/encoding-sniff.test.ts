@@ -307,3 +307,46 @@ describe('a file whose sniff window is pure ASCII', () => {
     expect([...head, ...rest]).toEqual(full);
   });
 });
+
+describe('UTF-8 decided on the whole evidence', () => {
+  const utf8 = (text: string) => Buffer.from(text, 'utf8');
+
+  it.each([
+    ['a two-byte character', 'Merci beaucoup Zoë'],
+    ['a three-byte character', '物流很快，非常满意'],
+    ['a four-byte emoji', 'Great app 😀'],
+  ])('keeps a small file cut inside %s as UTF-8 and warns on the row', async (_what, text) => {
+    // Prepare: a short export whose last character lost its last byte (a truncated download).
+    const whole = utf8(`Review ID,Rating,Comment\nr1,5,Ça marche\nr2,4,Nice app\nr3,3,${text}`);
+    const bytes = whole.subarray(0, whole.length - 1);
+    // Act
+    const { report } = await runBytes(chunks(bytes, 64), 'cut.csv');
+    // Assess
+    expect(report.encoding).toBe('utf-8');
+    expect(report.rows.total).toBe(3);
+    expect(report.warnings.some((w) => w.row === 3 && w.code === 'INVALID_BYTES')).toBe(true);
+  });
+
+  it('keeps 3,000 ASCII rows followed by one cut UTF-8 row as UTF-8', async () => {
+    const whole = utf8(`${asciiFirst(100_000, [])}zz-1,2024-05-02 10:00,1,质量太差，用了两天就坏了`);
+    const bytes = whole.subarray(0, whole.length - 1); // cuts 了
+    const { report } = await runBytes(chunks(bytes, 4096), 'late-cut.csv');
+    expect(report.encoding).toBe('utf-8');
+    expect(report.warnings.some((w) => w.code === 'INVALID_BYTES')).toBe(true);
+  });
+
+  it('keeps a UTF-8 file with one corrupted row as UTF-8, warning on that row only', async () => {
+    const good = csv([...SIMPLIFIED, ...WESTERN]);
+    const bad = Buffer.from('r99,2024-05-01 10:00,3,"caf\xe9 au lait \xe0 volont\xe9"\r\n', 'latin1');
+    const { report } = await runBytes(chunks(Buffer.concat([utf8(good), bad]), 512), 'one-bad-row.csv');
+    expect(report.encoding).toBe('utf-8');
+    expect(report.warnings.filter((w) => w.code === 'INVALID_BYTES').map((w) => w.row)).toEqual([17]);
+  });
+
+  it('still reads legacy files whose every non-ASCII line is ill-formed UTF-8', () => {
+    expect(sniffEncoding(encode(csv(SIMPLIFIED), 'gb18030'), true).encoding).toBe('gb18030');
+    expect(sniffEncoding(encode(csv(WESTERN), 'win1252'), true).encoding).toBe('windows-1252');
+    // One accented word at the end of a cp1252 file is no UTF-8 evidence.
+    expect(sniffEncoding(encode(csv(['plain', 'café']), 'win1252'), true).encoding).toBe('windows-1252');
+  });
+});
