@@ -141,8 +141,9 @@ export function mapColumns(input: MappingInput): MappingResult {
   const { fieldIndex, warnings } = d;
   if (fieldIndex.text === undefined && !d.disabled.has('text')) mapInferredText(d);
   settleIds(d);
-  settleDates(d);
+  // Scores first: a `RatingDate` that the name gave the rating is freed for the dates.
   settleScores(d);
+  settleDates(d);
   settleText(d);
   // Google Play style: a link column only serves as id when no id column exists (already ranked last).
   let ratingScale: RatingScale = 'numeric';
