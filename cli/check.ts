@@ -44,6 +44,12 @@ function errorJson(file: string, code: string, message: string): string {
   return `${JSON.stringify({ file, error: { code, message } })}\n`;
 }
 
+/** `text: \`verified_reviews\` (0.97) — prose, 97 % distinct…; runner-up \`feedback\`: 2 distinct values`. */
+function explainChoice(m: NonNullable<CheckReport['details']['mapping']>[number]): string {
+  const runner = m.runnerUp === undefined ? '' : `; runner-up \`${m.runnerUp.column}\`: ${m.runnerUp.evidence}`;
+  return `${m.field}: \`${m.column}\` (confidence ${m.confidence}) — ${m.evidence}${runner}`;
+}
+
 function human(r: CheckReport): string {
   const lines: string[] = [];
   lines.push(
@@ -60,6 +66,7 @@ function human(r: CheckReport): string {
       `Personal columns dropped: ${shown.join(', ')}${dropped.length > 8 ? ` (+${dropped.length - 8} more)` : ''}`,
     );
   }
+  for (const m of r.details.mapping ?? []) lines.push(`  ${explainChoice(m)}`);
   lines.push(`Dates: ${r.details.dateOrder ?? 'unambiguous'} order, time zone ${r.details.timeZone}`);
   for (const w of r.details.fileWarnings) lines.push(`Note (${w.code}): ${w.detail}`);
   const c = r.rows;

@@ -9,9 +9,11 @@ import {
   PERSONAL_CONTAINS,
   PERSONAL_EXACT,
 } from './column-names.js';
+import { profileColumns } from './column-profile.js';
+import { explainRoles, type RoleDraft, settleDates, settleIds, settleScores, settleText } from './column-roles.js';
 import { toSimplified } from './han.js';
 import { ZONE_IN_BRACKETS } from './header-zones.js';
-import type { ColumnOverrides, FileWarning, MappedField, RatingScale } from './types.js';
+import type { ColumnOverrides, FileWarning, MappedField, RatingScale, RoleChoice } from './types.js';
 import { looksGoodBad, parseDate, parseNps, parseRating } from './values.js';
 
 /**
@@ -57,6 +59,8 @@ export interface MappingResult {
   personal: number[];
   unreliableIdColumns: number[];
   warnings: FileWarning[];
+  /** Each role's column, confidence and evidence. */
+  explained: RoleChoice[];
 }
 
 function columnValues(sample: readonly (readonly string[])[], i: number): string[] {
@@ -97,20 +101,11 @@ function numberRange(values: readonly string[]): { min: number | undefined; max:
   return { min, max };
 }
 
-/** The mapping as it is built: the input, each column's normalised names, and what is decided so far. */
-interface Draft {
-  columns: readonly string[];
+/** The mapping as it is built: the input, each column's names and profile, and what is decided so far. */
+interface Draft extends RoleDraft {
   aliases: readonly (readonly string[])[];
   sample: readonly (readonly string[])[];
-  /** Each column's normalised names (its header and aliases). */
-  names: string[][];
-  fieldIndex: Partial<Record<MappedField, number>>;
-  taken: Set<number>;
   personal: number[];
-  personalSet: Set<number>;
-  /** Fields an override set to `null`. */
-  disabled: Set<string>;
-  warnings: FileWarning[];
 }
 
 /** The order fields pick their column in: ids and dates first, so a `…date…` text question cannot take them. */
@@ -132,10 +127,10 @@ const FIELD_ORDER: readonly MappedField[] = [
 ];
 
 /**
- * Maps columns to canonical fields by name (English and Chinese, case/punctuation-insensitive), then by content for
- * what names cannot settle: a generic `score` column with values above 5 is NPS, a Good/Bad column is Zendesk CSAT,
- * and when no text column is named the longest free-text question column is taken (reported as a file warning).
- * Throws `NO_USABLE_COLUMNS` naming the columns seen when there is neither text nor score.
+ * Maps columns to canonical fields: names propose (English and Chinese, case/punctuation-insensitive; a generic
+ * `score` column with values above 5 is NPS, a free-text question column is the text when none is named), then each
+ * column's profile confirms, overrules or completes the proposal (see `column-roles.ts`), and every role gets a
+ * confidence. Throws `NO_USABLE_COLUMNS` naming the columns seen when there is neither text nor score.
  */
 export function mapColumns(input: MappingInput): MappingResult {
   const d = draft(input);
@@ -144,11 +139,16 @@ export function mapColumns(input: MappingInput): MappingResult {
     if (d.fieldIndex[field] === undefined && !d.disabled.has(field)) mapByName(d, field);
   }
   const { fieldIndex, warnings } = d;
+  if (fieldIndex.text === undefined && !d.disabled.has('text')) mapInferredText(d);
+  settleIds(d);
+  // Scores first: a `RatingDate` that the name gave the rating is freed for the dates.
+  settleScores(d);
+  settleDates(d);
+  settleText(d);
   // Google Play style: a link column only serves as id when no id column exists (already ranked last).
   let ratingScale: RatingScale = 'numeric';
   if (fieldIndex.rating !== undefined && looksGoodBad(columnValues(d.sample, fieldIndex.rating)))
     ratingScale = 'good-bad';
-  if (fieldIndex.text === undefined && !d.disabled.has('text')) mapInferredText(d);
   if (fieldIndex.followUp === undefined && !d.disabled.has('followUp')) mapTwinText(d);
   if (
     fieldIndex.text === undefined &&
@@ -165,7 +165,8 @@ export function mapColumns(input: MappingInput): MappingResult {
     warnings.push({ code: 'NO_DATE_COLUMN', detail: 'No date column recognised: rows take the upload time.' });
   }
   const unreliableIdColumns = unreliableIds(d);
-  return { fieldIndex, ratingScale, personal: d.personal, unreliableIdColumns, warnings };
+  const explained = explainRoles(d);
+  return { fieldIndex, ratingScale, personal: d.personal, unreliableIdColumns, warnings, explained };
 }
 
 /** Normalised names per column, and the personal columns (never copied; e-mail and customer ids are hashed). */
@@ -190,7 +191,9 @@ function draft(input: MappingInput): Draft {
     personal,
     personalSet: new Set(personal),
     disabled: new Set(),
+    overridden: new Set(),
     warnings: [],
+    profiles: profileColumns(columns.length, sample),
   };
 }
 
@@ -207,6 +210,7 @@ function applyOverrides(d: Draft, overrides: ColumnOverrides): void {
     }
     d.fieldIndex[field] = idx;
     d.taken.add(idx);
+    d.overridden.add(field);
   }
   for (const [k, v] of Object.entries(overrides)) if (v === null) d.disabled.add(k);
 }

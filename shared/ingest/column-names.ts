@@ -134,6 +134,10 @@ export const EXACT: Record<MappedField, readonly string[]> = {
     'opinionscale',
     'score',
     'customerrating',
+    'grades',
+    'grade',
+    '得分',
+    '分数',
     '满意度',
     '评分',
     '星级',
@@ -237,7 +241,17 @@ export const EXACT: Record<MappedField, readonly string[]> = {
 
 /** Substring rules (normalised) when no exact alias matched, best first. */
 export const CONTAINS: Partial<Record<MappedField, readonly string[]>> = {
-  nps: ['howlikelyareyoutorecommend', 'likelytorecommend', 'wouldrecommend', 'recommend', '推荐给', '推荐'],
+  nps: [
+    'howlikelyareyoutorecommend',
+    'likelytorecommend',
+    'wouldrecommend',
+    'recommend',
+    'recommand',
+    'recomend',
+    'empfehl',
+    '推荐给',
+    '推荐',
+  ],
   rating: [
     // An overall satisfaction question wins over the rows of a satisfaction matrix.
     'overallsatisf',

@@ -8,7 +8,8 @@ export interface HeaderLayout {
   kind: 'plain' | 'qualtrics' | 'qualtrics-legacy' | 'surveymonkey';
 }
 
-const IMPORT_ID = /^\s*\{\s*"ImportId"\s*:/;
+/** Qualtrics' ImportId row; the 2016 layout wrote it with single quotes (`{'ImportId': 'QID1'}`). */
+const IMPORT_ID = /^\s*\{\s*["']ImportId["']\s*:/;
 /** SurveyMonkey row-2 labels that add nothing to the question text above them. */
 const SM_GENERIC = /^(?:|Response|Open-Ended Response|Other \(please specify\))$/i;
 
@@ -37,7 +38,10 @@ export function detectHeader(rows: readonly (readonly string[])[]): HeaderLayout
     let timeZone: string | undefined;
     const importIds: string[] = r2.map((c) => {
       try {
-        const parsed = JSON.parse(c) as { ImportId?: unknown; timeZone?: unknown };
+        const parsed = JSON.parse(c.includes('"') ? c : c.replace(/'/g, '"')) as {
+          ImportId?: unknown;
+          timeZone?: unknown;
+        };
         if (typeof parsed.timeZone === 'string' && timeZone === undefined) timeZone = parsed.timeZone;
         return typeof parsed.ImportId === 'string' ? parsed.ImportId : '';
       } catch {

@@ -1,5 +1,6 @@
 import { FileRejectedError } from '../domain/types.js';
 import { mapColumns } from './column-mapping.js';
+import { cellKind, columnIsOfKind, profileColumn } from './column-profile.js';
 import { detectHeader } from './headers.js';
 import type { KeyIndex } from './rows/json-flatten.js';
 import type { RawRow } from './rows/raw-row.js';
@@ -28,6 +29,8 @@ export interface Layout {
   timeZone?: string;
   /** Records read with the head, handed out before the rest. */
   lookahead: RawRow[];
+  /** No header row: the first line is a record; columns are named by role once mapped. */
+  headerless?: boolean;
 }
 
 /** The first rows of a file, enough for the layout and the mapping sample. Throws `EMPTY_FILE` when there are none. */
@@ -54,6 +57,13 @@ export function tableLayout(head: RawRow[], preambleHint: number): Layout {
   }
   const preamble = leadingPreamble(head, preambleHint);
   const header = detectHeader(head.slice(preamble, preamble + 3).map((r) => r.cells));
+  const rows = head.slice(preamble).filter((r) => r.reject === undefined);
+  if (header.kind === 'plain' && firstRowIsData(rows.map((r) => r.cells))) {
+    const width = Math.max(...rows.slice(0, 20).map((r) => r.cells.length));
+    const columns = Array.from({ length: width }, (_, i) => `column ${i + 1}`);
+    const aliases = columns.map(() => []);
+    return { columns, aliases, headerRows: preamble, preamble, lookahead: head.slice(preamble), headerless: true };
+  }
   const headerRows = preamble + header.headerRows;
   const tz = header.timeZone === 'Z' ? 'UTC' : header.timeZone;
   const layout: Layout = {
@@ -67,6 +77,35 @@ export function tableLayout(head: RawRow[], preambleHint: number): Layout {
   if (layout.columns.every((c) => c === ''))
     throw new FileRejectedError('NO_USABLE_COLUMNS', 'The header row is empty.');
   return layout;
+}
+
+/**
+ * Whether a table's first line is already a record (scraper dumps without a header): none of its cells is a name,
+ * every filled cell types like the values below it (a prose cell over a text column, a number over a score column),
+ * and at least one does.
+ */
+export function firstRowIsData(rows: readonly (readonly string[])[]): boolean {
+  const [first, ...rest] = rows;
+  if (first === undefined || rest.length < 2) return false;
+  let matches = 0;
+  for (let i = 0; i < first.length; i++) {
+    const cell = first[i] ?? '';
+    if (cell.trim() === '') continue;
+    const kind = cellKind(cell);
+    if (kind === 'name') return false;
+    if (
+      !columnIsOfKind(
+        profileColumn(
+          i,
+          rest.map((r) => r[i] ?? ''),
+        ),
+        kind,
+      )
+    )
+      return false;
+    matches++;
+  }
+  return matches > 0;
 }
 
 /** A JSON file's layout: the flattened keys seen in the first records are the columns; every row is a record. */

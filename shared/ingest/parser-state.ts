@@ -54,10 +54,10 @@ export function describeExport(
   layout: Layout,
   opts: ReadExportOptions,
 ): { state: ParserState; meta: ExportMeta } {
-  const { columns } = layout;
   const sample = layout.lookahead.filter((r) => r.reject === undefined).map((r) => r.cells);
-  const mapping = mapColumns({ columns, aliases: layout.aliases, sample, overrides: opts.overrides });
+  const mapping = mapColumns({ columns: layout.columns, aliases: layout.aliases, sample, overrides: opts.overrides });
   const fileWarnings: FileWarning[] = [...mapping.warnings];
+  const columns = layout.headerless === true ? namedByRole(layout.columns, mapping, fileWarnings) : layout.columns;
   const skipped = preambleWarning(head, source.preambleHint, layout.preamble);
   if (skipped !== undefined) fileWarnings.push(skipped);
   const dateOrder = sampledDateOrder(sample, mapping.fieldIndex, fileWarnings);
@@ -78,7 +78,29 @@ export function describeExport(
     idScope: idScopeOf(columns, mapping.fieldIndex.sourceRecordId),
   };
   const dropped = mapping.personal.map((i) => columns[i] ?? '').filter((c) => c !== '');
-  return { state, meta: exportMeta(state, { dropped, fileWarnings, resumeMode: source.resumeMode }) };
+  const meta = exportMeta(state, { dropped, fileWarnings, resumeMode: source.resumeMode });
+  meta.mapping = mapping.explained;
+  return { state, meta };
+}
+
+/** A headerless file's columns named by the role each was mapped to (`text`, `rating`), the others `column N`. */
+function namedByRole(
+  columns: readonly string[],
+  mapping: ReturnType<typeof mapColumns>,
+  fileWarnings: FileWarning[],
+): string[] {
+  const named = [...columns];
+  for (const [field, idx] of Object.entries(mapping.fieldIndex) as [MappedField, number][]) named[idx] = field;
+  for (const choice of mapping.explained) {
+    const idx = mapping.fieldIndex[choice.field];
+    if (idx !== undefined) choice.column = choice.field;
+  }
+  const roles = mapping.explained.map((c) => c.field).join(', ');
+  fileWarnings.unshift({
+    code: 'NO_HEADER',
+    detail: `The first line is a record, not a header (its values type like the columns below); columns named by role${roles ? `: ${roles}` : ''}.`,
+  });
+  return named;
 }
 
 /** Columns whose header names a zone (`Submit Date (UTC)`, `Created at (PST)`): UTC ones, and the others by index. */

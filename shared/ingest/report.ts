@@ -30,6 +30,8 @@ export interface CheckReport {
     seenColumns: string[];
     droppedPersonalColumns: string[];
     fileWarnings: ExportMeta['fileWarnings'];
+    /** Each role's column, confidence and evidence (absent on a resumed read). */
+    mapping?: ExportMeta['mapping'];
     rejectCounts: Record<string, number>;
     warningCounts: Record<string, number>;
     /** True when `rejects`/`warnings` were cut to the listing limit (counts above stay complete). */
@@ -87,6 +89,7 @@ export class ReportBuilder {
         seenColumns: meta.seenColumns,
         droppedPersonalColumns: meta.droppedPersonalColumns,
         fileWarnings: meta.fileWarnings,
+        ...(meta.mapping === undefined ? {} : { mapping: meta.mapping }),
         rejectCounts: t.rejectCodes,
         warningCounts: t.warningCodes,
         listsTruncated: t.listsTruncated,

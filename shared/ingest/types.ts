@@ -46,7 +46,10 @@ export type FileWarningCode =
   | 'SCORE_KIND_INFERRED'
   | 'NO_DATE_COLUMN'
   | 'UNRELIABLE_ID_COLUMN'
-  | 'LINES_ABOVE_HEADER';
+  | 'LINES_ABOVE_HEADER'
+  | 'MAPPING_UNCERTAIN'
+  | 'NO_HEADER'
+  | 'ROW_NUMBER_NOT_ID';
 
 export interface FileWarning {
   code: FileWarningCode;
@@ -103,6 +106,17 @@ export interface ResumeState {
   parser: ParserState;
 }
 
+/** One role's column as the columns stage chose it, for `feedback check` and file reports. */
+export interface RoleChoice {
+  field: MappedField;
+  column: string;
+  /** 0–1, from the name prior and how well the values fit the role (1 when an override names it). */
+  confidence: number;
+  /** The values' evidence in words (shares and counts, never values). */
+  evidence: string;
+  runnerUp?: { column: string; evidence: string };
+}
+
 export interface ExportMeta {
   format: ExportFormat;
   encoding: TextEncoding;
@@ -117,6 +131,8 @@ export interface ExportMeta {
   dateOrder?: DateOrder;
   timeZone: string;
   fileWarnings: FileWarning[];
+  /** Each role's column, confidence and evidence (first read only: a resumed read does not profile again). */
+  mapping?: RoleChoice[];
   /** Whether {@link ExportReader.checkpoint} gives byte offsets (`byte-offset`) or needs a full re-read (`skip-records`). */
   resumeMode: 'byte-offset' | 'skip-records';
 }

@@ -62,6 +62,11 @@ const LIKERT: Record<string, number> = {
   好评: 5,
   中评: 3,
   差评: 1,
+  // Douban's star words, five stars down to one.
+  力荐: 5,
+  推荐: 4,
+  较差: 2,
+  很差: 1,
 };
 
 const GOOD_BAD: Record<string, number | null> = {
@@ -262,7 +267,8 @@ function meridiemHour(h: number, word: string | undefined): number {
   return h === 12 ? 0 : h;
 }
 const DOTTED = /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
-const AMBIGUOUS = /^(\d{1,2})[/-](\d{1,2})[/-](\d{4}|\d{2})(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$/;
+const AMBIGUOUS =
+  /^(\d{1,2})[/-](\d{1,2})[/-](\d{4}|\d{2})(?:,?\s+(\d{1,2})[:.](\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$/;
 const DIGITS = /^\d+(?:\.\d+)?$/;
 
 const offsetFormatters = new Map<string, Intl.DateTimeFormat>();

@@ -47,7 +47,8 @@ function exportRows(from: number, to: number, withIds = true): string {
   for (let i = from; i <= to; i++) {
     const day = 1 + (i % 9);
     const nps = (i * 7) % 11;
-    const text = TEXTS[i % TEXTS.length] ?? '';
+    // Each comment its own: a handful of texts repeated over 50+ rows would read as a category, not free text.
+    const text = `${TEXTS[i % TEXTS.length] ?? ''}, order ${i}`;
     lines.push(
       `${withIds ? `R_${i},` : ''}2026-10-${String(day).padStart(2, '0')} 1${i % 10}:00:00,${CHANNELS[i % 3]},${nps},"${text}"`,
     );

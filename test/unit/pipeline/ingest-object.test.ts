@@ -16,13 +16,13 @@ import { memoryPorts } from '../../helpers/memory-ports.js';
 
 const TEXTS = ['The app keeps crashing when I pay', 'Love the new design', 'Delivery was late', '质量太差', 'Okay'];
 
-/** Survey rows; row i is the same record in every file. */
+/** Survey rows; row i is the same record in every file. Each comment is its own (five repeated ones would be a category). */
 function exportRows(from: number, to: number, withIds = true): string {
   const lines = [`${withIds ? 'ResponseId,' : ''}Recorded Date,Channel,How likely are you to recommend us?,Comment`];
   for (let i = from; i <= to; i++) {
     const day = String(1 + (i % 9)).padStart(2, '0');
     lines.push(
-      `${withIds ? `R_${i},` : ''}2026-10-${day} 10:00:00,${['email', 'web'][i % 2]},${(i * 7) % 11},"${TEXTS[i % 5]}"`,
+      `${withIds ? `R_${i},` : ''}2026-10-${day} 10:00:00,${['email', 'web'][i % 2]},${(i * 7) % 11},"${TEXTS[i % 5]}, order ${i}"`,
     );
   }
   return `${lines.join('\n')}\n`;
