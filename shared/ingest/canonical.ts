@@ -1,5 +1,5 @@
 import type { CanonicalRecord } from '../domain/types.js';
-import { cleanLabel, cleanText, hashIdentifier, isMangledNumber, redact } from './clean.js';
+import { cleanLabel, cleanText, hashIdentifier, isMangledNumber, matchText, redactAsWritten } from './clean.js';
 import { normaliseSourceId, OccurrenceCounter, sha } from './fingerprint.js';
 import type { RawRow } from './rows/raw-row.js';
 import type { ParserState, ReadExportOptions, RowOutcome } from './types.js';
@@ -230,7 +230,7 @@ export class RowContext {
       text = text.slice(0, this.maxText);
       out.push({ kind: 'warning', row, code: 'TEXT_TRUNCATED', detail: `cut to ${this.maxText} characters` });
     }
-    return redact(text);
+    return redactAsWritten(text);
   }
 
   /** The row's NPS or rating; a value that does not read as one is a warning. */
@@ -305,7 +305,7 @@ export class RowContext {
       r.fingerprintKind = 'sourceId';
       return;
     }
-    let content = `${source}\u0000c\u0000${r.text ?? ''}\u0000${dateFromFile ? r.submittedAt : ''}\u0000${r.nps ?? ''}\u0000${r.rating ?? ''}\u0000${r.customerHash ?? ''}\u0000${r.channel ?? ''}\u0000${r.product ?? ''}\u0000${r.region ?? ''}\u0000${r.language ?? ''}`;
+    let content = `${source}\u0000c\u0000${r.text === undefined ? '' : matchText(r.text)}\u0000${dateFromFile ? r.submittedAt : ''}\u0000${r.nps ?? ''}\u0000${r.rating ?? ''}\u0000${r.customerHash ?? ''}\u0000${r.channel ?? ''}\u0000${r.product ?? ''}\u0000${r.region ?? ''}\u0000${r.language ?? ''}`;
     if (r.updatedAt !== undefined) content += `\u0000u\u0000${r.updatedAt}`;
     if (author !== undefined) content += `\u0000a\u0000${author}`;
     const fingerprint = sha(content);
@@ -340,7 +340,7 @@ export class RowContext {
     const known = this.labels.get(v);
     if (known !== undefined) return known === NO_LABEL ? undefined : known;
     const c = cleanLabel(v);
-    const label = c === undefined ? undefined : redact(c);
+    const label = c === undefined ? undefined : redactAsWritten(c);
     if (this.labels.size >= MAX_CACHED_LABELS) this.labels.clear();
     this.labels.set(v, label ?? NO_LABEL);
     return label;

@@ -141,7 +141,7 @@ describe('column mapping by header and values', () => {
       ',外观好看，手感一流,4,2024-03-06',
     ]);
     expect(report.rows).toMatchObject({ total: 2, accepted: 2, withText: 2 });
-    expect(records.map((r) => r.text)).toEqual(['手机很流畅。用了一个月电池不行了', '外观好看,手感一流']);
+    expect(records.map((r) => r.text)).toEqual(['手机很流畅。用了一个月电池不行了', '外观好看，手感一流']);
   });
 
   it('does not take a count column found by a substring (comment_count) for the text', async () => {
