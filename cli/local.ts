@@ -67,6 +67,85 @@ async function readReport(s3: S3Client, bucket: string, key: string, etag: strin
   }
 }
 
+/** One file's outcome as `feedback local` prints it. */
+export interface FileResult {
+  key: string;
+  status: 'processed' | 'failed';
+  rows?: FileReport['rows'];
+  error?: FileReport['error'];
+  report?: FileReport;
+}
+
+/** A file's outcome from its report (none: never processed, e.g. sent to the dead-letter queue). */
+function resultOf(key: string, report: FileReport | undefined): FileResult {
+  if (!report) {
+    return {
+      key,
+      status: 'failed',
+      error: { code: 'NOT_PROCESSED', message: 'No report was written (see the dead-letter queue)' },
+    };
+  }
+  return { key, status: report.status, rows: report.rows, error: report.error, report };
+}
+
+/** The two lines printed for a file. */
+export function describeResult(r: FileResult): string[] {
+  const rows = r.rows;
+  const detail = rows
+    ? `${rows.total} rows: ${rows.accepted} accepted, ${rows.rejected} rejected, ${rows.duplicates} duplicates (${rows.withText} with text)`
+    : '';
+  const how = r.report?.format ? ` [${r.report.format}, ${r.report.encoding}]` : '';
+  return [
+    `  ${r.status === 'processed' ? '✔' : '✘'} ${r.key}${how}`,
+    `      ${r.status === 'processed' ? detail : `${r.error?.code}: ${r.error?.message}`}`,
+  ];
+}
+
+const FILE_DONE_EVENTS = new Set(['Feedback File Processed', 'Feedback File Rejected']);
+
+export interface WatchOptions {
+  /** Events recorded so far by the local bus, oldest first. */
+  events: () => readonly { 'detail-type': string; detail: Record<string, unknown> }[];
+  /** Events before this index were reported already. */
+  from: number;
+  /** The report of the version (ETag) an event names. */
+  readReport: (key: string, etag: string) => Promise<FileReport | undefined>;
+  print: (result: FileResult) => void;
+  signal: AbortSignal;
+  /** @default 500 */
+  pollMs?: number;
+}
+
+/**
+ * `--keep-running`: prints each newly dropped file's result as soon as the pipeline announces it (its File Processed
+ * or File Rejected event on the local bus), until `signal` aborts.
+ */
+export async function watchDroppedFiles(opts: WatchOptions): Promise<void> {
+  let seen = opts.from;
+  const pollMs = opts.pollMs ?? 500;
+  while (!opts.signal.aborted) {
+    const events = opts.events();
+    for (; seen < events.length; seen++) {
+      const e = events[seen];
+      if (!e || !FILE_DONE_EVENTS.has(e['detail-type'])) continue;
+      const file = e.detail.file as { key?: unknown; etag?: unknown } | undefined;
+      if (typeof file?.key !== 'string') continue;
+      opts.print(resultOf(file.key, await opts.readReport(file.key, typeof file.etag === 'string' ? file.etag : '')));
+    }
+    await new Promise<void>((done) => {
+      const wake = () => {
+        clearTimeout(timer);
+        done();
+      };
+      const timer = setTimeout(() => {
+        opts.signal.removeEventListener('abort', wake);
+        done();
+      }, pollMs);
+      opts.signal.addEventListener('abort', wake, { once: true });
+    });
+  }
+}
+
 /**
  * `feedback local`: boots the local stack, uploads every file of the input folder under `incoming/`, lets the S3
  * notifications drive the real ingest handler, waits until each file is processed or rejected, builds the digest
@@ -123,24 +202,9 @@ export async function runLocal(argv: string[], io: Io): Promise<number> {
     }
     await stack.waitForIdle({ timeoutMs: 600_000 });
 
-    const results: {
-      key: string;
-      status: 'processed' | 'failed';
-      rows?: FileReport['rows'];
-      error?: FileReport['error'];
-      report?: FileReport;
-    }[] = [];
+    const results: FileResult[] = [];
     for (const { key, etag } of uploaded) {
-      const report = await readReport(s3Client, stack.bucket, key, etag);
-      if (!report) {
-        results.push({
-          key,
-          status: 'failed',
-          error: { code: 'NOT_PROCESSED', message: 'No report was written (see the dead-letter queue)' },
-        });
-        continue;
-      }
-      results.push({ key, status: report.status, rows: report.rows, error: report.error, report });
+      results.push(resultOf(key, await readReport(s3Client, stack.bucket, key, etag)));
     }
 
     const { DynamoAggregateReader } = await import('../shared/store/aggregate-reader.js');
@@ -210,15 +274,7 @@ export async function runLocal(argv: string[], io: Io): Promise<number> {
       );
     } else {
       say('');
-      for (const r of results) {
-        const rows = r.rows;
-        const detail = rows
-          ? `${rows.total} rows: ${rows.accepted} accepted, ${rows.rejected} rejected, ${rows.duplicates} duplicates (${rows.withText} with text)`
-          : '';
-        const how = r.report?.format ? ` [${r.report.format}, ${r.report.encoding}]` : '';
-        say(`  ${r.status === 'processed' ? '✔' : '✘'} ${r.key}${how}`);
-        say(`      ${r.status === 'processed' ? detail : `${r.error?.code}: ${r.error?.message}`}`);
-      }
+      for (const r of results) for (const line of describeResult(r)) say(line);
       say('');
       if (digest) {
         const p = digest.figures.period;
@@ -251,9 +307,20 @@ export async function runLocal(argv: string[], io: Io): Promise<number> {
         `  AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER aws --endpoint-url ${stack.endpoints.s3} s3 cp <file> s3://${stack.bucket}/${PREFIXES.incoming}<source>/`,
       );
       say(`  digests: ${stack.endpoints.sesWebUi}   ·   Ctrl-C to stop`);
-      await new Promise<void>((resolveWait) => {
-        process.once('SIGINT', () => resolveWait());
-        process.once('SIGTERM', () => resolveWait());
+      const stop = new AbortController();
+      process.once('SIGINT', () => stop.abort());
+      process.once('SIGTERM', () => stop.abort());
+      await watchDroppedFiles({
+        events: () => stack.events(),
+        from: stack.events().length,
+        readReport: (key, etag) => readReport(s3Client, stack.bucket, key, etag),
+        print: (r) => {
+          if (values.json) {
+            const { report: _r, ...file } = r;
+            io.stdout.write(`${JSON.stringify(file)}\n`);
+          } else for (const line of describeResult(r)) say(line);
+        },
+        signal: stop.signal,
       });
     }
     return results.every((r) => r.status === 'processed' || r.report) ? 0 : 1;

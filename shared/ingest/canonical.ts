@@ -1,6 +1,6 @@
 import type { CanonicalRecord } from '../domain/types.js';
-import { cleanLabel, cleanText, hashIdentifier, isMangledNumber, redact } from './clean.js';
-import { normaliseSourceId, sha } from './fingerprint.js';
+import { cleanLabel, cleanText, hashIdentifier, isMangledNumber, matchText, redactAsWritten } from './clean.js';
+import { normaliseSourceId, OccurrenceCounter, sha } from './fingerprint.js';
 import type { RawRow } from './rows/raw-row.js';
 import type { ParserState, ReadExportOptions, RowOutcome } from './types.js';
 import { isoString, parseDate, parseNps, parseRating } from './values.js';
@@ -51,8 +51,12 @@ export class RowContext {
   private readonly iChannel: number;
   private readonly iProduct: number;
   private readonly iRegion: number;
+  /** Personal columns (author name, IP…) that take part in the content fingerprint, keyed-hashed. */
+  private readonly iAuthors: readonly number[];
   /** Raw label cell → cleaned, redacted label (or {@link NO_LABEL}). */
   private readonly labels = new Map<string, string | typeof NO_LABEL>();
+  /** Occurrences so far of each textless record's content (see {@link RowContext.fingerprint}). */
+  private readonly occurrences = new OccurrenceCounter();
 
   constructor(
     private readonly s: ParserState,
@@ -75,7 +79,9 @@ export class RowContext {
     this.iRating = s.fieldIndex.rating ?? -1;
     this.iSubmitted = s.fieldIndex.submittedAt ?? -1;
     this.iUpdated = s.fieldIndex.updatedAt ?? -1;
-    this.iSourceId = s.fieldIndex.sourceRecordId ?? -1;
+    // A column that counts the export's rows is no id (see recordIdentity): records are then known by their content.
+    this.iSourceId = s.idIsRowNumber ? -1 : (s.fieldIndex.sourceRecordId ?? -1);
+    this.iAuthors = s.authorColumns ?? [];
     this.iCustomer = s.fieldIndex.customerId ?? -1;
     this.iEmail = s.fieldIndex.email ?? -1;
     this.iLanguage = s.fieldIndex.language ?? -1;
@@ -167,7 +173,7 @@ export class RowContext {
       customerHash,
       sourceRecordId,
     };
-    this.fingerprint(record, submittedMs !== undefined);
+    this.fingerprint(record, submittedMs !== undefined, this.author(cells));
     out.push({ kind: 'accepted', row, record });
   }
 
@@ -224,7 +230,7 @@ export class RowContext {
       text = text.slice(0, this.maxText);
       out.push({ kind: 'warning', row, code: 'TEXT_TRUNCATED', detail: `cut to ${this.maxText} characters` });
     }
-    return redact(text);
+    return redactAsWritten(text);
   }
 
   /** The row's NPS or rating; a value that does not read as one is a warning. */
@@ -265,11 +271,31 @@ export class RowContext {
     return customerHash;
   }
 
+  /** The author columns' values as one keyed hash (undefined when all are empty). */
+  private author(cells: readonly string[]): string | undefined {
+    if (this.iAuthors.length === 0) return undefined;
+    let joined = '';
+    let any = false;
+    for (const i of this.iAuthors) {
+      const v = (cells[i] ?? '').trim();
+      if (v !== '') any = true;
+      joined += `${v}\u0001`;
+    }
+    return any ? hashIdentifier(this.opts.hashKey, joined, 'id') : undefined;
+  }
+
   /**
    * What makes the record the same record again: the export's id (within the survey, for per-export row numbers),
-   * else its content (the date only when the file gave one: the upload time differs between uploads).
+   * else all its mapped content, never its text alone (the date only when the file gave one: the upload time differs
+   * between uploads; the update time and the author only where present, so other fingerprints stay as they were).
+   *
+   * Identical records with text are one response seen twice (a re-fetched page, a re-upload, an overlapping export):
+   * one fingerprint. Identical records without text (the same scores, no comment) are separate answers: the k-th of
+   * them in the file takes its occurrence number k into the fingerprint, so each counts, and a re-upload or an
+   * overlapping export that holds the same run matches them one to one (multiset semantics). The first occurrence
+   * keeps the plain content fingerprint.
    */
-  private fingerprint(r: CanonicalRecord, dateFromFile: boolean): void {
+  private fingerprint(r: CanonicalRecord, dateFromFile: boolean, author: string | undefined): void {
     const source = r.source;
     if (r.sourceRecordId !== undefined) {
       r.fingerprint =
@@ -279,9 +305,21 @@ export class RowContext {
       r.fingerprintKind = 'sourceId';
       return;
     }
-    r.fingerprint = sha(
-      `${source}\u0000c\u0000${r.text ?? ''}\u0000${dateFromFile ? r.submittedAt : ''}\u0000${r.nps ?? ''}\u0000${r.rating ?? ''}\u0000${r.customerHash ?? ''}\u0000${r.channel ?? ''}\u0000${r.product ?? ''}\u0000${r.region ?? ''}\u0000${r.language ?? ''}`,
-    );
+    let content = `${source}\u0000c\u0000${r.text === undefined ? '' : matchText(r.text)}\u0000${dateFromFile ? r.submittedAt : ''}\u0000${r.nps ?? ''}\u0000${r.rating ?? ''}\u0000${r.customerHash ?? ''}\u0000${r.channel ?? ''}\u0000${r.product ?? ''}\u0000${r.region ?? ''}\u0000${r.language ?? ''}`;
+    if (r.updatedAt !== undefined) content += `\u0000u\u0000${r.updatedAt}`;
+    if (author !== undefined) content += `\u0000a\u0000${author}`;
+    const fingerprint = sha(content);
+    if (r.text !== undefined) {
+      r.fingerprint = fingerprint;
+      return;
+    }
+    const k = this.occurrences.next(fingerprint);
+    r.fingerprint = k === 1 ? fingerprint : sha(`${fingerprint}\u0000#${k}`);
+  }
+
+  /** Whether a textless record was counted: a resumed read must then count the records before it again. */
+  get countsOccurrences(): boolean {
+    return !this.occurrences.empty;
   }
 
   /**
@@ -302,7 +340,7 @@ export class RowContext {
     const known = this.labels.get(v);
     if (known !== undefined) return known === NO_LABEL ? undefined : known;
     const c = cleanLabel(v);
-    const label = c === undefined ? undefined : redact(c);
+    const label = c === undefined ? undefined : redactAsWritten(c);
     if (this.labels.size >= MAX_CACHED_LABELS) this.labels.clear();
     this.labels.set(v, label ?? NO_LABEL);
     return label;

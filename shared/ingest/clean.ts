@@ -109,28 +109,89 @@ function decodeEntity(whole: string, body: string): string {
 }
 
 /**
- * Cleans one free-text value: NFKC, HTML tags stripped and entities decoded, control characters removed, whitespace
- * collapsed; placeholders for an empty answer become `undefined`.
+ * Cleans one free-text value as the customer wrote it: HTML tags stripped and entities decoded, control characters
+ * removed, whitespace collapsed; placeholders for an empty answer (also in full-width forms, `（空）`) become
+ * `undefined`. No Unicode folding: Chinese full-width punctuation (，。！) stays; {@link matchText} folds for matching.
  */
 export function cleanText(raw: string): string | undefined {
+  return clean(raw, false);
+}
+
+/**
+ * Cleans a short label value (channel, product…): as text, NFKC-folded (a label is a segment key, matched rather than
+ * shown as a verbatim: `ＷＥＢ` and `WEB` are one channel), without placeholder semantics beyond emptiness.
+ */
+export function cleanLabel(raw: string): string | undefined {
+  const s = clean(raw, true);
+  return s === undefined ? undefined : s.slice(0, 200);
+}
+
+function clean(raw: string, fold: boolean): string | undefined {
   if (raw.length === 0) return undefined;
   if (TIDY_ASCII.test(raw)) return isPlaceholder(raw) ? undefined : raw;
   let s = raw;
   if (NEEDS_WORK.test(s)) {
-    s = s.normalize('NFKC');
+    if (fold) s = s.normalize('NFKC');
     if (s.includes('<')) s = s.replace(TAG, ' ');
     if (s.includes('&')) s = s.replace(ENTITY, decodeEntity);
     s = s.replace(CONTROL, '');
   }
   s = s.replace(WHITESPACE_RUN, ' ').trim();
   if (s.length === 0 || isPlaceholder(s)) return undefined;
+  if (!fold && s.length <= MAX_PLACEHOLDER && hasNonAscii(s) && isPlaceholder(s.normalize('NFKC'))) return undefined;
   return s;
 }
 
-/** Cleans a short label value (channel, product…): same as text, without placeholder semantics beyond emptiness. */
-export function cleanLabel(raw: string): string | undefined {
-  const s = cleanText(raw);
-  return s === undefined ? undefined : s.slice(0, 200);
+/**
+ * The form of a text used for matching, fingerprints, language detection and scoring: NFKC-folded (full-width
+ * letters, digits and punctuation as ASCII, compatibility forms as their plain letters). Never stored or shown.
+ */
+export function matchText(text: string): string {
+  return hasNonAscii(text) ? text.normalize('NFKC') : text;
+}
+
+const FULL_WIDTH = /[\uff01-\uff5e\u3000]/;
+const FULL_WIDTH_ALL = /[\uff01-\uff5e\u3000]/g;
+
+/** Full-width ASCII forms (！ … ～) and the ideographic space as ASCII: one code unit for one, so positions hold. */
+function foldWidth(s: string): string {
+  if (!FULL_WIDTH.test(s)) return s;
+  return s.replace(FULL_WIDTH_ALL, (c) => (c === '\u3000' ? ' ' : String.fromCharCode(c.charCodeAt(0) - 0xfee0)));
+}
+
+/** The markers {@link redact} writes, split out with their text between them. */
+const REDACTION_MARKER = /(\[(?:EMAIL|PHONE|CARD|IP|ID)\])/;
+
+/**
+ * {@link redact} on the text as written: personal data is found in the width-folded text (a phone number in
+ * full-width digits, `１３８…`, is still one) and replaced by its marker, while the text around it keeps the
+ * customer's own characters (，。！). Where the markers cannot be placed back unambiguously, the folded, redacted text
+ * is returned: privacy over faithfulness.
+ */
+export function redactAsWritten(text: string): string {
+  const folded = foldWidth(text);
+  const redacted = redact(folded);
+  if (redacted === folded) return text;
+  if (folded === text) return redacted;
+  // redacted = lit0 marker1 lit1 marker2 … litN, each lit a substring of folded at the same place as in text.
+  const parts = redacted.split(REDACTION_MARKER);
+  let out = '';
+  let at = 0;
+  for (let p = 0; p < parts.length; p += 2) {
+    const lit = parts[p] as string;
+    if (!folded.startsWith(lit, at)) return redacted;
+    out += text.slice(at, at + lit.length);
+    at += lit.length;
+    const marker = parts[p + 1];
+    if (marker === undefined) break;
+    out += marker;
+    // The redacted span runs up to where the next literal starts (the end, for the last one); never empty.
+    const next = parts[p + 2] as string;
+    const end = p + 2 === parts.length - 1 ? folded.length - next.length : folded.indexOf(next, at + 1);
+    if (end < at + 1) return redacted;
+    at = end;
+  }
+  return at === folded.length ? out : redacted;
 }
 
 // Not after letters other than Han (zoë.smith@… is EMAIL_IDN's whole, not '.smith@…'), and not where the domain goes

@@ -26,15 +26,123 @@ export function normaliseSourceId(value: string): string {
 }
 
 /**
- * Id columns that number the rows of one survey's export (问卷星's 序号, Hotjar's Number): 1, 2, 3… again in every
- * other survey of the same source, so such an id names a response only together with the survey, known here by its
- * set of columns (exports of one survey share them; another survey has other questions).
+ * Id columns that number the rows of one survey's export (问卷星's 序号, Hotjar's Number). Where such a column is not a
+ * consecutive sequence in the file (a filtered export keeps each response's own number), the number names a response
+ * only together with the survey, known here by its set of columns (exports of one survey share them; another survey
+ * has other questions).
  */
 const SEQUENCE_ID_NAMES = new Set(['序号', 'number', 'no', 'rownumber', 'rowno', 'responsenumber']);
 
-/** The survey identity a per-export row number needs (see {@link SEQUENCE_ID_NAMES}); undefined for other ids. */
-export function idScopeOf(columns: readonly string[], idColumn: number | undefined): string | undefined {
-  if (idColumn === undefined || !SEQUENCE_ID_NAMES.has(normaliseName(columns[idColumn] ?? ''))) return undefined;
-  const names = columns.map(normaliseName).filter((n) => n !== '');
-  return sha([...new Set(names)].sort().join('\u0000')).slice(0, 16);
+const WHOLE_NUMBER = /^\d{1,12}(?:\.0+)?$/;
+
+/**
+ * Whether the sampled values of an id column count the export's rows: whole numbers from 0 or 1 going up by one from
+ * cell to cell. Every export numbers its rows again, so such an "id" names no response: two exports each numbering
+ * 1, 2, 3 would collide, and which one counted would depend on the order they came in. A sequence that starts
+ * elsewhere (Microsoft Forms' Id 44, 45… in an export of later responses) is the tool's own response number, an id.
+ */
+export function isRowNumberSequence(values: readonly string[]): boolean {
+  const cells = values.map((v) => v.trim()).filter((v) => v !== '');
+  if (cells.length === 0 || !cells.every((v) => WHOLE_NUMBER.test(v))) return false;
+  const n = cells.map(Number);
+  if ((n[0] as number) > 1) return false;
+  for (let i = 1; i < n.length; i++) if ((n[i] as number) - (n[i - 1] as number) !== 1) return false;
+  return true;
+}
+
+/** How records of a file are identified, beyond their mapped fields; part of the parser state. */
+export interface RecordIdentity {
+  /** Survey identity a per-export row number (问卷星's 序号) needs to name a response. */
+  idScope?: string;
+  /** The id column counts rows (see {@link isRowNumberSequence}): it is no id, records are known by their content. */
+  idIsRowNumber?: true;
+  /** Personal columns (author name, nickname, IP…): never copied, but keyed-hashed into the content fingerprint. */
+  authorColumns?: number[];
+}
+
+/**
+ * What identifies a record of this file: the id column as an id, as a survey-scoped row number or as no id at all
+ * (a consecutive sequence in the sample), and the author columns that tell apart two people writing the same words.
+ */
+export function recordIdentity(
+  columns: readonly string[],
+  idColumn: number | undefined,
+  sample: readonly (readonly string[])[],
+  personal: readonly number[],
+): RecordIdentity {
+  const out: RecordIdentity = {};
+  if (personal.length > 0) out.authorColumns = [...personal];
+  if (idColumn === undefined) return out;
+  if (isRowNumberSequence(sample.map((cells) => cells[idColumn] ?? ''))) {
+    out.idIsRowNumber = true;
+    return out;
+  }
+  if (SEQUENCE_ID_NAMES.has(normaliseName(columns[idColumn] ?? ''))) {
+    const names = columns.map(normaliseName).filter((n) => n !== '');
+    out.idScope = sha([...new Set(names)].sort().join('\u0000')).slice(0, 16);
+  }
+  return out;
+}
+
+/** The 32-bit word of 8 hex digits at `at`. */
+function hexWord(s: string, at: number): number {
+  return Number.parseInt(s.slice(at, at + 8), 16) >>> 0;
+}
+
+/**
+ * Counts how often each content fingerprint has occurred so far in one file, in flat memory (64-bit prefixes and
+ * counts in typed arrays, 12 bytes a slot, at most 3/4 full), so a file of a million score-only rows stays small.
+ */
+export class OccurrenceCounter {
+  private hi = new Uint32Array(1 << 10);
+  private lo = new Uint32Array(1 << 10);
+  private counts = new Uint32Array(1 << 10);
+  private size = 0;
+
+  /** Records `fingerprint` once more and returns its occurrence number in the file (1 for the first). */
+  next(fingerprint: string): number {
+    const hi = hexWord(fingerprint, 0);
+    const lo = hexWord(fingerprint, 8);
+    const mask = this.hi.length - 1;
+    let i = (hi ^ Math.imul(lo, 0x9e3779b1)) & mask;
+    for (;;) {
+      const c = this.counts[i] as number;
+      if (c === 0) break;
+      if (this.hi[i] === hi && this.lo[i] === lo) {
+        this.counts[i] = c + 1;
+        return c + 1;
+      }
+      i = (i + 1) & mask;
+    }
+    this.hi[i] = hi;
+    this.lo[i] = lo;
+    this.counts[i] = 1;
+    if (++this.size * 4 > this.hi.length * 3) this.grow();
+    return 1;
+  }
+
+  /** Whether anything was counted (a resumed read must then count the records before its checkpoint again). */
+  get empty(): boolean {
+    return this.size === 0;
+  }
+
+  private grow(): void {
+    const { hi, lo, counts } = this;
+    const cap = hi.length * 2;
+    this.hi = new Uint32Array(cap);
+    this.lo = new Uint32Array(cap);
+    this.counts = new Uint32Array(cap);
+    const mask = cap - 1;
+    for (let j = 0; j < hi.length; j++) {
+      const c = counts[j] as number;
+      if (c === 0) continue;
+      const h = hi[j] as number;
+      const l = lo[j] as number;
+      let i = (h ^ Math.imul(l, 0x9e3779b1)) & mask;
+      while ((this.counts[i] as number) !== 0) i = (i + 1) & mask;
+      this.hi[i] = h;
+      this.lo[i] = l;
+      this.counts[i] = c;
+    }
+  }
 }

@@ -1,6 +1,6 @@
 import { mapColumns } from './column-mapping.js';
 import type { LateEncoding } from './encoding.js';
-import { idScopeOf } from './fingerprint.js';
+import { recordIdentity } from './fingerprint.js';
 import { zoneInHeader } from './header-zones.js';
 import { type Layout, preambleWarning } from './layout.js';
 import type { KeyIndex } from './rows/json-flatten.js';
@@ -75,7 +75,7 @@ export function describeExport(
     utcColumns,
     ...(Object.keys(columnZones).length > 0 ? { columnZones } : {}),
     unreliableIdColumns: mapping.unreliableIdColumns,
-    idScope: idScopeOf(columns, mapping.fieldIndex.sourceRecordId),
+    ...recordIdentity(columns, mapping.fieldIndex.sourceRecordId, sample, mapping.personal),
   };
   const dropped = mapping.personal.map((i) => columns[i] ?? '').filter((c) => c !== '');
   const meta = exportMeta(state, { dropped, fileWarnings, resumeMode: source.resumeMode });

@@ -40,6 +40,7 @@ export function readExport(input: ByteInput, opts: ReadExportOptions): ExportRea
   let lastEnd: number | undefined;
   let started = false;
   let currentState: ParserState | undefined;
+  let ctx: RowContext | undefined;
 
   const prepare = (): Promise<ReadStart> => {
     prepared ??= (
@@ -57,19 +58,29 @@ export function readExport(input: ByteInput, opts: ReadExportOptions): ExportRea
     if (started) throw new Error('An ExportReader can be iterated once.');
     started = true;
     const p = await prepare();
-    const ctx = new RowContext(p.state, opts, maxText, maxCell);
+    const rows = new RowContext(p.state, opts, maxText, maxCell);
+    ctx = rows;
     let row = p.rowBase;
     let toSkip = p.skip;
+    // Records before the checkpoint that are read again only to count occurrences (see RowContext.fingerprint).
+    const recount = opts.resume?.recountOccurrences === true && opts.resume.byteOffset === undefined;
+    const headerRows = p.skip - p.rowBase;
+    let skipped = 0;
     const out: RowOutcome[] = [];
     let batch: RawRow[] = p.lookahead;
     for (;;) {
       for (const raw of batch) {
         if (toSkip > 0) {
           toSkip--;
+          skipped++;
+          if (recount && skipped > headerRows) {
+            rows.process(raw, skipped - headerRows, out);
+            out.length = 0;
+          }
           continue;
         }
         row++;
-        ctx.process(raw, row, out);
+        rows.process(raw, row, out);
         // The record's final outcome comes last: the checkpoint moves just before it is handed out. (Inlined rather
         // than a nested generator: this runs once per record.)
         const last = out.length - 1;
@@ -94,7 +105,9 @@ export function readExport(input: ByteInput, opts: ReadExportOptions): ExportRea
       if (prepared === undefined || lastRow === 0) return undefined;
       if (currentState === undefined) return undefined;
       const cp: ResumeState = { version: 1, recordsDone: lastRow, parser: currentState };
-      if (lastEnd !== undefined) cp.byteOffset = lastEnd;
+      // Occurrence numbers of textless records need every record before the checkpoint: no byte offset then.
+      if (ctx?.countsOccurrences) cp.recountOccurrences = true;
+      else if (lastEnd !== undefined) cp.byteOffset = lastEnd;
       return cp;
     },
     [Symbol.asyncIterator]: () => iterate(),

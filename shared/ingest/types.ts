@@ -89,8 +89,12 @@ export interface ParserState {
   encodingUndecided?: boolean;
   /** XLSX: the worksheet read (0-based), so a resumed read takes the same one. */
   sheet?: number;
-  /** Survey identity that a per-export row number (问卷星's 序号) needs to name a response; see idScopeOf. */
+  /** Survey identity that a per-export row number (问卷星's 序号) needs to name a response; see recordIdentity. */
   idScope?: string;
+  /** The id column counts the export's rows (1, 2, 3…): no id, records are known by their content. */
+  idIsRowNumber?: true;
+  /** Personal columns (author name, IP…), keyed-hashed into the content fingerprint and never copied. */
+  authorColumns?: number[];
 }
 
 /**
@@ -103,6 +107,11 @@ export interface ResumeState {
   recordsDone: number;
   /** Offset in the raw file just after record `recordsDone`, when the format allows it. */
   byteOffset?: number;
+  /**
+   * Records without text were counted before this checkpoint: their occurrence numbers (see RowContext) need the
+   * records before it, so the resumed read passes the whole file again and counts them without yielding them.
+   */
+  recountOccurrences?: true;
   parser: ParserState;
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CanonicalRecord } from '../domain/types.js';
+import { matchText } from '../ingest/clean.js';
 import type { RowClaim } from '../ports/ingest.js';
 import type { DeferredAnalysis } from '../sentiment/comprehend-adapter.js';
 import type { Analysis, AnalysisRequest, AnalysisUsage, TextAnalyzer } from './text-analyzer.js';
@@ -7,8 +8,9 @@ import type { Analysis, AnalysisRequest, AnalysisUsage, TextAnalyzer } from './t
 /** Records kept pending while held-back texts wait for a full batch; beyond this a partial batch is sent. */
 const MAX_PENDING_ROWS = 5_000;
 
+/** The analysis cache key of a text: of its matching form, so texts that differ only in width are paid for once. */
 export function textKey(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 40);
+  return createHash('sha256').update(matchText(text)).digest('hex').slice(0, 40);
 }
 
 /** The version of a record: its update time when the export has one, else 0. */
@@ -79,7 +81,7 @@ export class ChunkAnalyser {
       const key = textKey(r.text);
       analysedRows.add(r.row);
       if (!requests.has(key) && !prior.has(key)) {
-        requests.set(key, { key, text: r.text, languageHint: r.language, known: this.deferred.get(key) });
+        requests.set(key, { key, text: matchText(r.text), languageHint: r.language, known: this.deferred.get(key) });
       }
     }
     return { requests, analysedRows };

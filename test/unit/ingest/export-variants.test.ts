@@ -141,7 +141,7 @@ describe('column mapping by header and values', () => {
       ',外观好看，手感一流,4,2024-03-06',
     ]);
     expect(report.rows).toMatchObject({ total: 2, accepted: 2, withText: 2 });
-    expect(records.map((r) => r.text)).toEqual(['手机很流畅。用了一个月电池不行了', '外观好看,手感一流']);
+    expect(records.map((r) => r.text)).toEqual(['手机很流畅。用了一个月电池不行了', '外观好看，手感一流']);
   });
 
   it('does not take a count column found by a substring (comment_count) for the text', async () => {
@@ -384,24 +384,41 @@ describe('per-export row numbers as ids', () => {
   const survey = (question: string, rows: readonly string[]) =>
     csv([`序号,提交答卷时间,1、${question},2、您还有什么意见或建议？`, ...rows]);
 
-  it('scopes 问卷星 序号 by the survey, so two surveys numbered 1, 2, 3 do not collide', async () => {
+  it('scopes a 问卷星 序号 with gaps (a filtered export) by the survey, so two surveys do not collide', async () => {
     const a = await survey('您向朋友推荐本店的可能性有多大？', [
-      '1,2026/09/03 12:00:00,9,好',
-      '2,2026/09/03 12:05:00,3,差',
+      '3,2026/09/03 12:00:00,9,好',
+      '8,2026/09/03 12:05:00,3,差',
     ]);
     const b = await survey('您向同事推荐本课程的可能性有多大？', [
-      '1,2026/09/04 12:00:00,9,好',
-      '2,2026/09/04 12:05:00,3,差',
+      '3,2026/09/04 12:00:00,9,好',
+      '8,2026/09/04 12:05:00,3,差',
     ]);
     const again = await survey('您向朋友推荐本店的可能性有多大？', [
-      '2,2026/09/03 12:05:00,3,差',
-      '3,2026/09/05 08:00:00,10,很好',
+      '8,2026/09/03 12:05:00,3,差',
+      '12,2026/09/05 08:00:00,10,很好',
     ]);
     const fp = (r: typeof a) => r.records.map((x) => x.fingerprint);
     expect(a.records.map((r) => r.fingerprintKind)).toEqual(['sourceId', 'sourceId']);
     expect(fp(b).filter((f) => fp(a).includes(f))).toEqual([]);
-    // An overlapping export of the same survey still names row 2 the same way.
+    // An overlapping export of the same survey still names response 8 the same way.
     expect(fp(again)[0]).toBe(fp(a)[1]);
+  });
+
+  it('reads a 序号 that counts the rows from 1 as a row number, never as an id', async () => {
+    const a = await survey('您向朋友推荐本店的可能性有多大？', [
+      '1,2026/09/03 12:00:00,9,好',
+      '2,2026/09/03 12:05:00,3,差',
+    ]);
+    const b = await survey('您向朋友推荐本店的可能性有多大？', [
+      '1,2026/09/04 12:00:00,9,好',
+      '2,2026/09/04 12:05:00,3,差',
+    ]);
+    const fp = (r: typeof a) => r.records.map((x) => x.fingerprint);
+    expect(a.records.map((r) => [r.fingerprintKind, r.sourceRecordId])).toEqual([
+      ['content', undefined],
+      ['content', undefined],
+    ]);
+    expect(fp(b).filter((f) => fp(a).includes(f))).toEqual([]);
   });
 
   it('leaves real ids (Response ID) unscoped, so exports with other columns still meet', async () => {

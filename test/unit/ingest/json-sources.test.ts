@@ -231,7 +231,7 @@ describe('API response pages one a line or slurped into an array', () => {
 
 /** Two records as inline JSON, one a line, so the file reads as a document rather than JSON Lines. */
 const TWO =
-  '\n{"id":"1","text":"good","created_at":"2024-05-01T10:00:00Z"},\n{"id":"2","text":"bad","created_at":"2024-05-02T10:00:00Z"}\n';
+  '\n{"id":"k1","text":"good","created_at":"2024-05-01T10:00:00Z"},\n{"id":"k2","text":"bad","created_at":"2024-05-02T10:00:00Z"}\n';
 
 describe('finding the records array of a JSON document', () => {
   it.each([
@@ -249,7 +249,7 @@ describe('finding the records array of a JSON document', () => {
       const { report, records } = await run(text, 'doc.json', size);
       expect(report.format).toBe('json');
       expect(report.rows).toMatchObject({ total: 2, accepted: 2, rejected: 0 });
-      expect(records.map((r) => r.sourceRecordId)).toEqual(['1', '2']);
+      expect(records.map((r) => r.sourceRecordId)).toEqual(['k1', 'k2']);
     }
   });
 
@@ -260,15 +260,15 @@ describe('finding the records array of a JSON document', () => {
   ])('never takes an array inside an abandoned array (%s)', async (_, text) => {
     const { report, records } = await run(text, 'doc.json', 7);
     expect(report.rows).toMatchObject({ total: 2, accepted: 2 });
-    expect(records.map((r) => r.sourceRecordId)).toEqual(['1', '2']);
+    expect(records.map((r) => r.sourceRecordId)).toEqual(['k1', 'k2']);
   });
 
   it('takes the first array of objects in document order and never one inside a record', async () => {
     const text = `{"data":{"top":[{"id":"t","text":"pinned"}]},"reviews":[${TWO}]}`;
     const { records } = await run(text, 'doc.json');
     expect(records.map((r) => r.sourceRecordId)).toEqual(['t']);
-    const inner = `{"reviews":[\n{"id":"1","text":"a","replies":[{"id":"r","text":"x"}]},\n{"id":"2","text":"b"}\n]}`;
-    expect((await run(inner, 'doc.json')).records.map((r) => r.sourceRecordId)).toEqual(['1', '2']);
+    const inner = `{"reviews":[\n{"id":"k1","text":"a","replies":[{"id":"r","text":"x"}]},\n{"id":"k2","text":"b"}\n]}`;
+    expect((await run(inner, 'doc.json')).records.map((r) => r.sourceRecordId)).toEqual(['k1', 'k2']);
   });
 
   it('reports a document with only empty arrays as empty and one without arrays of objects as unsupported', async () => {
@@ -284,7 +284,7 @@ describe('finding the records array of a JSON document', () => {
     for (const text of [weibo, itunes]) {
       const { report, records } = await run(text, 'one.json');
       expect(report.rows).toMatchObject({ total: 2, accepted: 2 });
-      expect(records.map((r) => r.sourceRecordId)).toEqual(['1', '2']);
+      expect(records.map((r) => r.sourceRecordId)).toEqual(['k1', 'k2']);
     }
     // A record with its own content keeps its nested data as one record.
     expect(rowsOf('{"id":"1","text":"t","data":{"comments":[{"id":"c"}]}}').rows).toHaveLength(1);

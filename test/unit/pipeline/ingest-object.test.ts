@@ -132,6 +132,20 @@ describe('ingestObject against in-memory ports', () => {
     }
   });
 
+  it("keeps the customer's text as written in records, events and verbatims", async () => {
+    const h = harness();
+    const text = '质量太差，退货！客服也不回。';
+    const body = `ResponseId,Recorded Date,How likely are you to recommend us?,Comment\nR_zh,2026-10-02 10:00:00,2,"${text}"\n`;
+
+    await h.ingest(h.ports.put('incoming/survey/zh.csv', body));
+
+    const lines = [...h.ports.objectsByKey].filter(([k]) => k.startsWith('processed/')).map(([, v]) => v);
+    const detractor = h.ports.published.find((e) => e.detailType === 'Detractor Feedback Received');
+    expect(lines.join('')).toContain(text);
+    expect(JSON.stringify(detractor?.detail)).toContain(text);
+    expect(h.ports.ledgers.verbatims).toMatchObject([{ text }]);
+  });
+
   it('refuses a second worker while the first holds the lease', async () => {
     const h = harness();
     const target = h.ports.put(...fileA);
