@@ -139,7 +139,7 @@ describe('ingestObject against in-memory ports', () => {
 
     await h.ingest(h.ports.put('incoming/survey/zh.csv', body));
 
-    const lines = [...h.ports.objectsByKey].filter(([k]) => k.startsWith('processed/')).map(([, v]) => v);
+    const lines = [...h.ports.objectsByKey].filter(([k]) => k.startsWith('processed/')).map(([, v]) => v.body);
     const detractor = h.ports.published.find((e) => e.detailType === 'Detractor Feedback Received');
     expect(lines.join('')).toContain(text);
     expect(JSON.stringify(detractor?.detail)).toContain(text);
