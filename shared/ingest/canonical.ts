@@ -1,9 +1,10 @@
 import type { CanonicalRecord } from '../domain/types.js';
 import { cleanLabel, cleanText, hashIdentifier, isMangledNumber, matchText, redactAsWritten } from './clean.js';
+import { isoString, parseDate } from './dates.js';
 import { normaliseSourceId, OccurrenceCounter, sha } from './fingerprint.js';
 import type { RawRow } from './rows/raw-row.js';
+import { parseNps, parseRating } from './scores.js';
 import type { ParserState, ReadExportOptions, RowOutcome } from './types.js';
-import { isoString, parseDate, parseNps, parseRating } from './values.js';
 
 const ENDS_SENTENCE = /[.!?。！？…]$/;
 const ENDS_CJK = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]$/;

@@ -1,6 +1,6 @@
 import crypto, { createHash, createHmac } from 'node:crypto';
+import { isCalendarDate } from './dates.js';
 import { hasNonAscii } from './han.js';
-import { isCalendarDate } from './values.js';
 
 /** Values tools write for an empty answer (compared after cleaning, lower-cased). */
 const PLACEHOLDERS = new Set([

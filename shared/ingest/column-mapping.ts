@@ -11,10 +11,11 @@ import {
 } from './column-names.js';
 import { profileColumns } from './column-profile.js';
 import { explainRoles, type RoleDraft, settleDates, settleIds, settleScores, settleText } from './column-roles.js';
+import { parseDate } from './dates.js';
 import { toSimplified } from './han.js';
 import { ZONE_IN_BRACKETS } from './header-zones.js';
+import { looksGoodBad, parseNps, parseRating } from './scores.js';
 import type { ColumnOverrides, FileWarning, MappedField, RatingScale, RoleChoice } from './types.js';
-import { looksGoodBad, parseDate, parseNps, parseRating } from './values.js';
 
 /**
  * Lower-cased, NFKC, Traditional Chinese vocabulary in Simplified, letters and digits only (CJK kept), with a leading

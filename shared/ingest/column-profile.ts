@@ -1,5 +1,6 @@
 import { cleanText } from './clean.js';
-import { parseDate, parseRating } from './values.js';
+import { parseDate } from './dates.js';
+import { parseRating } from './scores.js';
 
 /**
  * What a column's sampled values look like, independent of its name: the evidence the columns stage weighs against

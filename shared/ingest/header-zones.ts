@@ -1,4 +1,4 @@
-import { isValidTimeZone } from './values.js';
+import { isValidTimeZone } from '../domain/days.js';
 
 /** Zone abbreviations a header may carry, as the zone whose clock (with its daylight saving) the column follows. */
 const HEADER_ZONES: Record<string, string> = {

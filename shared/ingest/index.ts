@@ -1,10 +1,11 @@
 export { cleanText, hashIdentifier, isMangledNumber, redact } from './clean.js';
 export { mapColumns, normaliseName } from './column-mapping.js';
+export { parseDate } from './dates.js';
 export { type DedupeKey, type Deduper, type DedupeVerdict, dedupe, InMemoryDeduper } from './dedupe.js';
 export { sniffEncoding } from './encoding.js';
 export { normaliseSourceId } from './fingerprint.js';
 export { readExport } from './read-export.js';
 export { type CheckReport, isAccepted, ReportBuilder } from './report.js';
+export { parseNps, parseRating } from './scores.js';
 export { sniffDelimiter } from './sniff.js';
 export type * from './types.js';
-export { parseDate, parseNps, parseRating } from './values.js';

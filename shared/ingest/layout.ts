@@ -1,3 +1,4 @@
+import { isValidTimeZone } from '../domain/days.js';
 import { FileRejectedError } from '../domain/types.js';
 import { mapColumns } from './column-mapping.js';
 import { cellKind, columnIsOfKind, profileColumn } from './column-profile.js';
@@ -5,7 +6,6 @@ import { detectHeader } from './headers.js';
 import type { KeyIndex } from './rows/json-flatten.js';
 import type { RawRow } from './rows/raw-row.js';
 import type { ColumnOverrides, FileWarning } from './types.js';
-import { isValidTimeZone } from './values.js';
 
 /** Rows read ahead to sample values for the column mapping (tables read 3 more: a header may span 3 rows). */
 const SAMPLE_ROWS = 200;

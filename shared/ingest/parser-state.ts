@@ -1,4 +1,5 @@
 import { mapColumns } from './column-mapping.js';
+import { inferDateOrder } from './dates.js';
 import type { LateEncoding } from './encoding.js';
 import { recordIdentity } from './fingerprint.js';
 import { zoneInHeader } from './header-zones.js';
@@ -15,7 +16,6 @@ import type {
   ReadExportOptions,
   TextEncoding,
 } from './types.js';
-import { inferDateOrder } from './values.js';
 
 /** A file's rows as opened, with what sniffing found: the input of the layout and columns stages. */
 export interface OpenedRows {

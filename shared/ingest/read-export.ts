@@ -1,3 +1,4 @@
+import { isValidTimeZone } from '../domain/days.js';
 import { FileRejectedError } from '../domain/types.js';
 import { RowContext } from './canonical.js';
 import { LateEncoding } from './encoding.js';
@@ -10,7 +11,6 @@ import { openRows } from './rows/open.js';
 import type { RawRow } from './rows/raw-row.js';
 import { SNIFF_BYTES, type SniffedText, sniff } from './sniff.js';
 import type { ExportReader, ParserState, ReadExportOptions, ResumeState, RowOutcome } from './types.js';
-import { isValidTimeZone } from './values.js';
 
 /*
  * A file's journey: bytes → sniff (sniff.ts) → rows (rows/) → layout (layout.ts) → columns (parser-state.ts,

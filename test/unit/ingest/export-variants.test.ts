@@ -5,10 +5,11 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { runCheck } from '../../../cli/check.js';
 import { joinSentences } from '../../../shared/ingest/canonical.js';
+import { parseDate } from '../../../shared/ingest/dates.js';
 import { zoneInHeader } from '../../../shared/ingest/header-zones.js';
 import { readExport } from '../../../shared/ingest/read-export.js';
+import { parseNps, parseRating } from '../../../shared/ingest/scores.js';
 import type { ResumeState } from '../../../shared/ingest/types.js';
-import { parseDate, parseNps, parseRating } from '../../../shared/ingest/values.js';
 import { baseOptions, chunks, collect, runBytes } from './helpers.js';
 
 /** Reads a small CSV (as UTF-8) the way `feedback check` does. */

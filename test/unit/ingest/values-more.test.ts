@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { inferDateOrder, parseDate, parseNps, parseRating } from '../../../shared/ingest/values.js';
+import { inferDateOrder, parseDate } from '../../../shared/ingest/dates.js';
+import { parseNps, parseRating } from '../../../shared/ingest/scores.js';
 import { chunks, runBytes } from './helpers.js';
 
 const now = Date.UTC(2026, 0, 1);
