@@ -36,6 +36,14 @@ export interface FeedbackPipelineStackProps extends StackProps {
 /** Digest periods and the schedule input each one sends to the digest function. */
 export const DIGEST_PERIODS = ['daily', 'weekly'] as const;
 
+/** What every part of the stack is built from. */
+interface StackEnvironment {
+  config: EnvironmentConfig;
+  /** `feedback-<environment>`: the prefix of resource names. */
+  prefix: string;
+  removalPolicy: RemovalPolicy;
+}
+
 /**
  * The whole pipeline for one environment: ingest bucket → SQS (+DLQ) → ingest function → DynamoDB table and
  * EventBridge bus; EventBridge Scheduler → digest function → SES; alarms and a dashboard.
@@ -52,13 +60,59 @@ export class FeedbackPipelineStack extends Stack {
   constructor(scope: Construct, id: string, props: FeedbackPipelineStackProps) {
     super(scope, id, { terminationProtection: props.config.terminationProtection, ...props });
     const { config } = props;
-    const prefix = `feedback-${config.name}`;
-    const removalPolicy = config.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
-    const retention = config.retention;
+    const env: StackEnvironment = {
+      config,
+      prefix: `feedback-${config.name}`,
+      removalPolicy: config.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    };
     Tags.of(this).add('project', 'feedback-pipeline');
     Tags.of(this).add('environment', config.name);
 
-    // ── Storage ──────────────────────────────────────────────────────────────────────────────────────────────
+    this.bucket = this.ingestBucket(env);
+    this.table = this.feedbackTable(env);
+    const hashKeySecret = this.hashKeySecret(env);
+    this.bus = this.eventBus(env);
+    const detractor = this.detractorSubscriber(env);
+    const ingestDlq = this.queue('ingest-dlq', { retentionPeriod: Duration.days(INGEST_QUEUE.dlqRetentionDays) });
+    this.ingestQueue = this.ingestQueueFor(ingestDlq);
+    this.ingest = this.ingestFunction(env, hashKeySecret.secret);
+    this.digest = this.digestFunction(env);
+    const digestFailureDlq = this.digestFailureDestination();
+    const scheduleDlq = this.digestSchedules(env);
+    this.operations = new PipelineOperations(this, 'operations', {
+      namePrefix: env.prefix,
+      alarmEmail: config.alarms.email,
+      ingest: { label: 'ingest', function: this.ingest.function, serviceName: SERVICE_NAMES.ingest },
+      digest: { label: 'digest', function: this.digest.function, serviceName: SERVICE_NAMES.digest },
+      ingestQueue: this.ingestQueue,
+      deadLetterQueues: {
+        'ingest-dlq': ingestDlq,
+        'digest-schedule-dlq': scheduleDlq,
+        'digest-failure-dlq': digestFailureDlq,
+        'detractor-subscriber-dlq': detractor.dlq,
+      },
+    });
+    this.suppressBucketNotificationsHandler();
+    const outputs: Record<string, string> = {
+      BucketName: this.bucket.bucketName,
+      TableName: this.table.tableName,
+      EventBusName: this.bus.eventBusName,
+      IngestQueueUrl: this.ingestQueue.queueUrl,
+      IngestDeadLetterQueueUrl: ingestDlq.queueUrl,
+      DigestFailureQueueUrl: digestFailureDlq.queueUrl,
+      DetractorQueueUrl: detractor.queue.queueUrl,
+      IngestFunctionName: this.ingest.function.functionName,
+      DigestFunctionName: this.digest.function.functionName,
+      AlarmTopicArn: this.operations.topic.topicArn,
+      DashboardName: env.prefix,
+      HashKeySecretName: hashKeySecret.name,
+    };
+    for (const [name, value] of Object.entries(outputs)) new CfnOutput(this, name, { value });
+  }
+
+  /** The ingest bucket (versioned, TLS-only, access-logged into a bucket of its own). */
+  private ingestBucket({ config, removalPolicy }: StackEnvironment): s3.Bucket {
+    const retention = config.retention;
     const accessLogs = new s3.Bucket(this, 'access-logs', {
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
@@ -75,7 +129,7 @@ export class FeedbackPipelineStack extends Stack {
       removalPolicy,
     });
 
-    this.bucket = new s3.Bucket(this, 'ingest-bucket', {
+    return new s3.Bucket(this, 'ingest-bucket', {
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
       minimumTLSVersion: 1.2,
@@ -87,8 +141,11 @@ export class FeedbackPipelineStack extends Stack {
       lifecycleRules: this.lifecycleRules(config),
       removalPolicy,
     });
+  }
 
-    this.table = new dynamodb.Table(this, 'table', {
+  /** The one table: aggregate cells, ledgers, outbox, caches (docs/data-model.md). */
+  private feedbackTable({ removalPolicy }: StackEnvironment): dynamodb.Table {
+    return new dynamodb.Table(this, 'table', {
       partitionKey: { name: TABLE_SCHEMA.partitionKey, type: dynamodb.AttributeType.STRING },
       sortKey: { name: TABLE_SCHEMA.sortKey, type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
@@ -98,53 +155,65 @@ export class FeedbackPipelineStack extends Stack {
       deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
       removalPolicy,
     });
+  }
 
-    const hashKeySecretName = `${prefix}/customer-id-hash-key`;
-    const hashKeySecret = new secretsmanager.Secret(this, 'customer-id-hash-key', {
-      secretName: hashKeySecretName,
+  /** The HMAC key that pseudonymises customer ids. */
+  private hashKeySecret({ prefix, removalPolicy }: StackEnvironment): { secret: secretsmanager.Secret; name: string } {
+    const name = `${prefix}/customer-id-hash-key`;
+    const secret = new secretsmanager.Secret(this, 'customer-id-hash-key', {
+      secretName: name,
       description: 'HMAC key that pseudonymises customer identifiers in feedback records.',
       generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
       removalPolicy,
     });
     acknowledge(
-      hashKeySecret,
+      secret,
       'AwsSolutions-SMG4',
       'The HMAC key must stay stable: rotating it would change every customer hash and break deduplication and per-customer history.',
     );
+    return { secret, name };
+  }
 
-    // ── Events ───────────────────────────────────────────────────────────────────────────────────────────────
-    this.bus = new events.EventBus(this, 'event-bus', {
+  /** The custom bus with its replay archive. */
+  private eventBus({ prefix, config }: StackEnvironment): events.EventBus {
+    const bus = new events.EventBus(this, 'event-bus', {
       eventBusName: prefix,
       description: 'Feedback pipeline events (versioned contract, see schemas/).',
     });
-    this.bus.archive('event-archive', {
+    bus.archive('event-archive', {
       description: 'Replay archive of the pipeline events.',
       eventPattern: { source: [config.eventSource] },
-      retention: Duration.days(retention.eventArchiveDays),
+      retention: Duration.days(config.retention.eventArchiveDays),
     });
+    return bus;
+  }
 
-    const detractorDlq = this.queue('detractor-subscriber-dlq', {
+  /** An example subscriber: detractor events into a queue, with its dead-letter queue. */
+  private detractorSubscriber({ config }: StackEnvironment): { queue: sqs.Queue; dlq: sqs.Queue } {
+    const dlq = this.queue('detractor-subscriber-dlq', {
       retentionPeriod: Duration.days(INGEST_QUEUE.dlqRetentionDays),
     });
-    const detractorQueue = this.queue('detractor-subscriber-queue', {
-      deadLetterQueue: { queue: detractorDlq, maxReceiveCount: INGEST_QUEUE.maxReceiveCount },
+    const queue = this.queue('detractor-subscriber-queue', {
+      deadLetterQueue: { queue: dlq, maxReceiveCount: INGEST_QUEUE.maxReceiveCount },
     });
     new events.Rule(this, 'detractor-rule', {
       eventBus: this.bus,
       description: `Example subscriber: ${EVENTS.detailTypes.detractor} events into an SQS queue.`,
       eventPattern: { source: [config.eventSource], detailType: [EVENTS.detailTypes.detractor] },
       targets: [
-        new eventTargets.SqsQueue(detractorQueue, {
-          deadLetterQueue: detractorDlq,
+        new eventTargets.SqsQueue(queue, {
+          deadLetterQueue: dlq,
           retryAttempts: 20,
           maxEventAge: Duration.hours(24),
         }),
       ],
     });
+    return { queue, dlq };
+  }
 
-    // ── Ingest: S3 → SQS → Lambda ────────────────────────────────────────────────────────────────────────────
-    const ingestDlq = this.queue('ingest-dlq', { retentionPeriod: Duration.days(INGEST_QUEUE.dlqRetentionDays) });
-    this.ingestQueue = this.queue('ingest-queue', {
+  /** The ingest queue, fed by the bucket's notifications under incoming/. */
+  private ingestQueueFor(ingestDlq: sqs.Queue): sqs.Queue {
+    const queue = this.queue('ingest-queue', {
       visibilityTimeout: Duration.seconds(INGEST_SETTINGS.visibilityTimeoutSeconds),
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: ingestDlq, maxReceiveCount: INGEST_QUEUE.maxReceiveCount },
@@ -152,14 +221,19 @@ export class FeedbackPipelineStack extends Stack {
     for (const type of INGEST_EVENT_TYPES) {
       const eventType = Object.values(s3.EventType).find((t) => t === type);
       if (!eventType) throw new Error(`INGEST_EVENT_TYPES: "${type}" is not an S3 event type`);
-      this.bucket.addEventNotification(eventType, new s3n.SqsDestination(this.ingestQueue), {
+      this.bucket.addEventNotification(eventType, new s3n.SqsDestination(queue), {
         prefix: PREFIXES.incoming,
       });
     }
+    return queue;
+  }
 
-    const logRemovalPolicy = removalPolicy;
-
-    this.ingest = new FeedbackFunction(this, 'ingest', {
+  /** The ingest function: its grants, and the queue as its event source. */
+  private ingestFunction(
+    { config, prefix, removalPolicy }: StackEnvironment,
+    hashKeySecret: secretsmanager.Secret,
+  ): FeedbackFunction {
+    const ingest = new FeedbackFunction(this, 'ingest', {
       entry: FUNCTION_ENTRIES.ingest,
       functionName: `${prefix}-ingest`,
       description: 'Decodes, cleans, redacts, deduplicates and scores feedback exports dropped under incoming/.',
@@ -168,8 +242,8 @@ export class FeedbackPipelineStack extends Stack {
       timeout: Duration.seconds(INGEST_SETTINGS.timeoutSeconds),
       memorySize: config.ingest.memoryMiB,
       reservedConcurrentExecutions: config.ingest.reservedConcurrency,
-      logRetention: retention.logDays,
-      logRemovalPolicy,
+      logRetention: config.retention.logDays,
+      logRemovalPolicy: removalPolicy,
       environment: ingestSettings(config),
     })
       .bindBucket(this.bucket, { read: [PREFIXES.incoming], write: [PREFIXES.reports, PREFIXES.processed] })
@@ -188,7 +262,7 @@ export class FeedbackPipelineStack extends Stack {
       .bindEventBus(this.bus, config.eventSource)
       .bindHashKeySecret(hashKeySecret)
       .allowComprehend(['BatchDetectSentiment', 'BatchDetectDominantLanguage', 'BatchDetectKeyPhrases']);
-    this.ingest.function.addEventSource(
+    ingest.function.addEventSource(
       new SqsEventSource(this.ingestQueue, {
         batchSize: INGEST_QUEUE.batchSize,
         maxBatchingWindow: Duration.seconds(INGEST_QUEUE.maxBatchingWindowSeconds),
@@ -197,8 +271,11 @@ export class FeedbackPipelineStack extends Stack {
         maxConcurrency: config.ingest.reservedConcurrency,
       }),
     );
+    return ingest;
+  }
 
-    // ── Digest: Scheduler → Lambda → SES ─────────────────────────────────────────────────────────────────────
+  /** The digest function, SES configuration set and (optionally) identity, and its grants. */
+  private digestFunction({ config, prefix, removalPolicy }: StackEnvironment): FeedbackFunction {
     const configurationSet = new ses.ConfigurationSet(this, 'email-configuration-set', {
       configurationSetName: `${prefix}-digest`,
       tlsPolicy: ses.ConfigurationSetTlsPolicy.REQUIRE,
@@ -215,7 +292,7 @@ export class FeedbackPipelineStack extends Stack {
     }
     const identityArn = (name: string) => this.formatArn({ service: 'ses', resource: 'identity', resourceName: name });
 
-    this.digest = new FeedbackFunction(this, 'digest', {
+    return new FeedbackFunction(this, 'digest', {
       entry: FUNCTION_ENTRIES.digest,
       functionName: `${prefix}-digest`,
       description: 'Builds the KPI digest for a period, emails it with SES and archives it under digests/.',
@@ -223,8 +300,8 @@ export class FeedbackPipelineStack extends Stack {
       metricsNamespace: PIPELINE_METRICS.namespace,
       timeout: Duration.seconds(config.digest.timeoutSeconds),
       memorySize: config.digest.memoryMiB,
-      logRetention: retention.logDays,
-      logRemovalPolicy,
+      logRetention: config.retention.logDays,
+      logRemovalPolicy: removalPolicy,
       environment: digestSettings(config),
     })
       .bindBucket(this.bucket, { write: [PREFIXES.digests] })
@@ -237,11 +314,15 @@ export class FeedbackPipelineStack extends Stack {
         recipients: config.digest.recipients,
         extraIdentityArns: config.ses.sandbox ? config.digest.recipients.map(identityArn) : [],
       });
+  }
 
-    // Scheduler invokes the digest asynchronously, so its DLQ below only sees deliveries that failed. A digest that
-    // fails is retried by Lambda, then its event and error land in this queue (and its depth alarm fires). One retry:
-    // a transient error gets a second chance, while a failure after some recipients were mailed (SES sends batches of
-    // 50, then PutEvents) re-sends their e-mail at most once.
+  /**
+   * Scheduler invokes the digest asynchronously, so its DLQ below only sees deliveries that failed. A digest that
+   * fails is retried by Lambda, then its event and error land in this queue (and its depth alarm fires). One retry:
+   * a transient error gets a second chance, while a failure after some recipients were mailed (SES sends batches of
+   * 50, then PutEvents) re-sends their e-mail at most once.
+   */
+  private digestFailureDestination(): sqs.Queue {
     const digestFailureDlq = this.queue('digest-failure-dlq', {
       retentionPeriod: Duration.days(INGEST_QUEUE.dlqRetentionDays),
     });
@@ -255,7 +336,11 @@ export class FeedbackPipelineStack extends Stack {
       retryAttempts: 1,
       maxEventAge: Duration.hours(6),
     });
+    return digestFailureDlq;
+  }
 
+  /** The daily and weekly schedules that invoke the digest, with their role and dead-letter queue. */
+  private digestSchedules({ config, prefix }: StackEnvironment): sqs.Queue {
     const scheduleDlq = this.queue('digest-schedule-dlq', {
       retentionPeriod: Duration.days(INGEST_QUEUE.dlqRetentionDays),
     });
@@ -295,39 +380,7 @@ export class FeedbackPipelineStack extends Stack {
       'lambda:InvokeFunction on the digest function and its versions and aliases (grantInvoke adds ":*").',
       [arnResourceFinding(this.digest.function, ':*')],
     );
-
-    // ── Operations ───────────────────────────────────────────────────────────────────────────────────────────
-    this.operations = new PipelineOperations(this, 'operations', {
-      namePrefix: prefix,
-      alarmEmail: config.alarms.email,
-      ingest: { label: 'ingest', function: this.ingest.function, serviceName: SERVICE_NAMES.ingest },
-      digest: { label: 'digest', function: this.digest.function, serviceName: SERVICE_NAMES.digest },
-      ingestQueue: this.ingestQueue,
-      deadLetterQueues: {
-        'ingest-dlq': ingestDlq,
-        'digest-schedule-dlq': scheduleDlq,
-        'digest-failure-dlq': digestFailureDlq,
-        'detractor-subscriber-dlq': detractorDlq,
-      },
-    });
-
-    this.suppressBucketNotificationsHandler();
-
-    const outputs: Record<string, string> = {
-      BucketName: this.bucket.bucketName,
-      TableName: this.table.tableName,
-      EventBusName: this.bus.eventBusName,
-      IngestQueueUrl: this.ingestQueue.queueUrl,
-      IngestDeadLetterQueueUrl: ingestDlq.queueUrl,
-      DigestFailureQueueUrl: digestFailureDlq.queueUrl,
-      DetractorQueueUrl: detractorQueue.queueUrl,
-      IngestFunctionName: this.ingest.function.functionName,
-      DigestFunctionName: this.digest.function.functionName,
-      AlarmTopicArn: this.operations.topic.topicArn,
-      DashboardName: prefix,
-      HashKeySecretName: hashKeySecretName,
-    };
-    for (const [name, value] of Object.entries(outputs)) new CfnOutput(this, name, { value });
+    return scheduleDlq;
   }
 
   /** Encrypted, TLS-only queue; the same defaults for every queue in the stack. */
