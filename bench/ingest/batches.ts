@@ -3,8 +3,8 @@
  * them in arrays, with the in-file dedupe stage applied a batch at a time. Production code uses the per-record
  * `dedupe` stage of `shared/ingest/dedupe.ts`; these give the same outcomes (test/unit/ingest/batches.test.ts).
  */
-import { type DedupeKey, type Deduper, InMemoryDeduper } from '../../shared/ingest/dedupe.js';
-import type { AcceptedOutcome, RowOutcome } from '../../shared/ingest/types.js';
+import { type Deduper, dedupeKeyOf, InMemoryDeduper } from '../../shared/ingest/dedupe.js';
+import type { RowOutcome } from '../../shared/ingest/types.js';
 
 /** Outcomes in arrays of up to `size`, in order. */
 export async function* outcomeBatches(outcomes: AsyncIterable<RowOutcome>, size = 512): AsyncGenerator<RowOutcome[]> {
@@ -17,16 +17,6 @@ export async function* outcomeBatches(outcomes: AsyncIterable<RowOutcome>, size 
     }
   }
   if (batch.length > 0) yield batch;
-}
-
-/** As the dedupe stage asks about a record (see `dedupe` in shared/ingest/dedupe.ts). */
-function keyOf(o: AcceptedOutcome): DedupeKey {
-  const r = o.record;
-  const key: DedupeKey = { fingerprint: r.fingerprint, row: o.row, hasText: r.text !== undefined };
-  if (r.fingerprintKind === 'sourceId' && r.updatedAt !== undefined) key.version = Date.parse(r.updatedAt);
-  if (r.nps !== undefined) key.nps = r.nps;
-  if (r.rating !== undefined) key.rating = r.rating;
-  return key;
 }
 
 /**
@@ -48,7 +38,7 @@ export async function* dedupeBatches(
         if (kept !== 0) batch[i] = { kind: 'duplicate', row: o.row, fingerprint: r.fingerprint, keptRow: kept };
         continue;
       }
-      const pending = deduper.check(keyOf(o));
+      const pending = deduper.check(dedupeKeyOf(o));
       const verdict = pending instanceof Promise ? await pending : pending;
       if (verdict.status === 'duplicate') {
         const d: RowOutcome = { kind: 'duplicate', row: o.row, fingerprint: r.fingerprint };

@@ -142,7 +142,8 @@ export class InMemoryDeduper implements Deduper {
   }
 }
 
-function keyOf(o: AcceptedOutcome): DedupeKey {
+/** What the dedupe stage asks about an accepted record. */
+export function dedupeKeyOf(o: AcceptedOutcome): DedupeKey {
   const r = o.record;
   const key: DedupeKey = { fingerprint: r.fingerprint, row: o.row, hasText: r.text !== undefined };
   if (r.fingerprintKind === 'sourceId' && r.updatedAt !== undefined) key.version = Date.parse(r.updatedAt);
@@ -173,7 +174,7 @@ export async function* dedupe(
       yield kept === 0 ? o : { kind: 'duplicate', row: o.row, fingerprint: r.fingerprint, keptRow: kept };
       continue;
     }
-    const pending = deduper.check(keyOf(o));
+    const pending = deduper.check(dedupeKeyOf(o));
     const verdict = pending instanceof Promise ? await pending : pending;
     if (verdict.status === 'new') yield o;
     else if (verdict.status === 'duplicate') {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { type IngestConfig, loadIngestConfig } from '../../shared/config/env.js';
 /**
  * In-memory implementations of the ingest ports, with the same conditional semantics as the DynamoDB adapters
  * (lease, segment start row, claim races), so the exactly-once logic runs in milliseconds in unit tests.
@@ -12,6 +13,8 @@ import {
 } from '../../shared/domain/cells.js';
 import { FileLeaseHeldError, FileLeaseLostError, FileRejectedError } from '../../shared/domain/errors.js';
 import type { PendingEvent } from '../../shared/events/publisher.js';
+import { type IngestDeps, ingestObject } from '../../shared/pipeline/ingest-object.js';
+import type { TextAnalyzer } from '../../shared/pipeline/text-analyzer.js';
 import type {
   FileLedger,
   FileLedgerEntry,
@@ -218,4 +221,33 @@ export function memoryPorts(): MemoryPorts & { put(key: string, body: string): I
       },
     },
   };
+}
+
+/** Ingest configuration for in-memory runs: small segments so that a short file spans several commits. */
+export function memoryIngestConfig(segmentRows: number): IngestConfig {
+  return loadIngestConfig({
+    BUCKET_NAME: 'mem',
+    TABLE_NAME: 'mem',
+    QUEUE_URL: 'http://127.0.0.1/queue',
+    EVENT_BUS_NAME: 'bus',
+    BUSINESS_TIME_ZONE: 'Europe/Berlin',
+    SEGMENT_ROWS: String(segmentRows),
+    LEASE_SECONDS: '60',
+    SPIKE_MIN_VOLUME: '3',
+    HASH_KEY: 'test-hash-key-0123456789',
+  });
+}
+
+/** `ingestObject` over a fresh set of in-memory ports, at a fixed clock. */
+export function memoryHarness(analyzer: TextAnalyzer, config: IngestConfig) {
+  const ports = memoryPorts();
+  const deps = (overrides: Partial<IngestDeps> = {}): IngestDeps => ({
+    ports,
+    analyzer,
+    config,
+    hashKey: 'test-hash-key-0123456789',
+    now: () => new Date('2026-11-01T00:00:00Z'),
+    ...overrides,
+  });
+  return { ports, deps, ingest: (t: IngestTarget, o?: Partial<IngestDeps>) => ingestObject(t, deps(o)) };
 }

@@ -1,18 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadIngestConfig } from '../../../shared/config/env.js';
 import { FileLeaseHeldError } from '../../../shared/domain/errors.js';
-import {
-  fileIdOf,
-  type IngestDeps,
-  type IngestResult,
-  ingestObject,
-  reportKeyOf,
-} from '../../../shared/pipeline/ingest-object.js';
+import { fileIdOf, type IngestResult, reportKeyOf } from '../../../shared/pipeline/ingest-object.js';
 import type { TextAnalyzer } from '../../../shared/pipeline/text-analyzer.js';
 import type { IngestTarget } from '../../../shared/ports/ingest.js';
 import { emptyUsage } from '../../../shared/sentiment/comprehend-adapter.js';
-import { memoryPorts } from '../../helpers/memory-ports.js';
+import { memoryHarness, memoryIngestConfig } from '../../helpers/memory-ports.js';
 
 const TEXTS = ['The app keeps crashing when I pay', 'Love the new design', 'Delivery was late', '质量太差', 'Okay'];
 
@@ -47,29 +40,10 @@ const analyzer: TextAnalyzer = {
   }),
 };
 
-const config = loadIngestConfig({
-  BUCKET_NAME: 'mem',
-  TABLE_NAME: 'mem',
-  QUEUE_URL: 'http://127.0.0.1/queue',
-  EVENT_BUS_NAME: 'bus',
-  BUSINESS_TIME_ZONE: 'Europe/Berlin',
-  SEGMENT_ROWS: '10',
-  LEASE_SECONDS: '60',
-  SPIKE_MIN_VOLUME: '3',
-  HASH_KEY: 'test-hash-key-0123456789',
-});
+const config = memoryIngestConfig(10);
 
 function harness() {
-  const ports = memoryPorts();
-  const deps = (overrides: Partial<IngestDeps> = {}): IngestDeps => ({
-    ports,
-    analyzer,
-    config,
-    hashKey: 'test-hash-key-0123456789',
-    now: () => new Date('2026-11-01T00:00:00Z'),
-    ...overrides,
-  });
-  return { ports, deps, ingest: (t: IngestTarget, o?: Partial<IngestDeps>) => ingestObject(t, deps(o)) };
+  return memoryHarness(analyzer, config);
 }
 
 async function cleanCells(files: [string, string][]): Promise<string[]> {

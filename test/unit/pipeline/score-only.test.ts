@@ -1,40 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadIngestConfig } from '../../../shared/config/env.js';
-import { type IngestDeps, ingestObject } from '../../../shared/pipeline/ingest-object.js';
 import type { TextAnalyzer } from '../../../shared/pipeline/text-analyzer.js';
-import type { IngestTarget } from '../../../shared/ports/ingest.js';
 import { emptyUsage } from '../../../shared/sentiment/comprehend-adapter.js';
-import { memoryPorts } from '../../helpers/memory-ports.js';
+import { memoryHarness, memoryIngestConfig } from '../../helpers/memory-ports.js';
 
 /** Score-only answers have no text: the analyser is never asked. */
 const analyzer: TextAnalyzer = {
   analyze: async () => ({ results: new Map(), usage: emptyUsage(), deferred: new Map() }),
 };
 
-const config = loadIngestConfig({
-  BUCKET_NAME: 'mem',
-  TABLE_NAME: 'mem',
-  QUEUE_URL: 'http://127.0.0.1/queue',
-  EVENT_BUS_NAME: 'bus',
-  BUSINESS_TIME_ZONE: 'Europe/Berlin',
-  SEGMENT_ROWS: '4',
-  LEASE_SECONDS: '60',
-  SPIKE_MIN_VOLUME: '3',
-  HASH_KEY: 'test-hash-key-0123456789',
-});
+const config = memoryIngestConfig(4);
 
 function harness() {
-  const ports = memoryPorts();
-  const deps = (overrides: Partial<IngestDeps> = {}): IngestDeps => ({
-    ports,
-    analyzer,
-    config,
-    hashKey: 'test-hash-key-0123456789',
-    now: () => new Date('2026-11-01T00:00:00Z'),
-    ...overrides,
-  });
-  return { ports, ingest: (t: IngestTarget, o?: Partial<IngestDeps>) => ingestObject(t, deps(o)) };
+  return memoryHarness(analyzer, config);
 }
 
 interface Answer {
