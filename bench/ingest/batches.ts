@@ -1,23 +1,10 @@
 /**
- * Batching for the benchmark: the reader hands out one outcome at a time; the bench counts, analyses and aggregates
- * them in arrays, with the in-file dedupe stage applied a batch at a time. Production code uses the per-record
- * `dedupe` stage of `shared/ingest/dedupe.ts`; these give the same outcomes (test/unit/ingest/batches.test.ts).
+ * The in-file dedupe stage a batch at a time, over the reader's batches (`readExport(…).batches()`, which the
+ * pipeline reads too). `feedback check` uses the per-record `dedupe` stage of `shared/ingest/dedupe.ts`; the two give
+ * the same outcomes (test/unit/ingest/batches.test.ts).
  */
 import { type Deduper, dedupeKeyOf, InMemoryDeduper } from '../../shared/ingest/dedupe.js';
 import type { RowOutcome } from '../../shared/ingest/types.js';
-
-/** Outcomes in arrays of up to `size`, in order. */
-export async function* outcomeBatches(outcomes: AsyncIterable<RowOutcome>, size = 512): AsyncGenerator<RowOutcome[]> {
-  let batch: RowOutcome[] = [];
-  for await (const o of outcomes) {
-    batch.push(o);
-    if (batch.length >= size) {
-      yield batch;
-      batch = [];
-    }
-  }
-  if (batch.length > 0) yield batch;
-}
 
 /**
  * The dedupe stage over batches of outcomes: each batch is passed on with its accepted records already seen replaced,

@@ -23,7 +23,7 @@ import { InMemoryDeduper } from '../../shared/ingest/dedupe.js';
 import { readExport } from '../../shared/ingest/read-export.js';
 import type { RowOutcome } from '../../shared/ingest/types.js';
 import { detectScript, languageFromScript, mapLanguageTag } from '../../shared/sentiment/language.js';
-import { dedupeBatches, outcomeBatches } from './batches.js';
+import { dedupeBatches } from './batches.js';
 import type { PhaseResult } from './phase-result.js';
 import { TextMemo } from './text-memo.js';
 
@@ -136,7 +136,7 @@ async function pipeline(file: string, timeZone: string, segmentRows: number): Pr
   let aggregateMs = 0;
   /** Per accepted outcome of the batch (pass 2 reads only those): 1 + label index × 16 + language index (as the memo). */
   let codes = new Uint8Array(1024);
-  for await (const batch of timed(dedupeBatches(timed(outcomeBatches(reader), read), deduper), readAndDedupe)) {
+  for await (const batch of timed(dedupeBatches(timed(reader.batches(), read), deduper), readAndDedupe)) {
     // Pass 1: outcomes counted, sentiment of each accepted text (memoised by text).
     let start = process.cpuUsage();
     if (codes.length < batch.length) codes = new Uint8Array(batch.length * 2);

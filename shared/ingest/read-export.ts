@@ -36,8 +36,6 @@ export function readExport(input: ByteInput, opts: ReadExportOptions): ExportRea
   const maxText = opts.maxTextLength ?? DEFAULT_MAX_TEXT;
   const maxCell = opts.maxCellSize ?? DEFAULT_MAX_CELL;
   let prepared: Promise<ReadStart> | undefined;
-  let lastRow = 0;
-  let lastEnd: number | undefined;
   let started = false;
   let currentState: ParserState | undefined;
   let ctx: RowContext | undefined;
@@ -54,7 +52,13 @@ export function readExport(input: ByteInput, opts: ReadExportOptions): ExportRea
     return prepared;
   };
 
-  async function* iterate(): AsyncGenerator<RowOutcome> {
+  /** Ends (raw byte offsets) of the records of the batch handed out last, by row, for exact checkpoints. */
+  let batchFirstRow = 0;
+  let batchEnds: (number | undefined)[] = [];
+  /** The last record whose final outcome the per-record iterator handed out. */
+  let lastYielded = 0;
+
+  async function* iterateBatches(): AsyncGenerator<RowOutcome[]> {
     if (started) throw new Error('An ExportReader can be iterated once.');
     started = true;
     const p = await prepare();
@@ -66,31 +70,30 @@ export function readExport(input: ByteInput, opts: ReadExportOptions): ExportRea
     const recount = opts.resume?.recountOccurrences === true && opts.resume.byteOffset === undefined;
     const headerRows = p.skip - p.rowBase;
     let skipped = 0;
-    const out: RowOutcome[] = [];
+    const scratch: RowOutcome[] = [];
     let batch: RawRow[] = p.lookahead;
     for (;;) {
+      const out: RowOutcome[] = [];
+      const ends: (number | undefined)[] = [];
+      const firstRow = row + 1;
       for (const raw of batch) {
         if (toSkip > 0) {
           toSkip--;
           skipped++;
           if (recount && skipped > headerRows) {
-            rows.process(raw, skipped - headerRows, out);
-            out.length = 0;
+            rows.process(raw, skipped - headerRows, scratch);
+            scratch.length = 0;
           }
           continue;
         }
         row++;
         rows.process(raw, row, out);
-        // The record's final outcome comes last: the checkpoint moves just before it is handed out. (Inlined rather
-        // than a nested generator: this runs once per record.)
-        const last = out.length - 1;
-        if (last < 0) continue;
-        for (let i = 0; i < last; i++) yield out[i] as RowOutcome;
-        const final = out[last] as RowOutcome;
-        out.length = 0;
-        lastRow = row;
-        lastEnd = raw.end;
-        yield final;
+        ends.push(raw.end);
+      }
+      if (out.length > 0) {
+        batchFirstRow = firstRow;
+        batchEnds = ends;
+        yield out;
       }
       if (batch === p.lookahead) p.lookahead.length = 0;
       const next = await p.rows.next();
@@ -99,17 +102,33 @@ export function readExport(input: ByteInput, opts: ReadExportOptions): ExportRea
     }
   }
 
+  /** The outcomes one by one (a record's warnings before its final outcome), over {@link iterateBatches}. */
+  async function* iterate(): AsyncGenerator<RowOutcome> {
+    for await (const batch of iterateBatches()) {
+      for (const o of batch) {
+        if (o.kind !== 'warning') lastYielded = o.row;
+        yield o;
+      }
+    }
+  }
+
+  /** State to resume after record `row`, one of the batch handed out last (undefined for any other). */
+  const checkpointAfter = (row: number): ResumeState | undefined => {
+    const at = row - batchFirstRow;
+    if (currentState === undefined || row < 1 || at < 0 || at >= batchEnds.length) return undefined;
+    const cp: ResumeState = { version: 1, recordsDone: row, parser: currentState };
+    // Occurrence numbers of textless records need every record before the checkpoint: no byte offset then.
+    const end = batchEnds[at];
+    if (ctx?.countsOccurrences) cp.recountOccurrences = true;
+    else if (end !== undefined) cp.byteOffset = end;
+    return cp;
+  };
+
   return {
     meta: async () => (await prepare()).meta,
-    checkpoint: (): ResumeState | undefined => {
-      if (prepared === undefined || lastRow === 0) return undefined;
-      if (currentState === undefined) return undefined;
-      const cp: ResumeState = { version: 1, recordsDone: lastRow, parser: currentState };
-      // Occurrence numbers of textless records need every record before the checkpoint: no byte offset then.
-      if (ctx?.countsOccurrences) cp.recountOccurrences = true;
-      else if (lastEnd !== undefined) cp.byteOffset = lastEnd;
-      return cp;
-    },
+    batches: () => iterateBatches(),
+    checkpointAfter,
+    checkpoint: () => checkpointAfter(lastYielded),
     [Symbol.asyncIterator]: () => iterate(),
   };
 }

@@ -212,4 +212,11 @@ export interface ExportReader extends AsyncIterable<RowOutcome> {
   meta(): Promise<ExportMeta>;
   /** State to resume after the last completed record yielded so far (undefined before the first). */
   checkpoint(): ResumeState | undefined;
+  /**
+   * The outcomes in batches (one per chunk of the file, a record's warnings before its final outcome): what a consumer
+   * that commits between records uses, with {@link checkpointAfter}, to skip one generator step per outcome.
+   */
+  batches(): AsyncIterable<RowOutcome[]>;
+  /** State to resume after record `row` of the batch handed out last; undefined for a row outside it. */
+  checkpointAfter(row: number): ResumeState | undefined;
 }

@@ -50,7 +50,8 @@ export class FileRun {
     private readonly ctx: RunContext,
     entry: FileLedgerEntry,
     readonly state: ReportState,
-    private readonly checkpoint: () => ResumeState | undefined,
+    /** The reader's resume state after a record it handed out. */
+    private readonly checkpointAfter: (row: number) => ResumeState | undefined,
   ) {
     this.segment = entry.segment;
     this.segmentStart = entry.nextRow;
@@ -106,7 +107,7 @@ export class FileRun {
   /** Commits the segment: records, verbatims and outbox first, then deltas + checkpoint in one transaction. */
   async commit(final: boolean): Promise<void> {
     await this.processChunk(true);
-    const checkpoint = this.checkpoint();
+    const checkpoint = this.checkpointAfter(this.lastRow);
     const nextRow = this.lastRow + 1;
     if (nextRow === this.segmentStart && !final) return;
     const { ports, target, fileId, token } = this.ctx;

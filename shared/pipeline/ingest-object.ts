@@ -101,15 +101,19 @@ export async function ingestObject(target: IngestTarget, deps: IngestDeps): Prom
     throw err;
   }
 
-  const run = new FileRun(ctx, entry, state, () => reader.checkpoint());
+  const run = new FileRun(ctx, entry, state, (row) => reader.checkpointAfter(row));
   try {
-    for await (const outcome of reader) {
-      if (outcome.row < run.segmentStartRow) continue;
-      await run.add(outcome);
-      const timeLow = deps.remainingMs !== undefined && deps.remainingMs() < HANDOFF_MARGIN_MS;
-      if (!run.segmentFull() && !timeLow) continue;
-      await run.commit(false);
-      if (timeLow) return await handOff(ctx, deps, run.segmentStartRow);
+    for await (const batch of reader.batches()) {
+      for (const outcome of batch) {
+        if (outcome.row < run.segmentStartRow) continue;
+        await run.add(outcome);
+        // Segments end after a record's final outcome, never between its warnings and it.
+        if (outcome.kind === 'warning') continue;
+        const timeLow = deps.remainingMs !== undefined && deps.remainingMs() < HANDOFF_MARGIN_MS;
+        if (!run.segmentFull() && !timeLow) continue;
+        await run.commit(false);
+        if (timeLow) return await handOff(ctx, deps, run.segmentStartRow);
+      }
     }
     await run.commit(true);
   } catch (err) {
