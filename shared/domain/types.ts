@@ -73,7 +73,9 @@ export type RejectReason =
   | 'CELL_TOO_LARGE'
   | 'WRONG_COLUMN_COUNT'
   | 'NOT_AN_OBJECT'
-  | 'SUMMARY_ROW';
+  | 'SUMMARY_ROW'
+  /** A survey tool's preview or test response (Qualtrics `DistributionChannel`/`Status`). */
+  | 'TEST_RESPONSE';
 
 export interface RowIssue {
   row: number;

@@ -4,6 +4,7 @@ import { isoString, parseDate } from './dates.js';
 import { normaliseSourceId, OccurrenceCounter, sha } from './fingerprint.js';
 import type { RawRow } from './rows/raw-row.js';
 import { parseNps, parseRating } from './scores.js';
+import { responseStatus, type SurveyStatusColumns } from './survey-status.js';
 import type { ParserState, ReadExportOptions, RowOutcome } from './types.js';
 
 const ENDS_SENTENCE = /[.!?。！？…]$/;
@@ -54,6 +55,7 @@ export class RowContext {
   private readonly iRegion: number;
   /** Personal columns (author name, IP…) that take part in the content fingerprint, keyed-hashed. */
   private readonly iAuthors: readonly number[];
+  private readonly surveyStatus: SurveyStatusColumns | undefined;
   /** Raw label cell → cleaned, redacted label (or {@link NO_LABEL}). */
   private readonly labels = new Map<string, string | typeof NO_LABEL>();
   /** Occurrences so far of each textless record's content (see {@link RowContext.fingerprint}). */
@@ -83,6 +85,7 @@ export class RowContext {
     // A column that counts the export's rows is no id (see recordIdentity): records are then known by their content.
     this.iSourceId = s.idIsRowNumber ? -1 : (s.fieldIndex.sourceRecordId ?? -1);
     this.iAuthors = s.authorColumns ?? [];
+    this.surveyStatus = s.surveyStatus;
     this.iCustomer = s.fieldIndex.customerId ?? -1;
     this.iEmail = s.fieldIndex.email ?? -1;
     this.iLanguage = s.fieldIndex.language ?? -1;
@@ -141,6 +144,11 @@ export class RowContext {
       out.push({ kind: 'rejected', row, reason: 'SUMMARY_ROW', detail: (cells[0] ?? '').trim().slice(0, 40) });
       return;
     }
+    const status = this.surveyStatus === undefined ? 'complete' : responseStatus(cells, this.surveyStatus);
+    if (status === 'test') {
+      out.push({ kind: 'rejected', row, reason: 'TEST_RESPONSE' });
+      return;
+    }
     if (this.rejectsLargeText(cells, row, out)) return;
     const text = this.text(cells, row, out);
     const nps = this.score(cells, 'nps', row, out);
@@ -149,6 +157,7 @@ export class RowContext {
       out.push({ kind: 'rejected', row, reason: 'NO_CONTENT' });
       return;
     }
+    if (status === 'partial') out.push({ kind: 'warning', row, code: 'PARTIAL_RESPONSE' });
     let submittedMs = this.date(cells, 'submittedAt', this.iSubmitted, row, out);
     const updatedMs = this.date(cells, 'updatedAt', this.iUpdated, row, out);
     if (submittedMs === undefined && updatedMs !== undefined && this.iSubmitted < 0) submittedMs = updatedMs;

@@ -6,6 +6,7 @@ import { zoneInHeader } from './header-zones.js';
 import { type Layout, preambleWarning } from './layout.js';
 import type { KeyIndex } from './rows/json-flatten.js';
 import type { RawRow } from './rows/raw-row.js';
+import { surveyStatusColumns } from './survey-status.js';
 import type {
   ColumnMapping,
   ExportFormat,
@@ -76,6 +77,7 @@ export function describeExport(
     ...(Object.keys(columnZones).length > 0 ? { columnZones } : {}),
     unreliableIdColumns: mapping.unreliableIdColumns,
     ...recordIdentity(columns, mapping.fieldIndex.sourceRecordId, sample, mapping.personal),
+    ...surveyStatusOf(columns),
   };
   const dropped = mapping.personal.map((i) => columns[i] ?? '').filter((c) => c !== '');
   const meta = exportMeta(state, { dropped, fileWarnings, resumeMode: source.resumeMode });
@@ -175,4 +177,9 @@ export function settleLater(late: LateEncoding, state: ParserState, meta: Export
     meta.encoding = encoding;
     meta.resumeMode = 'skip-records';
   });
+}
+
+function surveyStatusOf(columns: readonly string[]): Pick<ParserState, 'surveyStatus'> {
+  const surveyStatus = surveyStatusColumns(columns);
+  return surveyStatus === undefined ? {} : { surveyStatus };
 }

@@ -38,7 +38,9 @@ export type WarningCode =
   | 'UNRELIABLE_ID'
   | 'WRONG_COLUMN_COUNT'
   | 'INVALID_BYTES'
-  | 'TEXT_TRUNCATED';
+  | 'TEXT_TRUNCATED'
+  /** The survey tool marks the response unfinished; it is kept because it holds a score or text. */
+  | 'PARTIAL_RESPONSE';
 
 export type FileWarningCode =
   | 'DATE_ORDER_AMBIGUOUS'
@@ -63,6 +65,13 @@ export type ColumnMapping = Partial<Record<MappedField, string>>;
 export type RatingScale = 'numeric' | 'good-bad';
 
 /** Everything needed to read rows the same way again; part of {@link ResumeState}. */
+/** Where a survey tool marks test and unfinished responses: column indexes (see survey-status.ts). */
+export interface SurveyStatusColumns {
+  channel?: number;
+  status?: number;
+  finished?: number;
+}
+
 export interface ParserState {
   format: ExportFormat;
   encoding: TextEncoding;
@@ -95,6 +104,8 @@ export interface ParserState {
   idIsRowNumber?: true;
   /** Personal columns (author name, IP…), keyed-hashed into the content fingerprint and never copied. */
   authorColumns?: number[];
+  /** Where the survey tool marks test and unfinished responses. */
+  surveyStatus?: SurveyStatusColumns;
 }
 
 /**
