@@ -51,6 +51,11 @@ export const fileProcessedDetail = z.strictObject({
   }),
   reportKey: described(z.string(), 'S3 key of the JSON file report.'),
   recordsPrefix: described(z.string(), 'S3 prefix of the processed records (JSON Lines).'),
+  mappingWarnings: described(
+    z.optional(z.array(z.strictObject({ code: z.string(), detail: z.string() }))),
+    'How the columns were read when it needs saying (MAPPING_UNCERTAIN with the candidate columns, NO_HEADER, ' +
+      'ROW_NUMBER_NOT_ID…): column names only, never cell values. Absent when there is nothing to say.',
+  ),
 });
 
 export const fileRejectedDetail = z.strictObject({

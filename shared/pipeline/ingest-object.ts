@@ -17,6 +17,24 @@ export type { IngestTarget } from '../ports/ingest.js';
 export type { FileReport } from './file-report.js';
 export { reportKeyOf } from './file-report.js';
 
+/** File warnings about how columns were read whose details name columns only (never cell values). */
+const MAPPING_WARNINGS = new Set([
+  'MAPPING_UNCERTAIN',
+  'NO_HEADER',
+  'ROW_NUMBER_NOT_ID',
+  'TEXT_COLUMN_INFERRED',
+  'SCORE_KIND_INFERRED',
+  'NO_DATE_COLUMN',
+  'DATE_ORDER_AMBIGUOUS',
+  'UNRELIABLE_ID_COLUMN',
+]);
+
+/** The doubts about a file's column mapping, for its File Processed event, so a doubtful KPI is never silent. */
+function mappingWarnings(meta: ExportMeta): { mappingWarnings?: { code: string; detail: string }[] } {
+  const warnings = (meta.fileWarnings ?? []).filter((w) => MAPPING_WARNINGS.has(w.code));
+  return warnings.length > 0 ? { mappingWarnings: warnings.map(({ code, detail }) => ({ code, detail })) } : {};
+}
+
 /** Hand off to a continuation when less than this is left in the invocation. */
 const HANDOFF_MARGIN_MS = 60_000;
 
@@ -169,6 +187,7 @@ async function processed(
     },
     reportKey,
     recordsPrefix,
+    ...mappingWarnings(meta),
   });
   await finishFile(ctx, report, fileEvent, async () => {
     const spikes = await newSpikes(touched, ctx.ports, ctx.config.spike);

@@ -120,6 +120,23 @@ describe('ingestObject against in-memory ports', () => {
     expect(h.ports.ledgers.verbatims).toMatchObject([{ text }]);
   });
 
+  it('says in the File Processed event when its column mapping is in doubt, naming columns only', async () => {
+    // Prepare: no column is named like feedback text; the guess is a short categorical answer.
+    const lines = ['Score,Your major?'];
+    for (let i = 0; i < 20; i++) lines.push(`${i % 11},${['Econ', 'Nursing', 'Law'][i % 3]}`);
+    const h = harness();
+    // Act
+    await h.ingest(h.ports.put('incoming/survey/majors.csv', `${lines.join('\n')}\n`));
+    await h.ingest(h.ports.put('incoming/survey/plain.csv', fileA[1]));
+    // Assess
+    const [doubtful, plain] = h.ports.published.filter((e) => e.detailType === 'Feedback File Processed');
+    const warnings = doubtful?.detail.mappingWarnings as { code: string; detail: string }[];
+    expect(warnings.map((w) => w.code)).toContain('MAPPING_UNCERTAIN');
+    expect(JSON.stringify(warnings)).toContain('Your major?');
+    expect(JSON.stringify(warnings)).not.toContain('Nursing');
+    expect(plain?.detail.mappingWarnings).toBeUndefined();
+  });
+
   it('refuses a second worker while the first holds the lease', async () => {
     const h = harness();
     const target = h.ports.put(...fileA);
