@@ -1,3 +1,4 @@
+import { FingerprintTable } from './fingerprint-table.js';
 import type { AcceptedOutcome, ReplacedRecord, RowOutcome } from './types.js';
 
 /** What a deduper is asked about one accepted record. */
@@ -27,18 +28,6 @@ export interface Deduper {
   check(key: DedupeKey): DedupeVerdict | Promise<DedupeVerdict>;
 }
 
-/** The 32-bit word of 8 hex digits at `at` (parsed as `parseInt(slice, 16)` would, without the slice). */
-function hexWord(s: string, at: number): number {
-  let v = 0;
-  for (let i = at; i < at + 8; i++) {
-    const c = s.charCodeAt(i);
-    const d = c <= 57 ? c - 48 : (c | 32) - 87;
-    if (!(d >= 0 && d < 16)) return Number.parseInt(s.slice(at, at + 8), 16) >>> 0;
-    v = (v << 4) | d;
-  }
-  return v >>> 0;
-}
-
 /** Options of {@link InMemoryDeduper}. */
 export interface InMemoryDeduperOptions {
   /**
@@ -48,10 +37,6 @@ export interface InMemoryDeduperOptions {
   capacity?: number;
 }
 
-/** The table grows beyond 3/4 full. */
-const MAX_LOAD_NUM = 3;
-const MAX_LOAD_DEN = 4;
-
 /**
  * In-memory deduper with flat per-entry cost: fingerprints are kept as 64-bit prefixes in an open-addressing table
  * of typed arrays (12 bytes a slot, at most 3/4 full; 24 MB for 2²¹ slots, enough for 1.5 million distinct rows), so
@@ -60,19 +45,11 @@ const MAX_LOAD_DEN = 4;
  * ~3·10⁻⁸ at a million rows.
  */
 export class InMemoryDeduper implements Deduper {
-  private hi: Uint32Array;
-  private lo: Uint32Array;
-  private rows: Uint32Array;
-  private size = 0;
+  private readonly kept: FingerprintTable;
   private readonly versions = new Map<string, ReplacedRecord & { version: number }>();
 
   constructor(opts: InMemoryDeduperOptions = {}) {
-    const want = Math.max(1, Math.ceil(((opts.capacity ?? 3072) * MAX_LOAD_DEN) / MAX_LOAD_NUM));
-    let cap = 1 << 12;
-    while (cap < want && cap < 1 << 30) cap *= 2;
-    this.hi = new Uint32Array(cap);
-    this.lo = new Uint32Array(cap);
-    this.rows = new Uint32Array(cap);
+    this.kept = new FingerprintTable(opts.capacity ?? 3072);
   }
 
   check(key: DedupeKey): DedupeVerdict {
@@ -86,22 +63,7 @@ export class InMemoryDeduper implements Deduper {
    * the row that was kept.
    */
   checkFingerprint(fingerprint: string, row: number): number {
-    const hi = hexWord(fingerprint, 0);
-    const lo = hexWord(fingerprint, 8);
-    const mask = this.hi.length - 1;
-    let i = (hi ^ Math.imul(lo, 0x9e3779b1)) & mask;
-    for (;;) {
-      const r = this.rows[i] as number;
-      if (r === 0) break;
-      if (this.hi[i] === hi && this.lo[i] === lo) return r;
-      i = (i + 1) & mask;
-    }
-    this.hi[i] = hi;
-    this.lo[i] = lo;
-    this.rows[i] = Math.max(1, row);
-    this.size++;
-    if (this.size * MAX_LOAD_DEN > this.hi.length * MAX_LOAD_NUM) this.grow();
-    return 0;
+    return this.kept.getOrInsert(fingerprint, Math.max(1, row));
   }
 
   private checkVersioned(key: DedupeKey, version: number): DedupeVerdict {
@@ -119,26 +81,6 @@ export class InMemoryDeduper implements Deduper {
       return { status: 'newer', replaces };
     }
     return { status: 'duplicate', keptRow: prev.row };
-  }
-
-  private grow(): void {
-    const { hi, lo, rows } = this;
-    const cap = hi.length * 2;
-    this.hi = new Uint32Array(cap);
-    this.lo = new Uint32Array(cap);
-    this.rows = new Uint32Array(cap);
-    const mask = cap - 1;
-    for (let j = 0; j < hi.length; j++) {
-      const r = rows[j] as number;
-      if (r === 0) continue;
-      const h = hi[j] as number;
-      const l = lo[j] as number;
-      let i = (h ^ Math.imul(l, 0x9e3779b1)) & mask;
-      while ((this.rows[i] as number) !== 0) i = (i + 1) & mask;
-      this.hi[i] = h;
-      this.lo[i] = l;
-      this.rows[i] = r;
-    }
   }
 }
 

@@ -1,5 +1,6 @@
 import crypto, { createHash } from 'node:crypto';
 import { normaliseName } from './column-mapping.js';
+import { FingerprintTable } from './fingerprint-table.js';
 
 /** The first 128 bits of SHA-256 of `text`, in hex. */
 export function sha(text: string): string {
@@ -84,65 +85,17 @@ export function recordIdentity(
   return out;
 }
 
-/** The 32-bit word of 8 hex digits at `at`. */
-function hexWord(s: string, at: number): number {
-  return Number.parseInt(s.slice(at, at + 8), 16) >>> 0;
-}
-
-/**
- * Counts how often each content fingerprint has occurred so far in one file, in flat memory (64-bit prefixes and
- * counts in typed arrays, 12 bytes a slot, at most 3/4 full), so a file of a million score-only rows stays small.
- */
+/** Counts how often each content fingerprint has occurred so far in one file, in flat memory. */
 export class OccurrenceCounter {
-  private hi = new Uint32Array(1 << 10);
-  private lo = new Uint32Array(1 << 10);
-  private counts = new Uint32Array(1 << 10);
-  private size = 0;
+  private readonly table = new FingerprintTable();
 
   /** Records `fingerprint` once more and returns its occurrence number in the file (1 for the first). */
   next(fingerprint: string): number {
-    const hi = hexWord(fingerprint, 0);
-    const lo = hexWord(fingerprint, 8);
-    const mask = this.hi.length - 1;
-    let i = (hi ^ Math.imul(lo, 0x9e3779b1)) & mask;
-    for (;;) {
-      const c = this.counts[i] as number;
-      if (c === 0) break;
-      if (this.hi[i] === hi && this.lo[i] === lo) {
-        this.counts[i] = c + 1;
-        return c + 1;
-      }
-      i = (i + 1) & mask;
-    }
-    this.hi[i] = hi;
-    this.lo[i] = lo;
-    this.counts[i] = 1;
-    if (++this.size * 4 > this.hi.length * 3) this.grow();
-    return 1;
+    return this.table.increment(fingerprint);
   }
 
   /** Whether anything was counted (a resumed read must then count the records before its checkpoint again). */
   get empty(): boolean {
-    return this.size === 0;
-  }
-
-  private grow(): void {
-    const { hi, lo, counts } = this;
-    const cap = hi.length * 2;
-    this.hi = new Uint32Array(cap);
-    this.lo = new Uint32Array(cap);
-    this.counts = new Uint32Array(cap);
-    const mask = cap - 1;
-    for (let j = 0; j < hi.length; j++) {
-      const c = counts[j] as number;
-      if (c === 0) continue;
-      const h = hi[j] as number;
-      const l = lo[j] as number;
-      let i = (h ^ Math.imul(l, 0x9e3779b1)) & mask;
-      while ((this.counts[i] as number) !== 0) i = (i + 1) & mask;
-      this.hi[i] = h;
-      this.lo[i] = l;
-      this.counts[i] = c;
-    }
+    return this.table.size === 0;
   }
 }
