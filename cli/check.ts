@@ -5,7 +5,7 @@ import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { sourceOf } from '../shared/config/resources.js';
-import { FileRejectedError } from '../shared/domain/types.js';
+import { FileRejectedError } from '../shared/domain/errors.js';
 import { dedupe } from '../shared/ingest/dedupe.js';
 import { readExport } from '../shared/ingest/read-export.js';
 import { type CheckReport, ReportBuilder } from '../shared/ingest/report.js';

@@ -95,6 +95,3 @@ export interface KpiSummary {
   nps: { n: number; promoters: number; passives: number; detractors: number; score: number | null };
   csat: { n: number; satisfied: number; score: number | null; average: number | null };
 }
-
-// Kept here too while the ingest modules move; import from './errors.js' in new code.
-export { type FileErrorCode, FileRejectedError } from './errors.js';

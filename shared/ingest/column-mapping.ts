@@ -1,4 +1,4 @@
-import { FileRejectedError } from '../domain/types.js';
+import { FileRejectedError } from '../domain/errors.js';
 import { isMangledNumber } from './clean.js';
 import {
   CONTAINS,

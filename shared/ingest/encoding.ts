@@ -1,6 +1,6 @@
 import { isAscii } from 'node:buffer';
 import iconv from 'iconv-lite';
-import { FileRejectedError } from '../domain/types.js';
+import { FileRejectedError } from '../domain/errors.js';
 import type { TextEncoding } from './types.js';
 
 /**

@@ -1,5 +1,5 @@
 import { isValidTimeZone } from '../domain/days.js';
-import { FileRejectedError } from '../domain/types.js';
+import { FileRejectedError } from '../domain/errors.js';
 import { mapColumns } from './column-mapping.js';
 import { cellKind, columnIsOfKind, profileColumn } from './column-profile.js';
 import { detectHeader } from './headers.js';

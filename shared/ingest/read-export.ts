@@ -1,5 +1,5 @@
 import { isValidTimeZone } from '../domain/days.js';
-import { FileRejectedError } from '../domain/types.js';
+import { FileRejectedError } from '../domain/errors.js';
 import { RowContext } from './canonical.js';
 import { LateEncoding } from './encoding.js';
 import { jsonLayout, readHead, sheetScore, tableLayout } from './layout.js';

@@ -32,7 +32,8 @@ export function surveyStatusColumns(columns: readonly string[]): SurveyStatusCol
 
 /** What the tool says of one response: a test (never counted), unfinished (kept, with a warning) or complete. */
 export function responseStatus(cells: readonly string[], cols: SurveyStatusColumns): ResponseStatus {
-  const value = (i: number | undefined) => (i === undefined ? '' : normaliseName(cells[i] ?? ''));
+  // Per row, so cheaper than normaliseName: the values are short words (Survey Preview, False, 未完成).
+  const value = (i: number | undefined) => (i === undefined ? '' : (cells[i] ?? '').replace(/\s+/g, '').toLowerCase());
   if (TEST_CHANNELS.has(value(cols.channel)) || TEST_STATUSES.has(value(cols.status))) return 'test';
   const status = value(cols.status);
   if (UNFINISHED.has(value(cols.finished)) || status === '未完成' || status === '未提交') return 'partial';

@@ -1,5 +1,5 @@
 import { Parser } from 'csv-parse';
-import { FileRejectedError } from '../../domain/types.js';
+import { FileRejectedError } from '../../domain/errors.js';
 import { createDecoder, nativeBufferEncoding } from '../encoding.js';
 import type { TextEncoding } from '../types.js';
 import { asBuffer } from './bytes.js';

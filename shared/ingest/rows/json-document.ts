@@ -1,4 +1,4 @@
-import { FileRejectedError } from '../../domain/types.js';
+import { FileRejectedError } from '../../domain/errors.js';
 import { createDecoder } from '../encoding.js';
 import type { TextEncoding } from '../types.js';
 import type { KeyIndex } from './json-flatten.js';

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type ExcelJS from 'exceljs';
 // Only the streaming reader: the package entry pulls in the whole workbook model and writers (≈ 400 KiB bundled).
 import WorkbookReader from 'exceljs/lib/stream/xlsx/workbook-reader.js';
-import { FileRejectedError } from '../../domain/types.js';
+import { FileRejectedError } from '../../domain/errors.js';
 import type { RawRow } from './raw-row.js';
 
 function cellText(v: ExcelJS.CellValue): string {

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { dedupeBatches } from '../../../bench/ingest/batches.js';
-import { FileRejectedError } from '../../../shared/domain/types.js';
+import { FileRejectedError } from '../../../shared/domain/errors.js';
 import { dedupe } from '../../../shared/ingest/dedupe.js';
 import { readExport } from '../../../shared/ingest/read-export.js';
 import type { ResumeState, RowOutcome } from '../../../shared/ingest/types.js';

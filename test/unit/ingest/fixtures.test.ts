@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { FileRejectedError } from '../../../shared/domain/types.js';
+import { FileRejectedError } from '../../../shared/domain/errors.js';
 import { readExport } from '../../../shared/ingest/read-export.js';
 import type { ResumeState } from '../../../shared/ingest/types.js';
 import { baseOptions, chunks, collect, FIXTURES, personalDataIn, runBytes, runFile } from './helpers.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FileRejectedError } from '../../../shared/domain/types.js';
+import { FileRejectedError } from '../../../shared/domain/errors.js';
 import { chunks, runBytes } from './helpers.js';
 
 /** Any input ends in a FileRejectedError or a report whose numbers add up; nothing else escapes. */

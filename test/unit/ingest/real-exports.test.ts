@@ -1,6 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { FileRejectedError } from '../../../shared/domain/types.js';
+import { FileRejectedError } from '../../../shared/domain/errors.js';
 import { personalDataIn, runFile, SAMPLES } from './helpers.js';
 
 interface Expected {
