@@ -4,7 +4,6 @@ import { addIssue, countDuplicate, countRead, countRejected } from '../domain/ro
 import type { CanonicalRecord } from '../domain/types.js';
 import type { ResumeState, RowOutcome } from '../ingest/types.js';
 import type { FileLedgerEntry, IngestPorts, IngestTarget, RowClaim } from '../ports/ingest.js';
-import { MAX_SEGMENT_CELLS } from '../store/ledger-store.js';
 import { forEachLimited } from '../util/concurrency.js';
 import { ChunkAnalyser, textKey, versionOf } from './chunk-analysis.js';
 import { claimRow } from './claim.js';
@@ -100,7 +99,7 @@ export class FileRun {
 
   /** Whether the segment is as large as it may grow (rows, or cells one commit can write). */
   segmentFull(): boolean {
-    const cellsNearLimit = this.work.deltas.size > MAX_SEGMENT_CELLS - CHUNK_ROWS * 6;
+    const cellsNearLimit = this.work.deltas.size > this.ctx.ports.files.maxSegmentCells - CHUNK_ROWS * 6;
     return this.rowsInSegment >= this.ctx.config.segmentRows || cellsNearLimit;
   }
 

@@ -69,6 +69,8 @@ export interface SegmentCommit {
 
 /** One entry per object version: the lease that serialises its workers, its checkpoint and its outcome. */
 export interface FileLedger {
+  /** The most cells one `commitSegment` can write atomically: the pipeline cuts segments before they reach it. */
+  readonly maxSegmentCells: number;
   /**
    * Takes (or renews) the lease. Returns the entry, which may already be `processed` or `failed`.
    * Throws FileLeaseHeldError while another worker's lease is live.

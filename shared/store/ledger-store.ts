@@ -38,6 +38,8 @@ const MAX_THEMES_PER_UPDATE = 60;
  * are translated into the domain's errors. The row ledger has its own adapter (`row-ledger.ts`).
  */
 export class LedgerStore implements FileLedger, Outbox, VerbatimStore, SpikeLedger {
+  readonly maxSegmentCells = MAX_SEGMENT_CELLS;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,

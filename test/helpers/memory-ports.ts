@@ -62,6 +62,10 @@ export class MemoryLedgers implements FileLedger {
   readonly verbatims: unknown[] = [];
   private commits = 0;
   failOnCommit?: number;
+  /** The most cells a commit takes, as DynamoDB's transaction limits bound the real ledger; larger commits throw. */
+  maxSegmentCells = 9801;
+  /** The largest commit seen, in cells. */
+  largestCommit = 0;
 
   async acquireFile(
     file: { fileId: string; bucket: string; key: string; etag: string },
@@ -91,6 +95,8 @@ export class MemoryLedgers implements FileLedger {
     if (++this.commits === this.failOnCommit) throw new Error(`worker killed before commit ${this.commits}`);
     const entry = this.owned(c.fileId, c.token);
     if (entry.nextRow !== c.segmentStartRow) throw new FileLeaseLostError('segment already committed');
+    if (c.cells.length > this.maxSegmentCells) throw new Error(`commit of ${c.cells.length} cells`);
+    this.largestCommit = Math.max(this.largestCommit, c.cells.length);
     for (const [key, counts] of c.cells) addCounts(this.cellAt(key), counts);
     Object.assign(entry, { nextRow: c.nextRow, segment: c.segment, resume: c.resume, state: structuredClone(c.state) });
     return { cellWrites: c.cells.length };

@@ -137,6 +137,23 @@ describe('ingestObject against in-memory ports', () => {
     expect(plain?.detail.mappingWarnings).toBeUndefined();
   });
 
+  it('cuts segments before their cells outgrow one atomic commit, with the same cells', async () => {
+    const lines = ['ResponseId,Date,Product,Score,Comment'];
+    for (let i = 1; i <= 4000; i++) lines.push(`R_${i},2026-10-0${1 + (i % 9)},product ${i},${i % 11},comment ${i}`);
+    const file: [string, string] = ['incoming/survey/wide.csv', `${lines.join('\n')}\n`];
+    const unbounded = memoryHarness(analyzer, memoryIngestConfig(5000));
+    await unbounded.ingest(unbounded.ports.put(...file));
+    const bounded = memoryHarness(analyzer, memoryIngestConfig(5000));
+    bounded.ports.ledgers.maxSegmentCells = 3400;
+
+    const result = await bounded.ingest(bounded.ports.put(...file));
+
+    expect(unbounded.ports.ledgers.largestCommit).toBeGreaterThan(3400);
+    expect(bounded.ports.ledgers.largestCommit).toBeLessThanOrEqual(3400);
+    expect(result.report?.segments).toBeGreaterThan(1);
+    expect(bounded.ports.ledgers.cellLines()).toEqual(unbounded.ports.ledgers.cellLines());
+  });
+
   it('refuses a second worker while the first holds the lease', async () => {
     const h = harness();
     const target = h.ports.put(...fileA);
