@@ -52,6 +52,7 @@ async function bundle(name: string, entry: string): Promise<BundleReport> {
     format: 'esm',
     target: ESBUILD_SETTINGS.target,
     mainFields: [...ESBUILD_SETTINGS.mainFields],
+    external: [...ESBUILD_SETTINGS.external],
     banner: { js: ESBUILD_SETTINGS.banner },
     minify: true,
     treeShaking: true,

@@ -154,6 +154,7 @@ export class FeedbackFunction extends Construct {
     sourceMap: true,
     sourcesContent: false,
     bundleAwsSDK: true,
+    externalModules: [...ESBUILD_SETTINGS.external],
     mainFields: [...ESBUILD_SETTINGS.mainFields],
     banner: ESBUILD_SETTINGS.banner,
   };
