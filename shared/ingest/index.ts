@@ -1,7 +1,7 @@
 export { cleanText, hashIdentifier, isMangledNumber, redact } from './clean.js';
 export { mapColumns, normaliseName } from './column-mapping.js';
 export { parseDate } from './dates.js';
-export { type DedupeKey, type Deduper, type DedupeVerdict, dedupe, InMemoryDeduper } from './dedupe.js';
+export { dedupe, InMemoryDeduper } from './dedupe.js';
 export { sniffEncoding } from './encoding.js';
 export { normaliseSourceId } from './fingerprint.js';
 export { readExport } from './read-export.js';

@@ -1,4 +1,5 @@
 import type { Contribution } from '../domain/contribution.js';
+import { repeatVerdict } from '../domain/repeats.js';
 import type { RowClaim, RowLedger } from '../ports/ingest.js';
 
 /** What a record is, given the row ledger: the exactly-once rule for one fingerprint. */
@@ -34,8 +35,9 @@ export function classifyAgainstClaim(claim: RowClaim, fileId: string, row: numbe
       : { kind: 'mine', contribution: claim.contribution };
   }
   const sameFile = claim.fileId === fileId;
-  if (version > claim.version) return { kind: 'supersede', retract: claim.contribution, sameFile };
-  return { kind: 'duplicate', sameFile };
+  return repeatVerdict(version, claim.version) === 'supersede'
+    ? { kind: 'supersede', retract: claim.contribution, sameFile }
+    : { kind: 'duplicate', sameFile };
 }
 
 /**

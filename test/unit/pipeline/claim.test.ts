@@ -1,5 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Contribution } from '../../../shared/domain/contribution.js';
+import { InMemoryDeduper } from '../../../shared/ingest/dedupe.js';
+import type { AcceptedOutcome } from '../../../shared/ingest/types.js';
 import { claimRow, classifyAgainstClaim } from '../../../shared/pipeline/claim.js';
 import { settle } from '../../../shared/pipeline/segment.js';
 import type { RowClaim } from '../../../shared/ports/ingest.js';
@@ -121,5 +124,48 @@ describe('settle', () => {
       retractFromReport: false,
       superseded: false,
     });
+  });
+});
+
+describe('one dedupe rule for feedback check and the pipeline', () => {
+  /** An accepted record with a source id and, when `version` > 0, an update time. */
+  const accepted = (fingerprint: string, row: number, version: number): AcceptedOutcome => ({
+    kind: 'accepted',
+    row,
+    record: {
+      fingerprint,
+      fingerprintKind: 'sourceId',
+      row,
+      source: 'test',
+      submittedAt: '2026-10-01T00:00:00.000Z',
+      ...(version > 0 ? { updatedAt: new Date(version * 1000).toISOString() } : {}),
+    },
+  });
+
+  // Versions 0 (no update time) and up, in any order, except an update time after a record without one: the in-memory
+  // table keeps only the row of a record without an update time, not what a newer version would have to take back.
+  it('keeps the same row per fingerprint in memory (one file) as the row ledger does', async () => {
+    const rows = fc
+      .array(fc.record({ fp: fc.constantFrom('a', 'b', 'c'), version: fc.nat(4) }), { maxLength: 30 })
+      .filter((rs) =>
+        rs.every((r, i) => r.version === 0 || !rs.slice(0, i).some((p) => p.fp === r.fp && p.version === 0)),
+      );
+    await fc.assert(
+      fc.asyncProperty(fc.boolean(), rows, async (versioned, records) => {
+        const deduper = new InMemoryDeduper();
+        const ledger = new MemoryRowLedger();
+        const inMemory = new Map<string, number>();
+        for (const [i, r] of records.entries()) {
+          const version = versioned ? r.version : 0;
+          const out = deduper.judge(accepted(r.fp, i + 1, version));
+          if (out.kind === 'accepted') inMemory.set(r.fp, i + 1);
+          const req = { ...request('A', i + 1, version * 1000, 5), fingerprint: r.fp };
+          const known = (await ledger.getClaims([r.fp])).get(r.fp);
+          await claimRow(ledger, { ...req, known, segmentStartRow: i + 1 });
+        }
+        const claimed = new Map([...ledger.claims].map(([fp, c]) => [fp, c.row]));
+        expect(claimed).toEqual(inMemory);
+      }),
+    );
   });
 });
