@@ -127,6 +127,13 @@ export interface ThemeFigure {
   previous: number;
 }
 
+export interface FileMappingNotice {
+  file: string;
+  source: string;
+  days: string[];
+  warnings: { code: string; detail: string }[];
+}
+
 export interface DigestFigures {
   version: '1';
   kind: PeriodKind;
@@ -141,5 +148,10 @@ export interface DigestFigures {
   breakdown: SegmentBreakdown[];
   themes: ThemeFigure[];
   verbatims: Verbatim[];
+  /**
+   * Files whose column mapping is in doubt that counted rows in the period, by file name, with the days they counted
+   * for and their warnings: the footnote that keeps a doubtful figure from being silent.
+   */
+  mappingNotices: FileMappingNotice[];
   options: { spike: SpikeOptions; minSegmentN: number };
 }

@@ -9,6 +9,7 @@ import {
   type AggregateReader,
   type CellCounts,
   emptyCounts,
+  type MappingNotice,
   SEGMENT_DIMENSIONS,
   type SegmentDimension,
 } from '../domain/cells.js';
@@ -22,6 +23,7 @@ import type {
   DailyFigures,
   DigestFigureOptions,
   DigestFigures,
+  FileMappingNotice,
   MoverMetric,
   PeriodFigures,
   SegmentBreakdown,
@@ -113,11 +115,12 @@ export async function computeDigestFigures(
   const { period, previous } = o;
   const seriesFrom = [previous.from, addDays(period.to, 1 - Math.max(1, o.seriesDays))].sort()[0] ?? previous.from;
   const readFrom = [seriesFrom, addDays(period.from, -o.spike.trailingDays)].sort()[0] ?? seriesFrom;
-  const [cells, verbatims] = await Promise.all([
+  const [cells, verbatims, notices] = await Promise.all([
     reader.readCells({ from: readFrom, to: period.to, dimensions: ['all', ...o.segmentDimensions] }),
     o.verbatimLimit > 0
       ? reader.readVerbatims({ from: period.from, to: period.to, limit: o.verbatimLimit })
       : Promise.resolve([]),
+    reader.readMappingNotices({ from: period.from, to: period.to }),
   ]);
   const index = new CellIndex(cells.filter((c) => c.day >= readFrom && c.day <= period.to));
   const current = index.sum('all', 'all', period.from, period.to);
@@ -144,8 +147,22 @@ export async function computeDigestFigures(
       .filter((v) => v.day >= period.from && v.day <= period.to)
       .sort((a, b) => b.negative - a.negative || b.day.localeCompare(a.day))
       .slice(0, o.verbatimLimit),
+    mappingNotices: noticesByFile(notices),
     options: { spike: o.spike, minSegmentN: o.minSegmentN },
   };
+}
+
+/** One notice per file (its days gathered), by file name. */
+function noticesByFile(notices: readonly MappingNotice[]): FileMappingNotice[] {
+  const byFile = new Map<string, FileMappingNotice>();
+  for (const n of notices) {
+    const seen = byFile.get(n.file);
+    if (seen) seen.days.push(n.day);
+    else byFile.set(n.file, { file: n.file, source: n.source, days: [n.day], warnings: n.warnings });
+  }
+  return [...byFile.values()]
+    .map((f) => ({ ...f, days: [...new Set(f.days)].sort() }))
+    .sort((a, b) => a.file.localeCompare(b.file));
 }
 
 function deltaFigures(current: CellCounts, before: CellCounts): DigestFigures['deltas'] {

@@ -90,6 +90,15 @@ export function renderText(figures: DigestFigures, subject: string, options: Ren
       .join(', ');
     lines.push(`- ${plain(v.text, options.maxVerbatimLength ?? 600)}`, `  (${meta})`);
   }
+  if (figures.mappingNotices.length > 0) {
+    lines.push('', 'FIGURES IN DOUBT (column mapping read with low confidence; check with `feedback check`)');
+    for (const n of figures.mappingNotices.slice(0, 8)) {
+      const days = n.days.length === 1 ? n.days[0] : `${n.days[0]} to ${n.days[n.days.length - 1]}`;
+      lines.push(`- ${plain(n.file, 120)} (${days})`);
+      for (const w of n.warnings) lines.push(`  ${w.code}: ${plain(w.detail, 240)}`);
+    }
+    if (figures.mappingNotices.length > 8) lines.push(`- and ${figures.mappingNotices.length - 8} more file(s)`);
+  }
   const { spike } = figures.options;
   lines.push(
     '',

@@ -488,6 +488,37 @@ function verbatimsSection(f: DigestFigures, maxLength: number): string {
   );
 }
 
+/** Notices shown before "and N more". */
+const MAX_NOTICES = 8;
+
+/** The footnote on files whose column mapping is in doubt: which file, which days, what the doubt is. */
+function mappingNoticesSection(f: DigestFigures): string {
+  const notices = f.mappingNotices;
+  if (notices.length === 0) return '';
+  const items = notices.slice(0, MAX_NOTICES).map((n) => {
+    const days =
+      n.days.length === 1
+        ? formatDay(n.days[0] ?? '')
+        : `${formatDay(n.days[0] ?? '')} – ${formatDay(n.days[n.days.length - 1] ?? '')}`;
+    const doubts = n.warnings
+      .map((w) => `<strong>${esc(w.code)}</strong>: ${esc(truncate(cleanText(w.detail), 240))}`)
+      .join('<br>');
+    return `<tr><td class="tile"${attr(`background:${COLOR.tile};border-radius:4px;padding:10px 14px;`)}><div class="tx"${attr(
+      `font-size:13px;line-height:1.5;color:${COLOR.text};${WRAP}`,
+    )}><bdi>${esc(truncate(cleanText(n.file), 120))}</bdi> · ${esc(days)}</div><div class="mu"${attr(
+      `font-size:12px;line-height:1.5;color:${COLOR.muted};${WRAP}`,
+    )}>${doubts}</div></td></tr><tr><td height="8"${attr('height:8px;font-size:0;line-height:0;')}>&nbsp;</td></tr>`;
+  });
+  const more = notices.length > MAX_NOTICES ? muted(esc(`and ${notices.length - MAX_NOTICES} more file(s)`)) : '';
+  return section(
+    'Figures in doubt',
+    table(items.join(''), 'table-layout:fixed;') + more,
+    esc(
+      'Files whose columns were read with low confidence counted rows in this period; check them with `feedback check` and, if needed, set a per-source mapping.',
+    ),
+  );
+}
+
 const STYLE_BLOCK = `
 :root{color-scheme:light dark;supported-color-schemes:light dark;}
 body{margin:0;padding:0;-webkit-text-size-adjust:100%;}
@@ -543,6 +574,7 @@ Days are business days${esc(zone ? ` in ${figures.timeZone}` : '')}.${esc(genera
     breakdownSection(figures),
     themesSection(figures),
     verbatimsSection(figures, options.maxVerbatimLength ?? 600),
+    mappingNoticesSection(figures),
     footer,
   ].join('\n');
   return `<!DOCTYPE html>

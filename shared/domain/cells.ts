@@ -53,12 +53,26 @@ export interface Verbatim {
   nps?: number;
 }
 
+/**
+ * A file whose column mapping is in doubt (`MAPPING_UNCERTAIN` and the like), noted on each day it counted rows for,
+ * so the digest's footnote can say which figures rest on a doubtful reading. Details name columns, never values.
+ */
+export interface MappingNotice {
+  day: string;
+  /** Object key of the file. */
+  file: string;
+  source: string;
+  warnings: { code: string; detail: string }[];
+}
+
 /** Read side used by the digest. */
 export interface AggregateReader {
   /** Cells for days in [from, to] (inclusive, YYYY-MM-DD) for the given dimensions. */
   readCells(query: { from: string; to: string; dimensions: readonly SegmentDimension[] }): Promise<AggregateCell[]>;
   /** The most negative verbatims for days in [from, to]. */
   readVerbatims(query: { from: string; to: string; limit: number }): Promise<Verbatim[]>;
+  /** The mapping notices of days in [from, to]. */
+  readMappingNotices(query: { from: string; to: string }): Promise<MappingNotice[]>;
 }
 
 export function emptyCounts(): CellCounts {

@@ -37,7 +37,7 @@ export function awsIngestPorts(clients: AwsClients, config: IngestConfig, now?: 
     files: ledgers,
     rows: new DynamoRowLedger(clients.db, config.table, ledgerOptions),
     outbox: ledgers,
-    verbatims: ledgers,
+    digestNotes: ledgers,
     spikes: ledgers,
     cells: new DynamoAggregateReader(clients.db, config.table),
   };

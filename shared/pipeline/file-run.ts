@@ -115,7 +115,7 @@ export class FileRun {
       const key = `${this.ctx.recordsPrefix}part-${String(this.segment).padStart(5, '0')}.jsonl`;
       await ports.objects.put(target.bucket, key, `${work.lines.join('\n')}\n`, 'application/x-ndjson');
     }
-    if (work.verbatims.length > 0) await ports.verbatims.putVerbatims(work.verbatims);
+    if (work.verbatims.length > 0) await ports.digestNotes.putVerbatims(work.verbatims);
     if (work.outbox.length > 0) await ports.outbox.putOutbox(fileId, work.outbox);
     this.state.segments++;
     // The writes this commit makes, saved with the checkpoint so a resumed run reports the same total.

@@ -9,6 +9,7 @@ import type { ExportMeta, ResumeState } from '../ingest/types.js';
 import type { IngestPorts, IngestTarget } from '../ports/ingest.js';
 import { buildReport, type FileReport, reportKeyOf, roundedCost } from './file-report.js';
 import { FileRun, flushOutbox, type RunContext } from './file-run.js';
+import { mappingNotices, mappingWarnings } from './mapping-notices.js';
 import { type ReportState, restoreReportState } from './report.js';
 import { newSpikes } from './spikes.js';
 import { type TextAnalyzer, totalCalls } from './text-analyzer.js';
@@ -16,24 +17,6 @@ import { type TextAnalyzer, totalCalls } from './text-analyzer.js';
 export type { IngestTarget } from '../ports/ingest.js';
 export type { FileReport } from './file-report.js';
 export { reportKeyOf } from './file-report.js';
-
-/** File warnings about how columns were read whose details name columns only (never cell values). */
-const MAPPING_WARNINGS = new Set([
-  'MAPPING_UNCERTAIN',
-  'NO_HEADER',
-  'ROW_NUMBER_NOT_ID',
-  'TEXT_COLUMN_INFERRED',
-  'SCORE_KIND_INFERRED',
-  'NO_DATE_COLUMN',
-  'DATE_ORDER_AMBIGUOUS',
-  'UNRELIABLE_ID_COLUMN',
-]);
-
-/** The doubts about a file's column mapping, for its File Processed event, so a doubtful KPI is never silent. */
-function mappingWarnings(meta: ExportMeta): { mappingWarnings?: { code: string; detail: string }[] } {
-  const warnings = (meta.fileWarnings ?? []).filter((w) => MAPPING_WARNINGS.has(w.code));
-  return warnings.length > 0 ? { mappingWarnings: warnings.map(({ code, detail }) => ({ code, detail })) } : {};
-}
 
 /** Hand off to a continuation when less than this is left in the invocation. */
 const HANDOFF_MARGIN_MS = 60_000;
@@ -156,6 +139,10 @@ async function redelivered(
   return { status: 'already-done', fileId, reportKey: reportKeyOf(target.key, target.etag) };
 }
 
+function withWarnings(warnings: { code: string; detail: string }[]) {
+  return warnings.length > 0 ? { mappingWarnings: warnings } : {};
+}
+
 async function handOff(ctx: RunContext, deps: IngestDeps, nextRow: number): Promise<IngestResult> {
   await ctx.ports.continuations.continueLater({ ...ctx.target, fileId: ctx.fileId });
   await ctx.ports.files.releaseFile(ctx.fileId, ctx.token);
@@ -187,8 +174,10 @@ async function processed(
     },
     reportKey,
     recordsPrefix,
-    ...mappingWarnings(meta),
+    ...withWarnings(mappingWarnings(meta)),
   });
+  const notices = mappingNotices(target, ctx.source, meta, touched);
+  if (notices.length > 0) await ctx.ports.digestNotes.putMappingNotices(fileId, notices);
   await finishFile(ctx, report, fileEvent, async () => {
     const spikes = await newSpikes(touched, ctx.ports, ctx.config.spike);
     if (spikes.length > 0) await ctx.ports.events.publish(spikes);

@@ -3,7 +3,7 @@
  * wired by `pipeline/aws-ports.ts`) implement them over S3, DynamoDB, SQS and EventBridge; the unit tests implement them in
  * memory, so the exactly-once logic is tested in milliseconds and the emulated stack only end to end.
  */
-import type { AggregateCell, CellCounts, SegmentDimension } from '../domain/cells.js';
+import type { AggregateCell, CellCounts, MappingNotice, SegmentDimension } from '../domain/cells.js';
 import type { Contribution } from '../domain/contribution.js';
 import type { PendingEvent } from '../events/publisher.js';
 
@@ -141,8 +141,11 @@ export interface VerbatimInput {
   nps?: number;
 }
 
-export interface VerbatimStore {
+/** What the digest quotes besides the cells: negative verbatims, and the files whose mapping is in doubt. */
+export interface DigestNotes {
   putVerbatims(items: readonly VerbatimInput[]): Promise<void>;
+  /** Notes a file's mapping doubts on the days it counted rows for (idempotent: one item per day and file). */
+  putMappingNotices(fileId: string, notices: readonly MappingNotice[]): Promise<void>;
 }
 
 export interface SpikeLedger {
@@ -162,7 +165,7 @@ export interface IngestPorts {
   files: FileLedger;
   rows: RowLedger;
   outbox: Outbox;
-  verbatims: VerbatimStore;
+  digestNotes: DigestNotes;
   spikes: SpikeLedger;
   cells: CellReader;
 }

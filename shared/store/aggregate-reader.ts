@@ -4,12 +4,16 @@ import {
   type AggregateReader,
   type CellCounts,
   emptyCounts,
+  type MappingNotice,
   type SegmentDimension,
   type Verbatim,
 } from '../domain/cells.js';
 import { keys, THEME_ATTRIBUTE_PREFIX } from './feedback-table.js';
 
-/** Reads aggregate cells and verbatims from the feedback table: one Query per dimension, one per day for verbatims. */
+/**
+ * Reads aggregate cells, verbatims and mapping notices from the feedback table: one Query per dimension, one per day
+ * for verbatims and for notices.
+ */
 export class DynamoAggregateReader implements AggregateReader {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -67,6 +71,33 @@ export class DynamoAggregateReader implements AggregateReader {
       }
     }
     return all.sort((a, b) => b.negative - a.negative).slice(0, query.limit);
+  }
+
+  async readMappingNotices(query: { from: string; to: string }): Promise<MappingNotice[]> {
+    const all: MappingNotice[] = [];
+    for (const day of daysBetween(query.from, query.to)) {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await this.db.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': keys.notice(day, '').pk },
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          all.push({
+            day,
+            file: item.file as string,
+            source: item.source as string,
+            warnings: item.warnings as MappingNotice['warnings'],
+          });
+        }
+        start = page.LastEvaluatedKey;
+      } while (start);
+    }
+    return all;
   }
 }
 

@@ -4,6 +4,7 @@
  * - row ledger by fingerprint: GetItem / conditional PutItem pk = ROW#<fingerprint>
  * - file ledger, staged deltas and event outbox of one file: Query pk = FILE#<fileId>
  * - negative verbatims of a day, most negative first: Query pk = VERB#<day>, Limit n
+ * - mapping notices of a day (files whose column mapping is in doubt): Query pk = NOTE#<day>
  * - sentiment cache by text hash: BatchGetItem pk = TXT#<hash>
  * - spike ledger: conditional PutItem pk = SPIKE#<day>, sk = <dimension>#<value>
  */
@@ -28,6 +29,7 @@ export const keys = {
     pk: `VERB#${day}`,
     sk: `${String(999 - Math.round(negative * 999)).padStart(3, '0')}#${fingerprint}`,
   }),
+  notice: (day: string, fileId: string) => ({ pk: `NOTE#${day}`, sk: fileId }),
   text: (hash: string) => ({ pk: `TXT#${hash}`, sk: 'SENT' }),
   spike: (day: string, dimension: SegmentDimension, value: string) => ({
     pk: `SPIKE#${day}`,

@@ -5,9 +5,10 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { type CellCounts, parseCellKey } from '../domain/cells.js';
+import { type CellCounts, type MappingNotice, parseCellKey } from '../domain/cells.js';
 import { FileLeaseHeldError, FileLeaseLostError } from '../domain/errors.js';
 import type {
+  DigestNotes,
   FileLedger,
   FileLedgerEntry,
   FileStatus,
@@ -16,7 +17,6 @@ import type {
   SegmentCommit,
   SpikeLedger,
   VerbatimInput,
-  VerbatimStore,
 } from '../ports/ingest.js';
 import { batchWrite, isConditionFailure, isTransactionCanceled, itemOfConditionFailure, names } from './dynamo.js';
 import { keys, THEME_ATTRIBUTE_PREFIX, ttlAfterDays } from './feedback-table.js';
@@ -37,7 +37,7 @@ const MAX_THEMES_PER_UPDATE = 60;
  * verbatims and the aggregate cells of the feedback table. All methods take and return plain values; SDK errors
  * are translated into the domain's errors. The row ledger has its own adapter (`row-ledger.ts`).
  */
-export class LedgerStore implements FileLedger, Outbox, VerbatimStore, SpikeLedger {
+export class LedgerStore implements FileLedger, Outbox, DigestNotes, SpikeLedger {
   readonly maxSegmentCells = MAX_SEGMENT_CELLS;
 
   constructor(
@@ -365,6 +365,27 @@ export class LedgerStore implements FileLedger, Outbox, VerbatimStore, SpikeLedg
             rating: v.rating,
             nps: v.nps,
             expiresAt: ttlAfterDays(this.now(), this.options.ledgerTtlDays),
+          },
+        },
+      })),
+    );
+  }
+
+  /** One item per day and file: a retry rewrites the same items. */
+  async putMappingNotices(fileId: string, notices: readonly MappingNotice[]): Promise<void> {
+    const expiresAt = ttlAfterDays(this.now(), this.options.ledgerTtlDays);
+    await batchWrite(
+      this.db,
+      this.table,
+      notices.map((n) => ({
+        PutRequest: {
+          Item: {
+            ...keys.notice(n.day, fileId),
+            day: n.day,
+            file: n.file,
+            source: n.source,
+            warnings: n.warnings,
+            expiresAt,
           },
         },
       })),

@@ -6,11 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { EVENTS } from '../../shared/config/resources.js';
 import { DETAIL_SCHEMAS } from '../../shared/events/contract.js';
 import { type FileReport, reportKeyOf } from '../../shared/pipeline/ingest-object.js';
+import { DynamoAggregateReader } from '../../shared/store/aggregate-reader.js';
 import { eventually, getJson, journalEvents, localClients, localStack } from '../helpers/clients.js';
 import { s3NotificationBody } from '../helpers/events.js';
 
 const stack = localStack();
-const { s3, sqs } = localClients(stack);
+const { s3, sqs, db } = localClients(stack);
 const samplesDir = new URL('../../samples/', import.meta.url).pathname;
 
 /** The ETag of the last upload of each key: its report's key names that version. */
@@ -205,6 +206,27 @@ describe('pipeline on the local stack', () => {
     expect(report.rows).toMatchObject({ total: 2, accepted: 2, withText: 2 });
     expect(report.warnings).toContainEqual({ row: 1, code: 'UNSUPPORTED_LANGUAGE', detail: 'id' });
     expect(report.sentiment).toMatchObject({ positive: 1, none: 1 });
+  });
+
+  it('notes a file read with doubt for the digest, on the days it counted, in DynamoDB', async () => {
+    // Prepare: dated rows, no column that reads as feedback text: the text role is a guess among short answers.
+    const key = 'incoming/e2e-doubt/majors.csv';
+    const rows = Array.from(
+      { length: 20 },
+      (_, i) => `2026-09-0${1 + (i % 2)},${i % 11},${['Econ', 'Nursing', 'Law'][i % 3]}`,
+    );
+    // Act
+    await upload(key, `Date,Score,Your major?\n${rows.join('\n')}\n`);
+    await waitForFileEvent(key);
+    const notices = await new DynamoAggregateReader(db, stack.table).readMappingNotices({
+      from: '2026-09-01',
+      to: '2026-09-30',
+    });
+    // Assess
+    const mine = notices.filter((n) => n.file === key);
+    expect(mine.map((n) => n.day)).toEqual(['2026-09-01', '2026-09-02']);
+    expect(mine[0]?.warnings.map((w) => w.code)).toContain('MAPPING_UNCERTAIN');
+    expect(JSON.stringify(mine)).not.toMatch(/Econ|Nursing|Law/);
   });
 
   it('rejects a binary file with a file-level error and a rejection event, and goes on', async () => {

@@ -9,6 +9,7 @@ import {
   addCounts,
   type CellCounts,
   emptyCounts,
+  type MappingNotice,
   parseCellKey,
 } from '../../shared/domain/cells.js';
 import { FileLeaseHeldError, FileLeaseLostError, FileRejectedError } from '../../shared/domain/errors.js';
@@ -60,6 +61,8 @@ export class MemoryLedgers implements FileLedger {
   readonly outbox = new Map<string, OutboxEntry & { sk: string }>();
   readonly spikes = new Set<string>();
   readonly verbatims: unknown[] = [];
+  /** Mapping notices by day and file. */
+  readonly notices = new Map<string, MappingNotice>();
   private commits = 0;
   failOnCommit?: number;
   /** The most cells a commit takes, as DynamoDB's transaction limits bound the real ledger; larger commits throw. */
@@ -207,7 +210,12 @@ export function memoryPorts(): MemoryPorts & { put(key: string, body: string): I
         for (const sk of sks) ledgers.outbox.delete(sk);
       },
     },
-    verbatims: { putVerbatims: async (items) => void ledgers.verbatims.push(...items) },
+    digestNotes: {
+      putVerbatims: async (items) => void ledgers.verbatims.push(...items),
+      putMappingNotices: async (fileId, notices) => {
+        for (const n of notices) ledgers.notices.set(`${n.day}\u0000${fileId}`, structuredClone(n));
+      },
+    },
     spikes: {
       claimSpike: async (day, dimension, value) => {
         const key = `${day}#${dimension}#${value}`;

@@ -7,6 +7,7 @@ import {
   type AggregateReader,
   type CellCounts,
   emptyCounts,
+  type MappingNotice,
   type SegmentDimension,
   type Verbatim,
 } from '../../../shared/domain/cells.js';
@@ -18,6 +19,7 @@ export class MemoryAggregateReader implements AggregateReader {
   constructor(
     private readonly cells: readonly AggregateCell[],
     private readonly verbatims: readonly Verbatim[] = [],
+    private readonly notices: readonly MappingNotice[] = [],
   ) {}
 
   async readCells(query: {
@@ -34,6 +36,10 @@ export class MemoryAggregateReader implements AggregateReader {
       .filter((v) => v.day >= query.from && v.day <= query.to)
       .sort((a, b) => b.negative - a.negative)
       .slice(0, query.limit);
+  }
+
+  async readMappingNotices(query: { from: string; to: string }): Promise<MappingNotice[]> {
+    return this.notices.filter((n) => n.day >= query.from && n.day <= query.to);
   }
 }
 

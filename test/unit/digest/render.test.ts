@@ -113,6 +113,44 @@ describe('renderDigest', () => {
     expect(html).toContain('>gnp.exe still broken</div>');
     expect(html).not.toContain('\u202E');
   });
+
+  it('footnotes the files whose column mapping is in doubt, escaped, and says nothing when there are none', async () => {
+    const notice = (day: string, file: string) => ({
+      day,
+      file,
+      source: 'survey',
+      warnings: [{ code: 'MAPPING_UNCERTAIN', detail: 'Column roles in doubt: text: `<b>Comment</b>` vs `Q1_TEXT`.' }],
+    });
+    const notices = [
+      notice('2026-11-17', 'incoming/survey/<img src=x>.csv'),
+      notice('2026-11-18', 'incoming/survey/<img src=x>.csv'),
+      notice('2026-11-10', 'incoming/survey/last-week.csv'),
+    ];
+    const reader = new MemoryAggregateReader(WEEK_CELLS, WEEK_VERBATIMS, notices);
+    const figures = await computeDigestFigures(reader, { from: '2026-11-16', to: '2026-11-22', segments: [] });
+
+    const { html, text } = renderDigest(figures);
+    const clean = renderDigest(await figuresFor(WEEK_CELLS, WEEK_VERBATIMS));
+
+    expect(figures.mappingNotices).toEqual([
+      {
+        file: 'incoming/survey/<img src=x>.csv',
+        source: 'survey',
+        days: ['2026-11-17', '2026-11-18'],
+        warnings: notices[0]?.warnings,
+      },
+    ]);
+    expect(structureProblems(html)).toEqual([]);
+    expect(html).toContain('Figures in doubt');
+    expect(html).toContain('incoming/survey/&lt;img src=x&gt;.csv');
+    expect(html).toContain('`&lt;b&gt;Comment&lt;/b&gt;` vs `Q1_TEXT`');
+    expect(html).not.toContain('last-week.csv');
+    expect(text).toContain('FIGURES IN DOUBT');
+    expect(text).toContain('(2026-11-17 to 2026-11-18)');
+    expect(text).toContain('MAPPING_UNCERTAIN: ');
+    expect(clean.html).not.toContain('Figures in doubt');
+    expect(clean.text).not.toContain('FIGURES IN DOUBT');
+  });
 });
 
 describe('text safety', () => {

@@ -135,6 +135,11 @@ describe('ingestObject against in-memory ports', () => {
     expect(JSON.stringify(warnings)).toContain('Your major?');
     expect(JSON.stringify(warnings)).not.toContain('Nursing');
     expect(plain?.detail.mappingWarnings).toBeUndefined();
+    // The digest's footnote: one notice per day the doubtful file counted rows for, none for the plain file.
+    const notices = [...h.ports.ledgers.notices.values()];
+    expect(notices.length).toBeGreaterThan(0);
+    expect(new Set(notices.map((n) => n.file))).toEqual(new Set(['incoming/survey/majors.csv']));
+    expect(notices[0]?.warnings.map((w) => w.code)).toContain('MAPPING_UNCERTAIN');
   });
 
   it('cuts segments before their cells outgrow one atomic commit, with the same cells', async () => {
