@@ -1,4 +1,5 @@
 import type { CanonicalRecord } from '../domain/types.js';
+import { type ChoiceGroup, collapseCells } from './choice-groups.js';
 import { cleanLabel, cleanText, hashIdentifier, isMangledNumber, matchText, redactAsWritten } from './clean.js';
 import { isoString, parseDate } from './dates.js';
 import { normaliseSourceId, OccurrenceCounter, sha } from './fingerprint.js';
@@ -56,6 +57,7 @@ export class RowContext {
   /** Personal columns (author name, IP…) that take part in the content fingerprint, keyed-hashed. */
   private readonly iAuthors: readonly number[];
   private readonly surveyStatus: SurveyStatusColumns | undefined;
+  private readonly choiceGroups: ChoiceGroup[] | undefined;
   /** Raw label cell → cleaned, redacted label (or {@link NO_LABEL}). */
   private readonly labels = new Map<string, string | typeof NO_LABEL>();
   /** Occurrences so far of each textless record's content (see {@link RowContext.fingerprint}). */
@@ -86,6 +88,7 @@ export class RowContext {
     this.iSourceId = s.idIsRowNumber ? -1 : (s.fieldIndex.sourceRecordId ?? -1);
     this.iAuthors = s.authorColumns ?? [];
     this.surveyStatus = s.surveyStatus;
+    this.choiceGroups = s.choiceGroups;
     this.iCustomer = s.fieldIndex.customerId ?? -1;
     this.iEmail = s.fieldIndex.email ?? -1;
     this.iLanguage = s.fieldIndex.language ?? -1;
@@ -138,7 +141,7 @@ export class RowContext {
       out.push({ kind: 'rejected', row, reason: raw.reject, detail: raw.detail });
       return;
     }
-    const cells = raw.cells;
+    const cells = this.choiceGroups === undefined ? raw.cells : collapseCells(raw.cells, this.choiceGroups);
     if (this.tabular && this.rejectsColumnCount(cells, row, out)) return;
     if (this.iSubmitted >= 0 && this.cell(cells, this.iSubmitted) === undefined && this.isSummary(cells)) {
       out.push({ kind: 'rejected', row, reason: 'SUMMARY_ROW', detail: (cells[0] ?? '').trim().slice(0, 40) });

@@ -1,3 +1,4 @@
+import { collapseCells, collapseColumns, findChoiceGroups } from './choice-groups.js';
 import { mapColumns } from './column-mapping.js';
 import { inferDateOrder } from './dates.js';
 import type { LateEncoding } from './encoding.js';
@@ -55,10 +56,11 @@ export function describeExport(
   layout: Layout,
   opts: ReadExportOptions,
 ): { state: ParserState; meta: ExportMeta } {
-  const sample = layout.lookahead.filter((r) => r.reject === undefined).map((r) => r.cells);
-  const mapping = mapColumns({ columns: layout.columns, aliases: layout.aliases, sample, overrides: opts.overrides });
+  const read = withChoicesCollapsed(layout);
+  const { sample } = read;
+  const mapping = mapColumns({ columns: read.columns, aliases: read.aliases, sample, overrides: opts.overrides });
   const fileWarnings: FileWarning[] = [...mapping.warnings];
-  const columns = layout.headerless === true ? namedByRole(layout.columns, mapping, fileWarnings) : layout.columns;
+  const columns = layout.headerless === true ? namedByRole(read.columns, mapping, fileWarnings) : read.columns;
   const skipped = preambleWarning(head, source.preambleHint, layout.preamble);
   if (skipped !== undefined) fileWarnings.push(skipped);
   const dateOrder = sampledDateOrder(sample, mapping.fieldIndex, fileWarnings);
@@ -78,11 +80,25 @@ export function describeExport(
     unreliableIdColumns: mapping.unreliableIdColumns,
     ...recordIdentity(columns, mapping.fieldIndex.sourceRecordId, sample, mapping.personal),
     ...surveyStatusOf(columns),
+    ...(read.groups.length > 0 ? { choiceGroups: read.groups } : {}),
   };
   const dropped = mapping.personal.map((i) => columns[i] ?? '').filter((c) => c !== '');
   const meta = exportMeta(state, { dropped, fileWarnings, resumeMode: source.resumeMode });
   meta.mapping = mapping.explained;
   return { state, meta };
+}
+
+/** The layout's columns, aliases and sampled rows with single-choice questions spread over columns read as one. */
+function withChoicesCollapsed(layout: Layout) {
+  const sample = layout.lookahead.filter((r) => r.reject === undefined).map((r) => r.cells);
+  const groups = layout.headerless === true ? [] : findChoiceGroups(layout.columns, sample);
+  if (groups.length === 0) return { columns: layout.columns, aliases: layout.aliases, sample, groups };
+  return {
+    columns: collapseColumns(layout.columns, groups, (g) => g.name),
+    aliases: collapseColumns(layout.aliases, groups, () => []),
+    sample: sample.map((cells) => collapseCells(cells, groups)),
+    groups,
+  };
 }
 
 /** A headerless file's columns named by the role each was mapped to (`text`, `rating`), the others `column N`. */

@@ -1,4 +1,5 @@
 import type { CanonicalRecord, RejectReason } from '../domain/types.js';
+import type { ChoiceGroup } from './choice-groups.js';
 
 /**
  * Canonical fields a column can be mapped to. `title` is joined in front of `text` when both exist, and `followUp` (the
@@ -106,6 +107,8 @@ export interface ParserState {
   authorColumns?: number[];
   /** Where the survey tool marks test and unfinished responses. */
   surveyStatus?: SurveyStatusColumns;
+  /** Single-choice questions spread over one column per answer, read as one column each (`columns` is collapsed). */
+  choiceGroups?: ChoiceGroup[];
 }
 
 /**
