@@ -212,6 +212,38 @@ export function settleScores(d: RoleDraft): void {
   if (!open(d, 'rating') || d.fieldIndex.rating !== undefined || d.fieldIndex.nps !== undefined) return;
   const labels = d.profiles.filter((p) => free(d, p.index) && p.filled > 0 && p.labelShare >= 0.8 && p.distinct <= 10);
   if (labels.length === 1) assign(d, 'rating', labels[0]?.index);
+  else if (open(d, 'nps')) settleUnnamedScore(d);
+}
+
+/** A column name that says nothing of its content: `Q3`, `Question 7`, `问题2`, `column 4`, or none. */
+const GENERIC_NAME = /^(?:(?:q|question|item|column|col|field|问题|题目|第)\s*[\d.]*\s*(?:题)?|\d*)$/;
+
+/**
+ * With no score column found, one column whose name says nothing (`Q3`) and whose values are unmistakably an answer
+ * scale is taken: whole numbers 0–10 using at least 6 of them and some above 5 (NPS), or numbers 1–5 using at least 3
+ * (rating). A named column (`Visits`) is never taken on its values alone; two candidates are left for an override.
+ */
+function settleUnnamedScore(d: RoleDraft): void {
+  const unnamed = d.profiles.filter(
+    (p) =>
+      free(d, p.index) &&
+      p.filled >= 20 &&
+      p.dateShare < 0.5 &&
+      (d.names[p.index] ?? ['']).every((n) => GENERIC_NAME.test(n)),
+  );
+  const nps = unnamed.filter((p) => p.zeroToTenShare >= 0.98 && p.distinct >= 6 && (p.maxNumber ?? 0) > 5);
+  const ratings = unnamed.filter((p) => p.oneToFiveShare >= 0.98 && p.distinct >= 3 && (p.maxNumber ?? 0) <= 5);
+  const [field, pick] = nps.length === 1 ? (['nps', nps[0]] as const) : ['rating' as const, ratings[0]];
+  if (pick === undefined || (field === 'rating' && ratings.length !== 1) || (field === 'nps' && ratings.length > 0)) {
+    return;
+  }
+  assign(d, field, pick.index);
+  d.warnings.push({
+    code: 'SCORE_KIND_INFERRED',
+    detail: `Column "${d.columns[pick.index]}" has no score name; its values (${pick.distinct} distinct, ${
+      field === 'nps' ? '0–10' : '1–5'
+    }) read as ${field === 'nps' ? 'NPS 0–10' : 'a 1–5 rating'}.`,
+  });
 }
 
 /**

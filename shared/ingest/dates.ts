@@ -385,7 +385,7 @@ function parseLoose(s: string, zone: string, order: DateOrder | undefined, nowMs
     const ms = wall.ms - zoned.minutes * 60_000;
     return 'conflict' in wall ? { ms, conflict: true } : { ms };
   }
-  if (!/[a-zA-Z]{3}/.test(s)) return UNPARSEABLE;
+  if (!/[a-zA-Z]{3}/.test(s) || !speaksOfDates(s)) return UNPARSEABLE;
   // Twitter/Weibo's `Wed May 01 10:00:00 +0800 2024`: the offset sits between time and year.
   const mid = MID_OFFSET.exec(s);
   if (mid) {
@@ -419,6 +419,19 @@ function parseLoose(s: string, zone: string, order: DateOrder | undefined, nowMs
     );
   }
   return range(wallMsToUtc(zone, wall), nowMs);
+}
+
+const MONTH_WORD = /^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*$/;
+const DATE_WORD =
+  /^(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*|am|pm|a|p|m|at|of|on|t|z|gmt|utc|ut|[ecmp][sd]t|st|nd|rd|th)$/;
+
+/**
+ * Whether every word of `s` is a month, weekday, meridiem or zone word, and one names a month: V8's `Date.parse`
+ * reads `Item 3` or `Room 12` as a 2001 date, which must not make an item or room column a date column.
+ */
+function speaksOfDates(s: string): boolean {
+  const words = s.toLowerCase().match(/[a-z]+/g) ?? [];
+  return words.some((w) => MONTH_WORD.test(w)) && words.every((w) => MONTH_WORD.test(w) || DATE_WORD.test(w));
 }
 
 /** Two ASCII digits at `i` as a number, or -1. */

@@ -122,6 +122,11 @@ describe('column roles: dates', () => {
     expect(t.columns[map(t).fieldIndex.submittedAt ?? -1]).toBe('created_at');
   });
 
+  it('never reads item, room or version numbers as dates (V8 parses `Item 3` as March 2001)', () => {
+    const t = table(30, { 'Name of item': (i) => `Item ${i % 7}`, Grades: (i) => String(1 + (i % 5)), review });
+    expect(map(t).fieldIndex.submittedAt).toBeUndefined();
+  });
+
   it('reads a D/M column as European once a day above 12 settles it', async () => {
     const { report, records } = await csv(['at,content', '05/04/2024 9:30,First', '13/04/2024 10:00,Second']);
     expect(report.details.dateOrder).toBe('DMY');
@@ -142,6 +147,23 @@ describe('column roles: scores', () => {
   it('takes the one column of Douban star words as the rating, whatever its name', () => {
     const t = table(20, { comments: review, stars_cn: (i) => ['力荐', '推荐', '还行', '较差', '很差'][i % 5] ?? '' });
     expect(t.columns[map(t).fieldIndex.rating ?? -1]).toBe('stars_cn');
+  });
+
+  it('takes the one unnamed column of 0–10 answers as NPS, and says so', () => {
+    const t = table(40, { Date: usDate, Q3: (i) => String((i * 7) % 11), Q4: review });
+    const m = map(t);
+    expect(t.columns[m.fieldIndex.nps ?? -1]).toBe('Q3');
+    expect(m.warnings.find((w) => w.code === 'SCORE_KIND_INFERRED')?.detail).toContain('"Q3" has no score name');
+  });
+
+  it('takes no score on values alone from a named column, or when two unnamed columns could be it', () => {
+    const visits = table(40, { Visits: (i) => String((i * 7) % 11), comment: review });
+    const two = table(40, { Q3: (i) => String((i * 7) % 11), Q5: (i) => String((i * 3) % 11), comment: review });
+    const few = table(40, { Q3: (i) => String(i % 3), comment: review });
+    for (const t of [visits, two, few]) {
+      const m = map(t);
+      expect([m.fieldIndex.nps, m.fieldIndex.rating]).toEqual([undefined, undefined]);
+    }
   });
 
   it('never takes a date column as the rating', () => {
