@@ -58,6 +58,9 @@ export class RowContext {
   private readonly iAuthors: readonly number[];
   private readonly surveyStatus: SurveyStatusColumns | undefined;
   private readonly choiceGroups: ChoiceGroup[] | undefined;
+  /** JSON: whether records are arrays of values (a row of the other kind is rejected). */
+  private readonly json: boolean;
+  private readonly positional: boolean;
   /** Raw label cell → cleaned, redacted label (or {@link NO_LABEL}). */
   private readonly labels = new Map<string, string | typeof NO_LABEL>();
   /** Occurrences so far of each textless record's content (see {@link RowContext.fingerprint}). */
@@ -89,6 +92,8 @@ export class RowContext {
     this.iAuthors = s.authorColumns ?? [];
     this.surveyStatus = s.surveyStatus;
     this.choiceGroups = s.choiceGroups;
+    this.json = s.format === 'json' || s.format === 'jsonl';
+    this.positional = s.positional === true;
     this.iCustomer = s.fieldIndex.customerId ?? -1;
     this.iEmail = s.fieldIndex.email ?? -1;
     this.iLanguage = s.fieldIndex.language ?? -1;
@@ -139,6 +144,10 @@ export class RowContext {
   process(raw: RawRow, row: number, out: RowOutcome[]): void {
     if (raw.reject !== undefined) {
       out.push({ kind: 'rejected', row, reason: raw.reject, detail: raw.detail });
+      return;
+    }
+    if (this.json && (raw.positional === true) !== this.positional) {
+      out.push({ kind: 'rejected', row, reason: 'NOT_AN_OBJECT', detail: this.positional ? 'object' : 'array' });
       return;
     }
     const cells = this.choiceGroups === undefined ? raw.cells : collapseCells(raw.cells, this.choiceGroups);

@@ -31,6 +31,8 @@ export interface Layout {
   lookahead: RawRow[];
   /** No header row: the first line is a record; columns are named by role once mapped. */
   headerless?: boolean;
+  /** JSON whose records are arrays of values: a table, cells by position. */
+  positional?: true;
 }
 
 /** The first rows of a file, enough for the layout and the mapping sample. Throws `EMPTY_FILE` when there are none. */
@@ -92,7 +94,12 @@ export function firstRowIsData(rows: readonly (readonly string[])[]): boolean {
     const cell = first[i] ?? '';
     if (cell.trim() === '') continue;
     const kind = cellKind(cell);
-    if (kind === 'name') return false;
+    if (kind === 'name') {
+      // A category the column below repeats (`positive` over positive/negative labels) is a value, not a name.
+      if (!rest.some((r) => (r[i] ?? '').trim() === cell.trim())) return false;
+      matches++;
+      continue;
+    }
     if (
       !columnIsOfKind(
         profileColumn(

@@ -81,6 +81,7 @@ export function describeExport(
     ...recordIdentity(columns, mapping.fieldIndex.sourceRecordId, sample, mapping.personal),
     ...surveyStatusOf(columns),
     ...(read.groups.length > 0 ? { choiceGroups: read.groups } : {}),
+    ...(layout.positional ? { positional: true as const } : {}),
   };
   const dropped = mapping.personal.map((i) => columns[i] ?? '').filter((c) => c !== '');
   const meta = exportMeta(state, { dropped, fileWarnings, resumeMode: source.resumeMode });

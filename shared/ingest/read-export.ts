@@ -192,7 +192,11 @@ function exactOffsets({ format, encoding }: SniffedText): boolean {
 /** layout → columns: the first rows settle the header, the mapping and what holds for the whole file. */
 async function settleLayout(opened: OpenedRows, opts: ReadExportOptions): Promise<ReadStart> {
   const head = await readHead(opened.rows, opened.keys === undefined);
-  const layout = opened.keys === undefined ? tableLayout(head, opened.preambleHint) : jsonLayout(head, opened.keys);
+  // JSON records written as arrays of values have no keys: a table, whose first record may be its header.
+  const tuples = opened.keys !== undefined && opened.keys.keys.length === 0 && head.some((r) => r.positional === true);
+  const layout =
+    opened.keys === undefined || tuples ? tableLayout(head, opened.preambleHint) : jsonLayout(head, opened.keys);
+  if (tuples) layout.positional = true;
   const { state, meta } = describeExport(opened, head, layout, opts);
   return { meta, state, rows: opened.rows, lookahead: layout.lookahead, skip: 0, rowBase: 0 };
 }

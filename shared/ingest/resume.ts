@@ -48,7 +48,7 @@ function recordsToSkip(r: ResumeState): number {
     case 'jsonl':
       return byOffset ? 0 : r.recordsDone;
     case 'json':
-      return r.recordsDone;
+      return s.headerRows + r.recordsDone;
     case 'xlsx':
       return s.headerRows + r.recordsDone;
   }

@@ -109,6 +109,8 @@ export interface ParserState {
   surveyStatus?: SurveyStatusColumns;
   /** Single-choice questions spread over one column per answer, read as one column each (`columns` is collapsed). */
   choiceGroups?: ChoiceGroup[];
+  /** JSON records written as arrays of values (a table): records written as objects do not fit it, and vice versa. */
+  positional?: true;
 }
 
 /**

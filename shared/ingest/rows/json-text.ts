@@ -31,6 +31,25 @@ function valueRows(value: object, keys: KeyIndex, end: number | undefined, out: 
   return inexact;
 }
 
+function isScalar(v: unknown): boolean {
+  return v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+}
+
+/** A record written as an array of values (pandas' `orient="values"`, a sheet's rows): cells by position. */
+function tupleRow(values: readonly unknown[], end: number | undefined): RawRow {
+  return { cells: values.map((v) => (v === null ? '' : String(v))), end, positional: true };
+}
+
+/** The array parsed again with integers beyond 2^53 quoted, when it holds any (ids keep every digit). */
+function exactTuple(text: string, values: unknown[]): unknown[] {
+  if (!values.some((v) => typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v))) return values;
+  try {
+    return JSON.parse(quoteBigIntegers(text)) as unknown[];
+  } catch {
+    return values;
+  }
+}
+
 /**
  * Turns one JSON text (a line or an array element) into rows, appended to `out`: one row for a record or a broken text,
  * one row a record for a page wrapper (see {@link pageRecords}). Only the last row carries `end`: a checkpoint inside
@@ -52,6 +71,10 @@ export function jsonRows(text: string, keys: KeyIndex, end: number | undefined, 
       reject: 'MALFORMED_JSON',
       detail: err instanceof Error ? err.message.slice(0, 200) : undefined,
     });
+    return;
+  }
+  if (Array.isArray(value) && value.every(isScalar)) {
+    out.push(tupleRow(Array.isArray(value) && text.length > 15 ? exactTuple(text, value) : value, end));
     return;
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {

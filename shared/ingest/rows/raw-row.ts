@@ -7,4 +7,6 @@ export interface RawRow {
   end?: number;
   reject?: RejectReason;
   detail?: string;
+  /** JSON: the record was an array of values (`[["text", 5], …]`), its cells by position rather than by key. */
+  positional?: true;
 }

@@ -335,3 +335,53 @@ describe('Google Play reviews with developer replies', () => {
     expect(JSON.stringify(records)).not.toContain('Sorry, fixed');
   });
 });
+
+describe('JSON records written as arrays of values', () => {
+  const REVIEWS = [
+    'Great food, slow service',
+    'Never again, cold soup',
+    'Lovely staff and fair prices',
+    'Okay I guess',
+  ];
+  const body = (header: boolean) => {
+    const rows = Array.from({ length: 24 }, (_, i) => [
+      `${REVIEWS[i % 4]} (${i})`,
+      i % 2 === 0 ? 'positive' : 'negative',
+      1 + (i % 5),
+    ]);
+    return JSON.stringify(header ? [['review', 'label', 'stars'], ...rows] : rows);
+  };
+
+  it('reads a header record as the header and the rest as rows by position', async () => {
+    const { report, records } = await run(body(true), 'values.json');
+
+    expect(report.columns).toMatchObject({ text: 'review', rating: 'stars' });
+    expect(report.rows).toMatchObject({ total: 24, accepted: 24, withText: 24 });
+    expect(records[1]).toMatchObject({ text: 'Never again, cold soup (1)', rating: 2 });
+  });
+
+  it('reads arrays without a header record as headerless rows (NO_HEADER), none taken as a header', async () => {
+    const { report } = await run(body(false), 'values.json');
+
+    expect(report.rows).toMatchObject({ total: 24, accepted: 24, withText: 24 });
+    expect(report.details.fileWarnings.map((w) => w.code)).toContain('NO_HEADER');
+  });
+
+  it('keeps every digit of a long integer id and resumes past the header record', async () => {
+    const rows = Array.from({ length: 12 }, (_, i) => `[73123456789012345${10 + i},"${REVIEWS[i % 4]} ${i}"]`);
+    const text = `[["review_id","comment"],${rows.join(',')}]`;
+    const options = { ...baseOptions, fileName: 'ids.json' };
+    const ids = (os: Awaited<ReturnType<typeof collect>>) =>
+      os.flatMap((o) => (o.kind === 'accepted' ? [o.record.sourceRecordId] : []));
+
+    const whole = ids(await collect(readExport(chunks(utf8(text), 50), options)));
+    const first = readExport(chunks(utf8(text), 50), options);
+    const head = ids(await collect(first, 4));
+    const checkpoint = first.checkpoint() as ResumeState;
+    const rest = ids(await collect(readExport(chunks(utf8(text), 50), { ...options, resume: checkpoint })));
+
+    expect(whole[0]).toBe('7312345678901234510');
+    expect(whole).toHaveLength(12);
+    expect([...head, ...rest]).toEqual(whole);
+  });
+});
