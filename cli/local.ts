@@ -262,7 +262,9 @@ export async function runLocal(argv: string[], io: Io): Promise<number> {
                     email: {
                       subject: digest.subject,
                       to: config.recipients,
-                      htmlPath: `s3://${config.bucket}/${digest.htmlKey}`,
+                      // A file a person can open (the contract); the archive copy has a field of its own.
+                      htmlPath,
+                      archiveUri: `s3://${config.bucket}/${digest.htmlKey}`,
                     },
                   }
                 : null,

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -14,7 +14,15 @@ interface LocalRun {
     status: string;
     rows?: { total: number; accepted: number; rejected: number; duplicates: number };
   }[];
-  digest: { from: string; to: string; volume: number; nps: unknown; csat: unknown; sentiment: unknown } | null;
+  digest: {
+    from: string;
+    to: string;
+    volume: number;
+    nps: unknown;
+    csat: unknown;
+    sentiment: unknown;
+    email: { subject: string; htmlPath: string; archiveUri: string };
+  } | null;
   events: Record<string, number>;
 }
 
@@ -47,6 +55,9 @@ describe('feedback local --state', () => {
     }
     expect(first.digest).not.toBeNull();
     expect(second.digest).toEqual(first.digest);
+    // The e-mail is a local file a person can open; the archive copy is named apart.
+    expect(await readFile(first.digest?.email.htmlPath ?? '', 'utf8')).toContain('<!DOCTYPE html>');
+    expect(first.digest?.email.archiveUri).toMatch(/^s3:\/\/.+\.html$/);
     expect(first.events['Feedback File Processed']).toBe(first.files.length);
     // The second run finds every file already done: no new file, detractor or spike events.
     expect(second.events['Feedback File Processed'] ?? 0).toBe(0);
