@@ -9,6 +9,7 @@ import type { FileReport } from '../shared/pipeline/ingest-object.js';
 import { reportKeyOf } from '../shared/pipeline/ingest-object.js';
 import { keys } from '../shared/store/feedback-table.js';
 import { localFunctionSettings } from './local-env.js';
+import { summaryJson, summaryLines } from './local-summary.js';
 
 interface Io {
   stdout: NodeJS.WritableStream;
@@ -146,30 +147,86 @@ export async function watchDroppedFiles(opts: WatchOptions): Promise<void> {
   }
 }
 
+type LocalStack = Awaited<ReturnType<typeof import('../local/stack.js')['startLocalStack']>>;
+
+/** Uploads every file of the input folder under `incoming/`, waits until the stack is idle, reads each report. */
+async function uploadAll(stack: LocalStack, s3: S3Client, inputDir: string, say: (l: string) => void) {
+  const files = await listFiles(inputDir);
+  say(`Uploading ${files.length} file(s) from ${inputDir} to s3://${stack.bucket}/${PREFIXES.incoming}`);
+  const uploaded: { key: string; etag: string }[] = [];
+  for (const file of files) {
+    const key = keyForFile(inputDir, file);
+    const out = await s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: key, Body: await readFile(file) }));
+    uploaded.push({ key, etag: (out.ETag ?? '').replace(/"/g, '') });
+  }
+  await stack.waitForIdle({ timeoutMs: 600_000 });
+  const results: FileResult[] = [];
+  for (const { key, etag } of uploaded) results.push(resultOf(key, await readReport(s3, stack.bucket, key, etag)));
+  return results;
+}
+
+/** The digest of the given days, or of every day with data; undefined when there is none. Returns its config too. */
+async function localDigest(span: { from?: string; to?: string }, send: boolean) {
+  const { DynamoAggregateReader } = await import('../shared/store/aggregate-reader.js');
+  const { runDigestJob } = await import('../shared/pipeline/digest-job.js');
+  const { loadDigestConfig } = await import('../shared/config/env.js');
+  const { sesClient } = await import('../shared/clients/sesv2.js');
+  const { eventBridgeClient } = await import('../shared/clients/eventbridge.js');
+  const { s3Client } = await import('../shared/clients/s3.js');
+  const { dynamoDbClient } = await import('../shared/clients/dynamodb.js');
+  const config = loadDigestConfig();
+  const days = span.from && span.to ? { from: span.from, to: span.to } : await dataSpan(dynamoDbClient, config.table);
+  if (days === undefined) return { config, digest: undefined };
+  const reader = new DynamoAggregateReader(dynamoDbClient, config.table);
+  const deps = { reader, s3: s3Client, ses: sesClient, events: eventBridgeClient, config };
+  return { config, digest: await runDigestJob(deps, { period: { kind: 'custom', ...days }, send }) };
+}
+
+/** Keeps the stack up, printing each dropped file's outcome, until Ctrl-C. */
+async function keepRunning(stack: LocalStack, s3: S3Client, json: boolean, io: Io, say: (l: string) => void) {
+  say(`\nThe local stack keeps running. Drop files with any S3 client:`);
+  say(
+    `  AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER aws --endpoint-url ${stack.endpoints.s3} s3 cp <file> s3://${stack.bucket}/${PREFIXES.incoming}<source>/`,
+  );
+  say(`  digests: ${stack.endpoints.sesWebUi}   ·   Ctrl-C to stop`);
+  const stop = new AbortController();
+  process.once('SIGINT', () => stop.abort());
+  process.once('SIGTERM', () => stop.abort());
+  await watchDroppedFiles({
+    events: () => stack.events(),
+    from: stack.events().length,
+    readReport: (key, etag) => readReport(s3, stack.bucket, key, etag),
+    print: (r) => {
+      if (json) {
+        const { report: _r, ...file } = r;
+        io.stdout.write(`${JSON.stringify(file)}\n`);
+      } else for (const line of describeResult(r)) say(line);
+    },
+    signal: stop.signal,
+  });
+}
+
+const LOCAL_OPTIONS = {
+  input: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  state: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  'keep-running': { type: 'boolean', default: false },
+  send: { type: 'boolean', default: true },
+} as const;
+
 /**
  * `feedback local`: boots the local stack, uploads every file of the input folder under `incoming/`, lets the S3
  * notifications drive the real ingest handler, waits until each file is processed or rejected, builds the digest
  * for the period and prints what happened.
  */
 export async function runLocal(argv: string[], io: Io): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      input: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      state: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      'keep-running': { type: 'boolean', default: false },
-      send: { type: 'boolean', default: true },
-    },
-    strict: true,
-  });
+  const { values } = parseArgs({ args: argv, options: LOCAL_OPTIONS, strict: true });
   if ((values.from === undefined) !== (values.to === undefined)) {
     io.stderr.write('--from and --to go together\n');
     return 2;
   }
-  const inputDir = values.input ? resolve(values.input) : DEFAULT_INPUT.pathname;
   const say = (line: string) => {
     if (!values.json) io.stdout.write(`${line}\n`);
   };
@@ -186,148 +243,31 @@ export async function runLocal(argv: string[], io: Io): Promise<number> {
     // Imported after the environment is in place: handlers read their configuration at cold start.
     const { handler } = await import('../functions/ingest/index.js');
     const { s3Client } = await import('../shared/clients/s3.js');
-    const { dynamoDbClient } = await import('../shared/clients/dynamodb.js');
     stack.attachIngestHandler(handler);
     const eventsBefore = stack.events().length;
-
-    const files = await listFiles(inputDir);
-    say(`Uploading ${files.length} file(s) from ${inputDir} to s3://${stack.bucket}/${PREFIXES.incoming}`);
-    const uploaded: { key: string; etag: string }[] = [];
-    for (const file of files) {
-      const key = keyForFile(inputDir, file);
-      const out = await s3Client.send(
-        new PutObjectCommand({ Bucket: stack.bucket, Key: key, Body: await readFile(file) }),
-      );
-      uploaded.push({ key, etag: (out.ETag ?? '').replace(/"/g, '') });
-    }
-    await stack.waitForIdle({ timeoutMs: 600_000 });
-
-    const results: FileResult[] = [];
-    for (const { key, etag } of uploaded) {
-      results.push(resultOf(key, await readReport(s3Client, stack.bucket, key, etag)));
-    }
-
-    const { DynamoAggregateReader } = await import('../shared/store/aggregate-reader.js');
-    const { runDigestJob } = await import('../shared/pipeline/digest-job.js');
-    const { loadDigestConfig } = await import('../shared/config/env.js');
-    const { sesClient } = await import('../shared/clients/sesv2.js');
-    const { eventBridgeClient } = await import('../shared/clients/eventbridge.js');
-    const config = loadDigestConfig();
-    const span =
-      values.from && values.to ? { from: values.from, to: values.to } : await dataSpan(dynamoDbClient, config.table);
-    const digest = span
-      ? await runDigestJob(
-          {
-            reader: new DynamoAggregateReader(dynamoDbClient, config.table),
-            s3: s3Client,
-            ses: sesClient,
-            events: eventBridgeClient,
-            config,
-          },
-          { period: { kind: 'custom', ...span }, send: values.send },
-        )
-      : undefined;
+    const inputDir = values.input ? resolve(values.input) : DEFAULT_INPUT.pathname;
+    const results = await uploadAll(stack, s3Client, inputDir, say);
+    const { config, digest } = await localDigest(values, values.send);
     // The stack (and its SES inbox) stops with this command: keep a copy of the e-mail a person can open.
-    const htmlPath = digest
-      ? join(
-          values.state ? resolve(values.state) : tmpdir(),
-          `feedback-digest-${digest.period.from}_${digest.period.to}.html`,
-        )
-      : undefined;
+    const stateDir = values.state ? resolve(values.state) : tmpdir();
+    const htmlPath = digest && join(stateDir, `feedback-digest-${digest.period.from}_${digest.period.to}.html`);
     if (digest && htmlPath) await writeFile(htmlPath, digest.html);
     const events: Record<string, number> = {};
     for (const e of stack.events().slice(eventsBefore)) events[e['detail-type']] = (events[e['detail-type']] ?? 0) + 1;
-
-    if (values.json) {
-      const p = digest?.figures.period;
-      io.stdout.write(
-        `${JSON.stringify(
-          {
-            files: results.map(({ report: _r, ...f }) => f),
-            digest:
-              digest && p
-                ? {
-                    from: digest.period.from,
-                    to: digest.period.to,
-                    volume: p.volume,
-                    withText: p.texts,
-                    sentiment: {
-                      positive: p.sentiment.positive,
-                      negative: p.sentiment.negative,
-                      neutral: p.sentiment.neutral,
-                      mixed: p.sentiment.mixed,
-                    },
-                    nps: p.nps,
-                    csat: p.csat,
-                    email: {
-                      subject: digest.subject,
-                      to: config.recipients,
-                      // A file a person can open (the contract); the archive copy has a field of its own.
-                      htmlPath,
-                      archiveUri: `s3://${config.bucket}/${digest.htmlKey}`,
-                    },
-                  }
-                : null,
-            events,
-          },
-          null,
-          2,
-        )}\n`,
-      );
-    } else {
-      say('');
-      for (const r of results) for (const line of describeResult(r)) say(line);
-      say('');
-      if (digest) {
-        const p = digest.figures.period;
-        say(`Digest ${digest.period.from} → ${digest.period.to}: "${digest.subject}"`);
-        say(
-          `  volume ${p.volume}, with text ${p.texts}; NPS ${p.nps.score ?? 'no data'} (n=${p.nps.n}); CSAT ${p.csat.score ?? 'no data'}% (n=${p.csat.n}); net sentiment ${p.sentiment.net ?? 'no data'}`,
-        );
-        say(`  archived at s3://${config.bucket}/${digest.htmlKey}`);
-        say(`  e-mail as sent: ${htmlPath}`);
-        say(
-          values['keep-running']
-            ? `  local SES inbox: ${stack.endpoints.sesWebUi}`
-            : '  (npm start -- --keep-running keeps the local SES inbox open in a browser)',
-        );
-      }
-      say(
-        `Events: ${
-          Object.entries(events)
-            .map(([k, v]) => `${k} ×${v}`)
-            .join(', ') || 'none'
-        }`,
-      );
+    const summary = { results, digest, htmlPath, bucket: config.bucket, recipients: config.recipients, events };
+    if (values.json) io.stdout.write(summaryJson(summary));
+    else {
+      const inbox = values['keep-running'] ? `  local SES inbox: ${stack.endpoints.sesWebUi}` : KEEP_RUNNING_HINT;
+      for (const line of summaryLines(summary, describeResult, inbox)) say(line);
       if (values.state)
         say(`State kept in ${values.state}: run again to resume; figures do not change for files already seen.`);
     }
-
-    if (values['keep-running']) {
-      say(`\nThe local stack keeps running. Drop files with any S3 client:`);
-      say(
-        `  AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER aws --endpoint-url ${stack.endpoints.s3} s3 cp <file> s3://${stack.bucket}/${PREFIXES.incoming}<source>/`,
-      );
-      say(`  digests: ${stack.endpoints.sesWebUi}   ·   Ctrl-C to stop`);
-      const stop = new AbortController();
-      process.once('SIGINT', () => stop.abort());
-      process.once('SIGTERM', () => stop.abort());
-      await watchDroppedFiles({
-        events: () => stack.events(),
-        from: stack.events().length,
-        readReport: (key, etag) => readReport(s3Client, stack.bucket, key, etag),
-        print: (r) => {
-          if (values.json) {
-            const { report: _r, ...file } = r;
-            io.stdout.write(`${JSON.stringify(file)}\n`);
-          } else for (const line of describeResult(r)) say(line);
-        },
-        signal: stop.signal,
-      });
-    }
+    if (values['keep-running']) await keepRunning(stack, s3Client, values.json, io, say);
     return results.every((r) => r.status === 'processed' || r.report) ? 0 : 1;
   } finally {
     undoEnv();
     await stack.stop();
   }
 }
+
+const KEEP_RUNNING_HINT = '  (npm start -- --keep-running keeps the local SES inbox open in a browser)';
