@@ -2,6 +2,7 @@ import { isValidTimeZone } from '../domain/days.js';
 import { FileRejectedError } from '../domain/errors.js';
 import { mapColumns } from './column-mapping.js';
 import { cellKind, columnIsOfKind, profileColumn } from './column-profile.js';
+import { diagnostic } from './diagnostic.js';
 import { detectHeader } from './headers.js';
 import type { KeyIndex } from './rows/json-flatten.js';
 import type { RawRow } from './rows/raw-row.js';
@@ -42,7 +43,7 @@ export async function readHead(rows: AsyncIterator<RawRow[]>, tabular: boolean):
     if (next.done) break;
     head.push(...next.value);
   }
-  if (head.length === 0) throw new FileRejectedError('EMPTY_FILE', 'The file has no rows.');
+  if (head.length === 0) throw new FileRejectedError('EMPTY_FILE', diagnostic`The file has no rows.`);
   return head;
 }
 
@@ -53,7 +54,7 @@ export async function readHead(rows: AsyncIterator<RawRow[]>, tabular: boolean):
 export function tableLayout(head: RawRow[], preambleHint: number): Layout {
   const firstGood = head.findIndex((r) => r.reject === undefined);
   if (firstGood !== 0) {
-    throw new FileRejectedError('MALFORMED_FILE', 'The header row could not be parsed (malformed quoting).');
+    throw new FileRejectedError('MALFORMED_FILE', diagnostic`The header row could not be parsed (malformed quoting).`);
   }
   const preamble = leadingPreamble(head, preambleHint);
   const header = detectHeader(head.slice(preamble, preamble + 3).map((r) => r.cells));
@@ -75,7 +76,7 @@ export function tableLayout(head: RawRow[], preambleHint: number): Layout {
   };
   if (tz !== undefined && isValidTimeZone(tz)) layout.timeZone = tz;
   if (layout.columns.every((c) => c === ''))
-    throw new FileRejectedError('NO_USABLE_COLUMNS', 'The header row is empty.');
+    throw new FileRejectedError('NO_USABLE_COLUMNS', diagnostic`The header row is empty.`);
   return layout;
 }
 
@@ -113,7 +114,7 @@ export function jsonLayout(head: RawRow[], keys: KeyIndex): Layout {
   if (head.every((r) => r.reject !== undefined)) {
     throw new FileRejectedError(
       'MALFORMED_FILE',
-      `No record could be parsed as a JSON object (${head[0]?.reject ?? 'unknown'}: ${head[0]?.detail ?? ''}).`,
+      diagnostic`No record could be parsed as a JSON object (${head[0]?.reject ?? 'unknown'}: ${{ list: [head[0]?.detail ?? diagnostic`no detail`] }}).`,
     );
   }
   const columns = [...keys.keys];
@@ -143,11 +144,14 @@ export function preambleWarning(
   const lines = head
     .slice(preambleHint, preamble)
     .map((r) => r.cells.filter((c) => c.trim() !== '').join(' '))
-    .filter((l) => l !== '')
-    .map((l) => JSON.stringify(l.slice(0, 60)));
+    .filter((l) => l !== '');
+  const skipped = preamble - preambleHint;
   return {
     code: 'LINES_ABOVE_HEADER',
-    detail: `Skipped ${preamble - preambleHint} line(s) above the header${lines.length > 0 ? `: ${lines.join(', ')}` : ''}.`,
+    detail:
+      lines.length > 0
+        ? diagnostic`Skipped ${skipped} line(s) above the header: ${{ names: lines }}.`
+        : diagnostic`Skipped ${skipped} line(s) above the header.`,
   };
 }
 

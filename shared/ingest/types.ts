@@ -1,4 +1,4 @@
-import type { CanonicalRecord, RejectReason } from '../domain/types.js';
+import type { CanonicalRecord, Diagnostic, RejectReason } from '../domain/types.js';
 
 /**
  * Canonical fields a column can be mapped to. `title` is joined in front of `text` when both exist, and `followUp` (the
@@ -55,7 +55,7 @@ export type FileWarningCode =
 
 export interface FileWarning {
   code: FileWarningCode;
-  detail: string;
+  detail: Diagnostic;
 }
 
 /** What the column mapping used: canonical field → column name as seen in the file. */
@@ -168,13 +168,13 @@ export interface RejectedOutcome {
   kind: 'rejected';
   row: number;
   reason: RejectReason;
-  detail?: string;
+  detail?: Diagnostic;
 }
 export interface WarningOutcome {
   kind: 'warning';
   row: number;
   code: WarningCode;
-  detail?: string;
+  detail?: Diagnostic;
 }
 export interface DuplicateOutcome {
   kind: 'duplicate';

@@ -13,6 +13,7 @@ import {
 } from '../../shared/domain/cells.js';
 import { FileLeaseHeldError, FileLeaseLostError, FileRejectedError } from '../../shared/domain/errors.js';
 import type { PendingEvent } from '../../shared/events/publisher.js';
+import { diagnostic } from '../../shared/ingest/diagnostic.js';
 import { type IngestDeps, ingestObject } from '../../shared/pipeline/ingest-object.js';
 import type { TextAnalyzer } from '../../shared/pipeline/text-analyzer.js';
 import type {
@@ -167,9 +168,10 @@ export function memoryPorts(): MemoryPorts & { put(key: string, body: string): I
       // The S3 adapter's contract: only the version the target names, else OBJECT_DELETED / OBJECT_REPLACED.
       async *read(target, fromByte) {
         const current = objectsByKey.get(target.key);
-        if (current === undefined) throw new FileRejectedError('OBJECT_DELETED', `${target.key} no longer exists`);
+        if (current === undefined)
+          throw new FileRejectedError('OBJECT_DELETED', diagnostic`The object no longer exists.`);
         if (current.etag !== target.etag)
-          throw new FileRejectedError('OBJECT_REPLACED', `${target.key} was overwritten`);
+          throw new FileRejectedError('OBJECT_REPLACED', diagnostic`The key was overwritten.`);
         yield Buffer.from(current.body).subarray(fromByte ?? 0);
       },
       put: async (_bucket, key, body) => void store(key, body),
