@@ -2,7 +2,7 @@ import { isValidTimeZone } from '../domain/days.js';
 import { FileRejectedError } from '../domain/errors.js';
 import { mapColumns } from './column-mapping.js';
 import { cellKind, columnIsOfKind, profileColumn } from './column-profile.js';
-import { diagnostic } from './diagnostic.js';
+import { diagnostic, looksLikeName } from './diagnostic.js';
 import { detectHeader } from './headers.js';
 import type { KeyIndex } from './rows/json-flatten.js';
 import type { RawRow } from './rows/raw-row.js';
@@ -82,8 +82,8 @@ export function tableLayout(head: RawRow[], preambleHint: number): Layout {
 
 /**
  * Whether a table's first line is already a record (scraper dumps without a header): none of its cells is a name,
- * every filled cell types like the values below it (a prose cell over a text column, a number over a score column),
- * and at least one does.
+ * every filled cell types like the values below it (a prose cell over a text column, a number over a score column,
+ * an e-mail address, phone number or customer id over a column of such values), and at least one does.
  */
 export function firstRowIsData(rows: readonly (readonly string[])[]): boolean {
   const [first, ...rest] = rows;
@@ -92,6 +92,10 @@ export function firstRowIsData(rows: readonly (readonly string[])[]): boolean {
   for (let i = 0; i < first.length; i++) {
     const cell = first[i] ?? '';
     if (cell.trim() === '') continue;
+    if (!looksLikeName(cell) && mostlyValues(rest.map((r) => r[i] ?? ''))) {
+      matches++;
+      continue;
+    }
     const kind = cellKind(cell);
     if (kind === 'name') return false;
     if (
@@ -107,6 +111,12 @@ export function firstRowIsData(rows: readonly (readonly string[])[]): boolean {
     matches++;
   }
   return matches > 0;
+}
+
+/** Whether most filled cells read as values rather than names (personal data, ids): a column of them. */
+function mostlyValues(cells: readonly string[]): boolean {
+  const filled = cells.filter((c) => c.trim() !== '');
+  return filled.length > 0 && filled.filter((c) => !looksLikeName(c)).length * 2 >= filled.length;
 }
 
 /** A JSON file's layout: the flattened keys seen in the first records are the columns; every row is a record. */
