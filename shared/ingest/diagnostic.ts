@@ -127,8 +127,8 @@ export function describeCell(raw: string): string {
   return `${[...v].length} characters: ${kinds.join(', ')}`;
 }
 
-/** V8's JSON.parse excerpt: `Unexpected token 'x', "{"a": x"... is not valid JSON`. */
-const JSON_EXCERPT = /,?\s*"[\s\S]*"(?:\.\.\.)? is not valid JSON\s*$/;
+/** V8's JSON.parse excerpt: `Unexpected token 'x', "{"a": x"... is not valid JSON` (or `..."a": x"...`). */
+const JSON_EXCERPT = /,\s*(?:\.\.\.)?"[\s\S]*is not valid JSON\s*$/;
 const QUOTED = /"(?:[^"\\]|\\.)*"/g;
 const EXCERPT = '\u0000';
 

@@ -61,6 +61,7 @@ describe('diagnostic', () => {
       `Unexpected token 'z', "{"email": zhang.wei@example.com, "id": "CUST-58213-ZW"}" is not valid JSON`,
     ],
     ['V8, cut excerpt', `Unexpected token 'C', "Call me 13812345678 or 4111 1111 1111 1111"... is not valid JSON`],
+    ['V8, mid-text excerpt', `Unexpected token 'C', ..."omer_id": CUST-58213-ZW"... is not valid JSON`],
     [
       'csv-parse, value',
       'Invalid Opening Quote: a quote is found on field 0 at line 1, value is "CUST-58213-ZW 13812345678"',
@@ -73,7 +74,7 @@ describe('diagnostic', () => {
     // Assess
     for (const planted of ['zhang.wei', '13812345678', '4111', 'CUST-58213', '110101199003074514'])
       expect(detail).not.toContain(planted);
-    expect(detail.length).toBeGreaterThan(0);
+    expect(detail).toMatch(/^[A-Z]/);
   });
 
   it('keeps what a library message says of the problem', () => {
