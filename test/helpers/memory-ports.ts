@@ -140,19 +140,19 @@ export interface MemoryPorts extends IngestPorts {
   ledgers: MemoryLedgers;
   rowLedger: MemoryRowLedger;
   /** The current version of each key, as S3 would hold it. */
-  objectsByKey: Map<string, { body: string; etag: string }>;
+  objectsByKey: Map<string, { body: string | Uint8Array; etag: string }>;
   published: PendingEvent[];
   continued: IngestTarget[];
 }
 
 /** The whole set of ports in memory; `put` stores an object and returns the target an S3 event would name. */
-export function memoryPorts(): MemoryPorts & { put(key: string, body: string): IngestTarget } {
+export function memoryPorts(): MemoryPorts & { put(key: string, body: string | Uint8Array): IngestTarget } {
   const ledgers = new MemoryLedgers();
   const rowLedger = new MemoryRowLedger();
-  const objectsByKey = new Map<string, { body: string; etag: string }>();
+  const objectsByKey = new Map<string, { body: string | Uint8Array; etag: string }>();
   const published: PendingEvent[] = [];
   const continued: IngestTarget[] = [];
-  const store = (key: string, body: string) => {
+  const store = (key: string, body: string | Uint8Array) => {
     const etag = createHash('md5').update(body).digest('hex');
     objectsByKey.set(key, { body, etag });
     return etag;
