@@ -192,9 +192,10 @@ export class RowContext {
       product: this.label(cells, this.iProduct),
       region: this.label(cells, this.iRegion),
       customerHash,
-      sourceRecordId,
+      // An id from a column nothing names as one may be a customer's: it identifies the record, and is not copied.
+      sourceRecordId: this.s.unnamedIdColumn ? undefined : sourceRecordId,
     };
-    this.fingerprint(record, submittedMs !== undefined, this.author(cells));
+    this.fingerprint(record, sourceRecordId, submittedMs !== undefined, this.author(cells));
     out.push({ kind: 'accepted', row, record });
   }
 
@@ -323,13 +324,18 @@ export class RowContext {
    * overlapping export that holds the same run matches them one to one (multiset semantics). The first occurrence
    * keeps the plain content fingerprint.
    */
-  private fingerprint(r: CanonicalRecord, dateFromFile: boolean, author: string | undefined): void {
+  private fingerprint(
+    r: CanonicalRecord,
+    sourceId: string | undefined,
+    dateFromFile: boolean,
+    author: string | undefined,
+  ): void {
     const source = r.source;
-    if (r.sourceRecordId !== undefined) {
+    if (sourceId !== undefined) {
       r.fingerprint =
         this.s.idScope === undefined
-          ? sha(`${source}\u0000id\u0000${r.sourceRecordId}`)
-          : sha(`${source}\u0000id\u0000${this.s.idScope}\u0000${r.sourceRecordId}`);
+          ? sha(`${source}\u0000id\u0000${sourceId}`)
+          : sha(`${source}\u0000id\u0000${this.s.idScope}\u0000${sourceId}`);
       r.fingerprintKind = 'sourceId';
       return;
     }

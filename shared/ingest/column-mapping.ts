@@ -16,7 +16,14 @@ import { columnLabels, diagnostic } from './diagnostic.js';
 import { toSimplified } from './han.js';
 import { ZONE_IN_BRACKETS } from './header-zones.js';
 import { looksGoodBad, parseNps, parseRating } from './scores.js';
-import type { ColumnOverrides, FileWarning, MappedField, RatingScale, RoleChoice } from './types.js';
+import {
+  type ColumnOverrides,
+  type FileWarning,
+  MAPPED_FIELDS,
+  type MappedField,
+  type RatingScale,
+  type RoleChoice,
+} from './types.js';
 
 /**
  * Lower-cased, NFKC, Traditional Chinese vocabulary in Simplified, letters and digits only (CJK kept), with a leading
@@ -173,17 +180,23 @@ export function mapColumns(input: MappingInput): MappingResult {
   return { fieldIndex, ratingScale, personal: d.personal, unreliableIdColumns, warnings, explained };
 }
 
-/** Normalised names per column, and the personal columns (never copied; e-mail and customer ids are hashed). */
+/**
+ * Normalised names per column, and the personal columns (never copied; e-mail and customer ids are hashed): named
+ * so, or, with no name that gives them a role (a headerless file's), holding personal data in most sampled values.
+ */
 function draft(input: MappingInput): Draft {
   const { columns, aliases, sample } = input;
   const names: string[][] = columns.map((c, i) =>
     [c, ...(aliases[i] ?? [])].map(normaliseName).filter((n) => n !== ''),
   );
+  const profiles = profileColumns(columns.length, sample);
   const personal: number[] = [];
   for (let i = 0; i < columns.length; i++) {
     const ns = names[i] ?? [];
+    const named = ns.some((n) => MAPPED_FIELDS.some((f) => EXACT[f].includes(n)));
     if (ns.some(isPersonal) && !ns.some((n) => EXACT.email.includes(n) || EXACT.customerId.includes(n)))
       personal.push(i);
+    else if (!named && (profiles[i]?.personalShare ?? 0) >= 0.5) personal.push(i);
   }
   return {
     columns,
@@ -198,7 +211,7 @@ function draft(input: MappingInput): Draft {
     disabled: new Set(),
     overridden: new Set(),
     warnings: [],
-    profiles: profileColumns(columns.length, sample),
+    profiles,
   };
 }
 

@@ -29,9 +29,10 @@ export interface MessagePart {
 export interface NamesPart {
   readonly names: readonly string[];
 }
-/** Details already built, joined by `; `. */
+/** Details already built, joined by `separator` (default `; `). */
 export interface ListPart {
   readonly list: readonly Diagnostic[];
+  readonly separator?: string;
 }
 /**
  * What a detail may be made of. A `string` is a name (a column, a key, a field): shown when it reads as a name, cleaned,
@@ -57,7 +58,7 @@ function renderPart(part: DiagnosticPart): string {
   if (typeof part === 'string') return shownName(part);
   if ('cell' in part) return describeCell(part.cell);
   if ('message' in part) return withoutExcerpts(part.message);
-  if ('list' in part) return part.list.join('; ');
+  if ('list' in part) return part.list.join(part.separator ?? '; ');
   const listed = part.names.slice(0, MAX_LISTED).map((n) => JSON.stringify(shownName(n)));
   const more = part.names.length - listed.length;
   return more > 0 ? `${listed.join(', ')} (+${more} more)` : listed.join(', ');

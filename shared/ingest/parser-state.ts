@@ -87,6 +87,9 @@ export function describeExport(
     ...recordIdentity(read, mapping.fieldIndex.sourceRecordId, sample, mapping.personal),
     ...surveyStatusOf(read),
   };
+  const idColumn = mapping.fieldIndex.sourceRecordId;
+  if (idColumn !== undefined && (layout.headerless === true || labels[idColumn] !== read[idColumn]))
+    state.unnamedIdColumn = true;
   const dropped = mapping.personal.map((i) => shown[i] ?? '').filter((c) => c !== '');
   const meta = exportMeta(state, { dropped, fileWarnings, resumeMode: source.resumeMode });
   meta.mapping = mapping.explained;
@@ -110,7 +113,7 @@ function namedByRole(
     code: 'NO_HEADER',
     detail:
       roles.length > 0
-        ? diagnostic`The first line is a record, not a header (its values type like the columns below); columns named by role: ${{ list: roles.map((r) => diagnostic`${r}`) }}.`
+        ? diagnostic`The first line is a record, not a header (its values type like the columns below); columns named by role: ${{ list: roles.map((r) => diagnostic`${r}`), separator: ', ' }}.`
         : diagnostic`The first line is a record, not a header (its values type like the columns below).`,
   });
   return named;

@@ -102,6 +102,11 @@ export interface ParserState {
   idScope?: string;
   /** The id column counts the export's rows (1, 2, 3…): no id, records are known by their content. */
   idIsRowNumber?: true;
+  /**
+   * The id column was chosen by its values, with no name to say it holds response ids (a headerless file's): it may
+   * hold customer ids, so its ids make fingerprints but are not copied into records.
+   */
+  unnamedIdColumn?: true;
   /** Personal columns (author name, IP…), keyed-hashed into the content fingerprint and never copied. */
   authorColumns?: number[];
   /** Where the survey tool marks test and unfinished responses. */

@@ -77,13 +77,32 @@ const REVIEWS = [
   'Friendly courier and the food was still warm',
 ];
 
+/** A Chinese resident identity number with its check character, for a 17-digit base. */
+function cnId(base: string): string {
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...base].reduce((s, d, i) => s + Number(d) * (weights[i] ?? 0), 0);
+  return base + '10X98765432'.charAt(sum % 11);
+}
+
+/**
+ * One customer a row, each with their own e-mail, mobile, identity number and customer id (unique values: the
+ * columns read as ids), the planted ones on the first two rows.
+ */
+function customer(i: number): { email: string; phone: string; id: string; cust: string } {
+  if (i === 0) return { email: EMAIL, phone: MOBILE, id: ID, cust: CUST };
+  if (i === 1) return { email: EMAIL2, phone: '13900001111', id: ID2, cust: CUST2 };
+  return {
+    email: `user${i}@example.net`,
+    phone: `1390000222${i}`,
+    id: cnId(`3201021988050${i}123`),
+    cust: `CUST-1000${i}-AB`,
+  };
+}
+
 /** A headerless dump: its first line, which the layout must read as a record, is all personal data. */
 function headerless(): string {
   const lines = REVIEWS.map((r, i) => {
-    const email = i % 2 === 0 ? EMAIL : EMAIL2;
-    const phone = i % 2 === 0 ? MOBILE : '13900001111';
-    const id = i % 2 === 0 ? ID : ID2;
-    const cust = i % 2 === 0 ? CUST : CUST2;
+    const { email, phone, id, cust } = customer(i);
     return `${email},${phone},${id},${cust},"${r}, write to ${email} or call ${phone}",${1 + (i % 5)}`;
   });
   return `${lines.join('\n')}\n`;
@@ -91,9 +110,7 @@ function headerless(): string {
 
 /** Only personal columns and no header: rejected, with nothing of its first line in the message. */
 function headerlessPersonal(): string {
-  const rows = [0, 1, 2, 3, 4, 5].map((i) =>
-    [i % 2 ? EMAIL2 : EMAIL, i % 2 ? '13900001111' : MOBILE, i % 2 ? ID2 : ID, i % 2 ? CUST2 : CUST].join(','),
-  );
+  const rows = [0, 1, 2, 3, 4, 5].map((i) => Object.values(customer(i)).join(','));
   return `${rows.join('\n')}\n`;
 }
 
@@ -167,8 +184,10 @@ function strayQuotes(): string {
 async function workbook(): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet(EMAIL);
-  ws.addRow([EMAIL, MOBILE, CUST, `${REVIEWS[0]}, call ${MOBILE}`, 2]);
-  REVIEWS.slice(1).forEach((r, i) => ws.addRow([EMAIL2, '13900001111', CUST2, r, 1 + (i % 5)]));
+  REVIEWS.forEach((r, i) => {
+    const { email, phone, cust } = customer(i);
+    ws.addRow([email, phone, cust, `${r}, call ${phone}`, 1 + (i % 5)]);
+  });
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
