@@ -1,5 +1,39 @@
 import type { DigestResult } from '../shared/digest/build-digest.js';
-import type { FileResult } from './local.js';
+import type { FileReport } from '../shared/pipeline/file-report.js';
+
+/** One file's outcome as `feedback local` prints it. */
+export interface FileResult {
+  key: string;
+  status: 'processed' | 'failed';
+  rows?: FileReport['rows'];
+  error?: FileReport['error'];
+  report?: FileReport;
+}
+
+/** A file's outcome from its report (none: never processed, e.g. sent to the dead-letter queue). */
+export function resultOf(key: string, report: FileReport | undefined): FileResult {
+  if (!report) {
+    return {
+      key,
+      status: 'failed',
+      error: { code: 'NOT_PROCESSED', message: 'No report was written (see the dead-letter queue)' },
+    };
+  }
+  return { key, status: report.status, rows: report.rows, error: report.error, report };
+}
+
+/** The two lines printed for a file. */
+export function describeResult(r: FileResult): string[] {
+  const rows = r.rows;
+  const detail = rows
+    ? `${rows.total} rows: ${rows.accepted} accepted, ${rows.rejected} rejected, ${rows.duplicates} duplicates (${rows.withText} with text)`
+    : '';
+  const how = r.report?.format ? ` [${r.report.format}, ${r.report.encoding}]` : '';
+  return [
+    `  ${r.status === 'processed' ? '✔' : '✘'} ${r.key}${how}`,
+    `      ${r.status === 'processed' ? detail : `${r.error?.code}: ${r.error?.message}`}`,
+  ];
+}
 
 /** What `feedback local` ran and made: the files' outcomes, the digest (when any data) and the events it emitted. */
 export interface LocalRunSummary {
@@ -47,9 +81,9 @@ export function summaryJson(s: LocalRunSummary): string {
 }
 
 /** The lines a person reads after the run: files, digest, events. */
-export function summaryLines(s: LocalRunSummary, describe: (r: FileResult) => string[], inboxLine: string): string[] {
+export function summaryLines(s: LocalRunSummary, inboxLine: string): string[] {
   const lines = [''];
-  for (const r of s.results) lines.push(...describe(r));
+  for (const r of s.results) lines.push(...describeResult(r));
   lines.push('');
   if (s.digest) {
     const p = s.digest.figures.period;

@@ -9,7 +9,9 @@ import type { FileReport } from '../shared/pipeline/ingest-object.js';
 import { reportKeyOf } from '../shared/pipeline/ingest-object.js';
 import { keys } from '../shared/store/feedback-table.js';
 import { localFunctionSettings } from './local-env.js';
-import { summaryJson, summaryLines } from './local-summary.js';
+import { describeResult, type FileResult, resultOf, summaryJson, summaryLines } from './local-summary.js';
+
+export type { FileResult } from './local-summary.js';
 
 interface Io {
   stdout: NodeJS.WritableStream;
@@ -66,40 +68,6 @@ async function readReport(s3: S3Client, bucket: string, key: string, etag: strin
   } catch {
     return undefined;
   }
-}
-
-/** One file's outcome as `feedback local` prints it. */
-export interface FileResult {
-  key: string;
-  status: 'processed' | 'failed';
-  rows?: FileReport['rows'];
-  error?: FileReport['error'];
-  report?: FileReport;
-}
-
-/** A file's outcome from its report (none: never processed, e.g. sent to the dead-letter queue). */
-function resultOf(key: string, report: FileReport | undefined): FileResult {
-  if (!report) {
-    return {
-      key,
-      status: 'failed',
-      error: { code: 'NOT_PROCESSED', message: 'No report was written (see the dead-letter queue)' },
-    };
-  }
-  return { key, status: report.status, rows: report.rows, error: report.error, report };
-}
-
-/** The two lines printed for a file. */
-export function describeResult(r: FileResult): string[] {
-  const rows = r.rows;
-  const detail = rows
-    ? `${rows.total} rows: ${rows.accepted} accepted, ${rows.rejected} rejected, ${rows.duplicates} duplicates (${rows.withText} with text)`
-    : '';
-  const how = r.report?.format ? ` [${r.report.format}, ${r.report.encoding}]` : '';
-  return [
-    `  ${r.status === 'processed' ? '✔' : '✘'} ${r.key}${how}`,
-    `      ${r.status === 'processed' ? detail : `${r.error?.code}: ${r.error?.message}`}`,
-  ];
 }
 
 const FILE_DONE_EVENTS = new Set(['Feedback File Processed', 'Feedback File Rejected']);
@@ -258,7 +226,7 @@ export async function runLocal(argv: string[], io: Io): Promise<number> {
     if (values.json) io.stdout.write(summaryJson(summary));
     else {
       const inbox = values['keep-running'] ? `  local SES inbox: ${stack.endpoints.sesWebUi}` : KEEP_RUNNING_HINT;
-      for (const line of summaryLines(summary, describeResult, inbox)) say(line);
+      for (const line of summaryLines(summary, inbox)) say(line);
       if (values.state)
         say(`State kept in ${values.state}: run again to resume; figures do not change for files already seen.`);
     }

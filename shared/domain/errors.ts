@@ -1,4 +1,5 @@
 /** The domain's errors: what the pipeline, the CLI and the adapters throw and translate to. */
+import type { Diagnostic } from './types.js';
 
 /** File-level error codes (a file that cannot be read at all). */
 export type FileErrorCode =
@@ -14,11 +15,12 @@ export type FileErrorCode =
   /** The key was overwritten while this version was being read (the new version is processed on its own). */
   | 'OBJECT_REPLACED';
 
+/** A file that cannot be read at all; its message reaches reports, the ledger, events and the CLI. */
 export class FileRejectedError extends Error {
   override name = 'FileRejectedError';
   constructor(
     readonly code: FileErrorCode,
-    message: string,
+    message: Diagnostic,
     options?: { cause?: unknown },
   ) {
     super(message, options);

@@ -77,10 +77,17 @@ export type RejectReason =
   /** A survey tool's preview or test response (Qualtrics `DistributionChannel`/`Status`). */
   | 'TEST_RESPONSE';
 
+declare const builtByDiagnostic: unique symbol;
+/**
+ * A user-facing detail (a warning's or rejection's detail, an error message), as `diagnostic` in
+ * `shared/ingest/diagnostic.ts` builds it: no raw cell, names only where they read as names, redacted and capped.
+ */
+export type Diagnostic = string & { readonly [builtByDiagnostic]: true };
+
 export interface RowIssue {
   row: number;
   code: string;
-  detail?: string;
+  detail?: Diagnostic;
 }
 
 export interface RowCounts {

@@ -1,7 +1,8 @@
-import type { CanonicalRecord } from '../domain/types.js';
+import type { CanonicalRecord, Diagnostic } from '../domain/types.js';
 import { type ChoiceGroup, collapseCells } from './choice-groups.js';
 import { cleanLabel, cleanText, hashIdentifier, isMangledNumber, matchText, redactAsWritten } from './clean.js';
 import { isoString, parseDate } from './dates.js';
+import { diagnostic } from './diagnostic.js';
 import { normaliseSourceId, OccurrenceCounter, sha } from './fingerprint.js';
 import type { RawRow } from './rows/raw-row.js';
 import { parseNps, parseRating } from './scores.js';
@@ -20,7 +21,8 @@ export function joinSentences(a: string | undefined, b: string | undefined): str
 }
 
 const SUMMARY_LABEL =
-  /^(?:grand\s+)?(?:totals?|sum|average|avg|mean|合计|总计|平均值?|汇总|總計|合計)(?:$|[\s:：(（])/i;
+  /^((?:grand\s+)?(?:totals?|sum|average|avg|mean|合计|总计|平均值?|汇总|總計|合計))(?:$|[\s:：(（])/i;
+const UPLOAD_TIME_USED = diagnostic`upload time used`;
 
 /** Marks a cached label cell that cleans to nothing. */
 const NO_LABEL = Symbol('no label');
@@ -130,10 +132,18 @@ export class RowContext {
     const zone = this.zones.get(idx) ?? this.s.timeZone;
     const r = parseDate(raw, zone, this.s.dateOrder, this.nowMs);
     if ('problem' in r) {
-      out.push({ kind: 'warning', row, code: 'DATE_UNPARSEABLE', detail: `${field}: ${raw.slice(0, 40)}` });
+      out.push({
+        kind: 'warning',
+        row,
+        code: 'DATE_UNPARSEABLE',
+        detail: diagnostic`${field}: not a date (${{ cell: raw }})`,
+      });
       return undefined;
     }
-    if ('conflict' in r) out.push({ kind: 'warning', row, code: 'DATE_ORDER_CONFLICT', detail: raw.slice(0, 40) });
+    if ('conflict' in r) {
+      const detail = diagnostic`${field}: day and month read against the file's order (${{ cell: raw }})`;
+      out.push({ kind: 'warning', row, code: 'DATE_ORDER_CONFLICT', detail });
+    }
     return r.ms;
   }
 
@@ -147,13 +157,19 @@ export class RowContext {
       return;
     }
     if (this.json && (raw.positional === true) !== this.positional) {
-      out.push({ kind: 'rejected', row, reason: 'NOT_AN_OBJECT', detail: this.positional ? 'object' : 'array' });
+      out.push({
+        kind: 'rejected',
+        row,
+        reason: 'NOT_AN_OBJECT',
+        detail: diagnostic`${this.positional ? 'object' : 'array'}`,
+      });
       return;
     }
     const cells = this.choiceGroups === undefined ? raw.cells : collapseCells(raw.cells, this.choiceGroups);
     if (this.tabular && this.rejectsColumnCount(cells, row, out)) return;
     if (this.iSubmitted >= 0 && this.cell(cells, this.iSubmitted) === undefined && this.isSummary(cells)) {
-      out.push({ kind: 'rejected', row, reason: 'SUMMARY_ROW', detail: (cells[0] ?? '').trim().slice(0, 40) });
+      const label = SUMMARY_LABEL.exec((cells[0] ?? '').trim())?.[1] ?? '';
+      out.push({ kind: 'rejected', row, reason: 'SUMMARY_ROW', detail: diagnostic`a "${label}" line` });
       return;
     }
     const status = this.surveyStatus === undefined ? 'complete' : responseStatus(cells, this.surveyStatus);
@@ -173,7 +189,7 @@ export class RowContext {
     let submittedMs = this.date(cells, 'submittedAt', this.iSubmitted, row, out);
     const updatedMs = this.date(cells, 'updatedAt', this.iUpdated, row, out);
     if (submittedMs === undefined && updatedMs !== undefined && this.iSubmitted < 0) submittedMs = updatedMs;
-    if (submittedMs === undefined) out.push({ kind: 'warning', row, code: 'DATE_MISSING', detail: 'upload time used' });
+    if (submittedMs === undefined) out.push({ kind: 'warning', row, code: 'DATE_MISSING', detail: UPLOAD_TIME_USED });
     const sourceRecordId = this.sourceRecordId(cells, row, out);
     const customerHash = this.customerHash(cells, row, out);
     // Every field present (undefined when absent), always in this order: all records share one shape, so the stages
@@ -193,9 +209,10 @@ export class RowContext {
       product: this.label(cells, this.iProduct),
       region: this.label(cells, this.iRegion),
       customerHash,
-      sourceRecordId,
+      // An id from a column nothing names as one may be a customer's: it identifies the record, and is not copied.
+      sourceRecordId: this.s.unnamedIdColumn ? undefined : sourceRecordId,
     };
-    this.fingerprint(record, submittedMs !== undefined, this.author(cells));
+    this.fingerprint(record, sourceRecordId, submittedMs !== undefined, this.author(cells));
     out.push({ kind: 'accepted', row, record });
   }
 
@@ -212,13 +229,13 @@ export class RowContext {
             kind: 'rejected',
             row,
             reason: 'WRONG_COLUMN_COUNT',
-            detail: `${cells.length} cells, header has ${n}`,
+            detail: diagnostic`${cells.length} cells, header has ${n}`,
           });
           return true;
         }
       }
     } else if (cells.length < n && cells.length > 1) {
-      out.push({ kind: 'warning', row, code: 'WRONG_COLUMN_COUNT', detail: `${cells.length} of ${n} cells` });
+      out.push({ kind: 'warning', row, code: 'WRONG_COLUMN_COUNT', detail: diagnostic`${cells.length} of ${n} cells` });
     }
     return false;
   }
@@ -232,9 +249,9 @@ export class RowContext {
     return true;
   }
 
-  private tooLarge(cells: readonly string[], i: number, field: string): string | undefined {
+  private tooLarge(cells: readonly string[], i: number, field: string): Diagnostic | undefined {
     const raw = this.cell(cells, i);
-    return raw !== undefined && raw.length > this.maxCell ? `${field}: ${raw.length} characters` : undefined;
+    return raw !== undefined && raw.length > this.maxCell ? diagnostic`${field}: ${raw.length} characters` : undefined;
   }
 
   /** Title, body and the customer's follow-up, cleaned and joined as sentences, cut to the limit and redacted. */
@@ -250,7 +267,7 @@ export class RowContext {
     if (text.includes('\ufffd')) out.push({ kind: 'warning', row, code: 'INVALID_BYTES' });
     if (text.length > this.maxText) {
       text = text.slice(0, this.maxText);
-      out.push({ kind: 'warning', row, code: 'TEXT_TRUNCATED', detail: `cut to ${this.maxText} characters` });
+      out.push({ kind: 'warning', row, code: 'TEXT_TRUNCATED', detail: diagnostic`cut to ${this.maxText} characters` });
     }
     return redactAsWritten(text);
   }
@@ -262,7 +279,8 @@ export class RowContext {
     const r = field === 'nps' ? parseNps(raw) : parseRating(raw, this.s.ratingScale);
     if (r === undefined) return undefined;
     if ('value' in r) return r.value;
-    out.push({ kind: 'warning', row, code: r.problem, detail: `${field}: ${raw.slice(0, 20)}` });
+    const scale = field === 'nps' ? 'a 0–10 score' : 'a 1–5 rating';
+    out.push({ kind: 'warning', row, code: r.problem, detail: diagnostic`${field}: not ${scale} (${{ cell: raw }})` });
     return undefined;
   }
 
@@ -271,7 +289,8 @@ export class RowContext {
     const idRaw = this.cell(cells, this.iSourceId);
     if (idRaw === undefined || idRaw.trim() === '') return undefined;
     if (this.unreliable.has(this.iSourceId) && isMangledNumber(idRaw)) {
-      out.push({ kind: 'warning', row, code: 'UNRELIABLE_ID', detail: `sourceRecordId ${idRaw.trim()}` });
+      const detail = diagnostic`sourceRecordId: in scientific notation (${{ cell: idRaw }})`;
+      out.push({ kind: 'warning', row, code: 'UNRELIABLE_ID', detail });
       return undefined;
     }
     return normaliseSourceId(idRaw).slice(0, 500);
@@ -283,7 +302,12 @@ export class RowContext {
     const custRaw = this.cell(cells, this.iCustomer);
     if (custRaw !== undefined && custRaw.trim() !== '' && cleanText(custRaw) !== undefined) {
       if (isMangledNumber(custRaw)) {
-        out.push({ kind: 'warning', row, code: 'UNRELIABLE_ID', detail: 'customerId in scientific notation' });
+        out.push({
+          kind: 'warning',
+          row,
+          code: 'UNRELIABLE_ID',
+          detail: diagnostic`customerId: in scientific notation`,
+        });
       } else customerHash = hashIdentifier(this.opts.hashKey, custRaw, 'id');
     }
     if (customerHash === undefined) {
@@ -317,13 +341,18 @@ export class RowContext {
    * overlapping export that holds the same run matches them one to one (multiset semantics). The first occurrence
    * keeps the plain content fingerprint.
    */
-  private fingerprint(r: CanonicalRecord, dateFromFile: boolean, author: string | undefined): void {
+  private fingerprint(
+    r: CanonicalRecord,
+    sourceId: string | undefined,
+    dateFromFile: boolean,
+    author: string | undefined,
+  ): void {
     const source = r.source;
-    if (r.sourceRecordId !== undefined) {
+    if (sourceId !== undefined) {
       r.fingerprint =
         this.s.idScope === undefined
-          ? sha(`${source}\u0000id\u0000${r.sourceRecordId}`)
-          : sha(`${source}\u0000id\u0000${this.s.idScope}\u0000${r.sourceRecordId}`);
+          ? sha(`${source}\u0000id\u0000${sourceId}`)
+          : sha(`${source}\u0000id\u0000${this.s.idScope}\u0000${sourceId}`);
       r.fingerprintKind = 'sourceId';
       return;
     }

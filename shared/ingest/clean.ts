@@ -476,6 +476,14 @@ export function redact(text: string): string {
   return s;
 }
 
+const ONE_MARKER = /^\[(?:EMAIL|PHONE|CARD|IP|ID)\]$/;
+
+/** Whether a cell is one piece of personal data and nothing else (an e-mail address, a phone number…). */
+export function isPersonalValue(value: string): boolean {
+  const v = value.trim();
+  return v.length >= 7 && ONE_MARKER.test(redactAsWritten(v));
+}
+
 /** Keyed hash (HMAC-SHA256, hex) of an identifier; e-mails are trimmed and lower-cased first. */
 export function hashIdentifier(key: string, value: string, kind: 'email' | 'id'): string {
   const v = kind === 'email' ? value.trim().toLowerCase() : value.trim();

@@ -12,10 +12,18 @@ import {
 import { profileColumns } from './column-profile.js';
 import { explainRoles, type RoleDraft, settleDates, settleIds, settleScores, settleText } from './column-roles.js';
 import { parseDate } from './dates.js';
+import { columnLabels, diagnostic } from './diagnostic.js';
 import { toSimplified } from './han.js';
 import { ZONE_IN_BRACKETS } from './header-zones.js';
 import { looksGoodBad, parseNps, parseRating } from './scores.js';
-import type { ColumnOverrides, FileWarning, MappedField, RatingScale, RoleChoice } from './types.js';
+import {
+  type ColumnOverrides,
+  type FileWarning,
+  MAPPED_FIELDS,
+  type MappedField,
+  type RatingScale,
+  type RoleChoice,
+} from './types.js';
 
 /**
  * Lower-cased, NFKC, Traditional Chinese vocabulary in Simplified, letters and digits only (CJK kept), with a leading
@@ -34,12 +42,6 @@ export function normaliseName(name: string): string {
   );
 }
 
-/** Column names for an error message: quoted, each cut to 80 characters, at most 60 listed. */
-function listColumns(columns: readonly string[]): string {
-  const shown = columns.slice(0, 60).map((c) => JSON.stringify(c.length > 80 ? `${c.slice(0, 80)}…` : c));
-  return columns.length > 60 ? `${shown.join(', ')} (+${columns.length - 60} more)` : shown.join(', ');
-}
-
 export function isPersonal(norm: string): boolean {
   if (PERSONAL_EXACT.has(norm)) return true;
   return PERSONAL_CONTAINS.some((p) => norm.includes(p));
@@ -47,6 +49,11 @@ export function isPersonal(norm: string): boolean {
 
 export interface MappingInput {
   columns: readonly string[];
+  /**
+   * What diagnostics call each column (see {@link columnLabels}): the names when they read as names.
+   * @default columnLabels(columns)
+   */
+  labels?: readonly string[];
   /** Extra names per column (other header rows, Qualtrics ImportIds, JSON leaf keys). */
   aliases: readonly (readonly string[])[];
   /** Sampled raw values per column (first rows of the file). */
@@ -159,31 +166,41 @@ export function mapColumns(input: MappingInput): MappingResult {
   ) {
     throw new FileRejectedError(
       'NO_USABLE_COLUMNS',
-      `No feedback text or score column recognised. Columns seen: ${listColumns(d.columns)}`,
+      diagnostic`No feedback text or score column recognised. Columns seen: ${{ names: d.labels }}`,
     );
   }
   if (fieldIndex.submittedAt === undefined && fieldIndex.updatedAt === undefined) {
-    warnings.push({ code: 'NO_DATE_COLUMN', detail: 'No date column recognised: rows take the upload time.' });
+    warnings.push({
+      code: 'NO_DATE_COLUMN',
+      detail: diagnostic`No date column recognised: rows take the upload time.`,
+    });
   }
   const unreliableIdColumns = unreliableIds(d);
   const explained = explainRoles(d);
   return { fieldIndex, ratingScale, personal: d.personal, unreliableIdColumns, warnings, explained };
 }
 
-/** Normalised names per column, and the personal columns (never copied; e-mail and customer ids are hashed). */
+/**
+ * Normalised names per column, and the personal columns (never copied; e-mail and customer ids are hashed): named
+ * so, or, with no name that gives them a role (a headerless file's), holding personal data in most sampled values.
+ */
 function draft(input: MappingInput): Draft {
   const { columns, aliases, sample } = input;
   const names: string[][] = columns.map((c, i) =>
     [c, ...(aliases[i] ?? [])].map(normaliseName).filter((n) => n !== ''),
   );
+  const profiles = profileColumns(columns.length, sample);
   const personal: number[] = [];
   for (let i = 0; i < columns.length; i++) {
     const ns = names[i] ?? [];
+    const named = ns.some((n) => MAPPED_FIELDS.some((f) => EXACT[f].includes(n)));
     if (ns.some(isPersonal) && !ns.some((n) => EXACT.email.includes(n) || EXACT.customerId.includes(n)))
       personal.push(i);
+    else if (!named && (profiles[i]?.personalShare ?? 0) >= 0.5) personal.push(i);
   }
   return {
     columns,
+    labels: input.labels ?? columnLabels(columns),
     aliases,
     sample,
     names,
@@ -194,7 +211,7 @@ function draft(input: MappingInput): Draft {
     disabled: new Set(),
     overridden: new Set(),
     warnings: [],
-    profiles: profileColumns(columns.length, sample),
+    profiles,
   };
 }
 
@@ -206,7 +223,7 @@ function applyOverrides(d: Draft, overrides: ColumnOverrides): void {
     if (idx === -1) {
       throw new FileRejectedError(
         'NO_USABLE_COLUMNS',
-        `Override maps ${field} to column "${col}", which the file does not have. Columns seen: ${listColumns(d.columns)}`,
+        diagnostic`Override maps ${field} to column "${col}", which the file does not have. Columns seen: ${{ names: d.labels }}`,
       );
     }
     d.fieldIndex[field] = idx;
@@ -269,15 +286,15 @@ function mapsAsNps(d: Draft, idx: number): boolean {
   if (max === undefined || !(zeroToTen(vals) || (max <= 10 && surveyTypeIsNps(d.names, d.sample)))) return false;
   d.fieldIndex.nps = idx;
   d.taken.add(idx);
-  const column = d.columns[idx];
+  const column = d.labels[idx] ?? '';
   d.warnings.push({
     code: 'SCORE_KIND_INFERRED',
     detail:
       max > 5
-        ? `Column "${column}" holds values up to ${max}: read as NPS 0–10.`
+        ? diagnostic`Column "${column}" holds values up to ${max}: read as NPS 0–10.`
         : min === 0
-          ? `Column "${column}" holds 0, which no 1–5 rating has: read as NPS 0–10.`
-          : `Column "${column}" is an NPS survey's score (survey_type nps): read as NPS 0–10.`,
+          ? diagnostic`Column "${column}" holds 0, which no 1–5 rating has: read as NPS 0–10.`
+          : diagnostic`Column "${column}" is an NPS survey's score (survey_type nps): read as NPS 0–10.`,
   });
   return true;
 }
@@ -290,7 +307,7 @@ function mapInferredText(d: Draft): void {
   d.taken.add(inferred);
   d.warnings.push({
     code: 'TEXT_COLUMN_INFERRED',
-    detail: `No column is named like feedback text; using the free-text question "${d.columns[inferred]}".`,
+    detail: diagnostic`No column is named like feedback text; using the free-text question "${d.labels[inferred] ?? ''}".`,
   });
 }
 
@@ -315,7 +332,7 @@ function unreliableIds(d: Draft): number[] {
       out.push(idx);
       d.warnings.push({
         code: 'UNRELIABLE_ID_COLUMN',
-        detail: `Column "${d.columns[idx]}" has ids in Excel scientific notation (e.g. 5.69588E+17); those are not used.`,
+        detail: diagnostic`Column "${d.labels[idx] ?? ''}" has ids in Excel scientific notation (e.g. 5.69588E+17); those are not used.`,
       });
     }
   }

@@ -1,4 +1,4 @@
-import { cleanText } from './clean.js';
+import { cleanText, isPersonalValue } from './clean.js';
 import { parseDate } from './dates.js';
 import { parseRating } from './scores.js';
 
@@ -37,6 +37,8 @@ export interface ColumnProfile {
   proseShare: number;
   /** Links. */
   urlShare: number;
+  /** Values that are one piece of personal data (an e-mail address, a phone or identity number) and nothing else. */
+  personalShare: number;
   /** Whole numbers counting up by one from 0 or 1, row after row: a row number, never an id. */
   consecutive: boolean;
   /** Largest plain number, when any. */
@@ -98,6 +100,7 @@ export function profileColumn(index: number, raw: readonly string[]): ColumnProf
     idShare: share(isIdShaped),
     proseShare: share(isProse),
     urlShare: share((v) => URL.test(v)),
+    personalShare: share(isPersonalValue),
     consecutive: isConsecutive(numbers, n),
     maxNumber: numbers.length === 0 ? undefined : Math.max(...numbers),
   };

@@ -1,5 +1,6 @@
 import { CONTAINS, EXACT, METADATA, NOT_FEEDBACK } from './column-names.js';
 import { type ColumnProfile, describeProfile, isCategorical, textFit } from './column-profile.js';
+import { diagnostic } from './diagnostic.js';
 import type { FileWarning, MappedField, RoleChoice } from './types.js';
 
 /*
@@ -10,6 +11,8 @@ import type { FileWarning, MappedField, RoleChoice } from './types.js';
 /** What the evidence pass reads and amends (the mapping draft of `column-mapping.ts`). */
 export interface RoleDraft {
   columns: readonly string[];
+  /** What diagnostics and explanations call each column (names only where they read as names). */
+  labels: readonly string[];
   /** Each column's normalised names. */
   names: string[][];
   fieldIndex: Partial<Record<MappedField, number>>;
@@ -140,7 +143,7 @@ export function settleText(d: RoleDraft): void {
     assign(d, 'text', best.idx);
     d.warnings.push({
       code: 'TEXT_COLUMN_INFERRED',
-      detail: `No column is named like feedback text; using "${d.columns[best.idx]}", whose values read as free text.`,
+      detail: diagnostic`No column is named like feedback text; using "${d.labels[best.idx] ?? ''}", whose values read as free text.`,
     });
     return;
   }
@@ -240,9 +243,10 @@ function settleUnnamedScore(d: RoleDraft): void {
   assign(d, field, pick.index);
   d.warnings.push({
     code: 'SCORE_KIND_INFERRED',
-    detail: `Column "${d.columns[pick.index]}" has no score name; its values (${pick.distinct} distinct, ${
-      field === 'nps' ? '0–10' : '1–5'
-    }) read as ${field === 'nps' ? 'NPS 0–10' : 'a 1–5 rating'}.`,
+    detail:
+      field === 'nps'
+        ? diagnostic`Column "${d.labels[pick.index] ?? ''}" has no score name; its values (${pick.distinct} distinct, 0–10) read as NPS 0–10.`
+        : diagnostic`Column "${d.labels[pick.index] ?? ''}" has no score name; its values (${pick.distinct} distinct, 1–5) read as a 1–5 rating.`,
   });
 }
 
@@ -258,7 +262,7 @@ export function settleIds(d: RoleDraft): void {
       assign(d, 'sourceRecordId', undefined);
       d.warnings.push({
         code: 'ROW_NUMBER_NOT_ID',
-        detail: `Column "${d.columns[cur]}" numbers the rows 1, 2, 3…: not used as a record id.`,
+        detail: diagnostic`Column "${d.labels[cur] ?? ''}" numbers the rows 1, 2, 3…: not used as a record id.`,
       });
     }
     return;
@@ -310,21 +314,23 @@ export function explainRoles(d: RoleDraft): RoleChoice[] {
     const p = d.profiles[idx];
     const choice: RoleChoice = {
       field,
-      column: d.columns[idx] ?? '',
+      column: d.labels[idx] ?? '',
       confidence: confidence(d, field, idx),
       evidence: d.overridden.has(field) ? 'set by the source override' : p === undefined ? '' : describeProfile(p),
     };
     const r = runnerUp(d, field, idx);
     if (r !== undefined && d.profiles[r] !== undefined)
-      choice.runnerUp = { column: d.columns[r] ?? '', evidence: describeProfile(d.profiles[r] as ColumnProfile) };
+      choice.runnerUp = { column: d.labels[r] ?? '', evidence: describeProfile(d.profiles[r] as ColumnProfile) };
     out.push(choice);
   }
   const doubtful = out.filter((c) => REPORTED.includes(c.field) && c.confidence < UNCERTAIN);
   if (doubtful.length > 0) {
-    const list = doubtful.map(
-      (c) => `${c.field}: "${c.column}" (${c.confidence})${c.runnerUp ? ` or "${c.runnerUp.column}"` : ''}`,
+    const list = doubtful.map((c) =>
+      c.runnerUp
+        ? diagnostic`${c.field}: "${c.column}" (${c.confidence}) or "${c.runnerUp.column}"`
+        : diagnostic`${c.field}: "${c.column}" (${c.confidence})`,
     );
-    d.warnings.push({ code: 'MAPPING_UNCERTAIN', detail: `Column roles in doubt: ${list.join('; ')}.` });
+    d.warnings.push({ code: 'MAPPING_UNCERTAIN', detail: diagnostic`Column roles in doubt: ${{ list }}.` });
   }
   return out;
 }

@@ -1,6 +1,7 @@
 import { isAscii } from 'node:buffer';
 import iconv from 'iconv-lite';
 import { FileRejectedError } from '../domain/errors.js';
+import { diagnostic } from './diagnostic.js';
 import type { TextEncoding } from './types.js';
 
 /**
@@ -44,7 +45,7 @@ export function sniffEncoding(sample: Uint8Array, atEof: boolean): EncodingGuess
   if (legacy !== undefined) return { encoding: legacy, bomLength: 0 };
   throw new FileRejectedError(
     'UNKNOWN_ENCODING',
-    'The file is not valid UTF-8 or UTF-16, and its high bytes fit neither GB18030, Big5 nor Windows-1252.',
+    diagnostic`The file is not valid UTF-8 or UTF-16, and its high bytes fit neither GB18030, Big5 nor Windows-1252.`,
   );
 }
 

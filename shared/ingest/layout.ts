@@ -2,6 +2,7 @@ import { isValidTimeZone } from '../domain/days.js';
 import { FileRejectedError } from '../domain/errors.js';
 import { mapColumns } from './column-mapping.js';
 import { cellKind, columnIsOfKind, profileColumn } from './column-profile.js';
+import { diagnostic, looksLikeName } from './diagnostic.js';
 import { detectHeader } from './headers.js';
 import type { KeyIndex } from './rows/json-flatten.js';
 import type { RawRow } from './rows/raw-row.js';
@@ -44,7 +45,7 @@ export async function readHead(rows: AsyncIterator<RawRow[]>, tabular: boolean):
     if (next.done) break;
     head.push(...next.value);
   }
-  if (head.length === 0) throw new FileRejectedError('EMPTY_FILE', 'The file has no rows.');
+  if (head.length === 0) throw new FileRejectedError('EMPTY_FILE', diagnostic`The file has no rows.`);
   return head;
 }
 
@@ -55,7 +56,7 @@ export async function readHead(rows: AsyncIterator<RawRow[]>, tabular: boolean):
 export function tableLayout(head: RawRow[], preambleHint: number): Layout {
   const firstGood = head.findIndex((r) => r.reject === undefined);
   if (firstGood !== 0) {
-    throw new FileRejectedError('MALFORMED_FILE', 'The header row could not be parsed (malformed quoting).');
+    throw new FileRejectedError('MALFORMED_FILE', diagnostic`The header row could not be parsed (malformed quoting).`);
   }
   const preamble = leadingPreamble(head, preambleHint);
   const header = detectHeader(head.slice(preamble, preamble + 3).map((r) => r.cells));
@@ -77,14 +78,14 @@ export function tableLayout(head: RawRow[], preambleHint: number): Layout {
   };
   if (tz !== undefined && isValidTimeZone(tz)) layout.timeZone = tz;
   if (layout.columns.every((c) => c === ''))
-    throw new FileRejectedError('NO_USABLE_COLUMNS', 'The header row is empty.');
+    throw new FileRejectedError('NO_USABLE_COLUMNS', diagnostic`The header row is empty.`);
   return layout;
 }
 
 /**
  * Whether a table's first line is already a record (scraper dumps without a header): none of its cells is a name,
- * every filled cell types like the values below it (a prose cell over a text column, a number over a score column),
- * and at least one does.
+ * every filled cell types like the values below it (a prose cell over a text column, a number over a score column,
+ * an e-mail address, phone number or customer id over a column of such values), and at least one does.
  */
 export function firstRowIsData(rows: readonly (readonly string[])[]): boolean {
   const [first, ...rest] = rows;
@@ -93,6 +94,10 @@ export function firstRowIsData(rows: readonly (readonly string[])[]): boolean {
   for (let i = 0; i < first.length; i++) {
     const cell = first[i] ?? '';
     if (cell.trim() === '') continue;
+    if (!looksLikeName(cell) && mostlyValues(rest.map((r) => r[i] ?? ''))) {
+      matches++;
+      continue;
+    }
     const kind = cellKind(cell);
     if (kind === 'name') {
       // A category the column below repeats (`positive` over positive/negative labels) is a value, not a name.
@@ -115,12 +120,18 @@ export function firstRowIsData(rows: readonly (readonly string[])[]): boolean {
   return matches > 0;
 }
 
+/** Whether most filled cells read as values rather than names (personal data, ids): a column of them. */
+function mostlyValues(cells: readonly string[]): boolean {
+  const filled = cells.filter((c) => c.trim() !== '');
+  return filled.length > 0 && filled.filter((c) => !looksLikeName(c)).length * 2 >= filled.length;
+}
+
 /** A JSON file's layout: the flattened keys seen in the first records are the columns; every row is a record. */
 export function jsonLayout(head: RawRow[], keys: KeyIndex): Layout {
   if (head.every((r) => r.reject !== undefined)) {
     throw new FileRejectedError(
       'MALFORMED_FILE',
-      `No record could be parsed as a JSON object (${head[0]?.reject ?? 'unknown'}: ${head[0]?.detail ?? ''}).`,
+      diagnostic`No record could be parsed as a JSON object (${head[0]?.reject ?? 'unknown'}: ${{ list: [head[0]?.detail ?? diagnostic`no detail`] }}).`,
     );
   }
   const columns = [...keys.keys];
@@ -150,11 +161,14 @@ export function preambleWarning(
   const lines = head
     .slice(preambleHint, preamble)
     .map((r) => r.cells.filter((c) => c.trim() !== '').join(' '))
-    .filter((l) => l !== '')
-    .map((l) => JSON.stringify(l.slice(0, 60)));
+    .filter((l) => l !== '');
+  const skipped = preamble - preambleHint;
   return {
     code: 'LINES_ABOVE_HEADER',
-    detail: `Skipped ${preamble - preambleHint} line(s) above the header${lines.length > 0 ? `: ${lines.join(', ')}` : ''}.`,
+    detail:
+      lines.length > 0
+        ? diagnostic`Skipped ${skipped} line(s) above the header: ${{ names: lines }}.`
+        : diagnostic`Skipped ${skipped} line(s) above the header.`,
   };
 }
 

@@ -1,6 +1,8 @@
 import { collapseCells, collapseColumns, findChoiceGroups } from './choice-groups.js';
+import { hashIdentifier } from './clean.js';
 import { mapColumns } from './column-mapping.js';
 import { inferDateOrder } from './dates.js';
+import { columnLabels, diagnostic, looksLikeName } from './diagnostic.js';
 import type { LateEncoding } from './encoding.js';
 import { recordIdentity } from './fingerprint.js';
 import { zoneInHeader } from './header-zones.js';
@@ -49,6 +51,8 @@ export interface ReadStart {
 /**
  * The columns stage: maps the layout's columns from the sampled records and settles what holds for the whole file
  * (zones named in headers, day/month order, survey identity) as the parser state a checkpoint carries, and the meta.
+ * The names read from the file serve the mapping only: the state and the meta hold the names diagnostics may show
+ * (see {@link columnLabels}), and JSON keys that are personal data only concealed.
  */
 export function describeExport(
   source: OpenedRows,
@@ -56,21 +60,25 @@ export function describeExport(
   layout: Layout,
   opts: ReadExportOptions,
 ): { state: ParserState; meta: ExportMeta } {
-  const read = withChoicesCollapsed(layout);
-  const { sample } = read;
-  const mapping = mapColumns({ columns: read.columns, aliases: read.aliases, sample, overrides: opts.overrides });
+  const collapsed = withChoicesCollapsed(layout);
+  const { sample, columns: read, aliases } = collapsed;
+  // JSON records written as arrays of values are a table: their header names are judged like a table's.
+  const json = source.keys !== undefined && layout.positional !== true;
+  const labels = layout.headerless === true ? read : columnLabels(read, json);
+  const mapping = mapColumns({ columns: read, labels, aliases, sample, overrides: opts.overrides });
   const fileWarnings: FileWarning[] = [...mapping.warnings];
-  const columns = layout.headerless === true ? namedByRole(read.columns, mapping, fileWarnings) : read.columns;
+  const shown = layout.headerless === true ? namedByRole(labels, mapping, fileWarnings) : labels;
   const skipped = preambleWarning(head, source.preambleHint, layout.preamble);
   if (skipped !== undefined) fileWarnings.push(skipped);
   const dateOrder = sampledDateOrder(sample, mapping.fieldIndex, fileWarnings);
-  const { utcColumns, columnZones } = headerZones(columns);
+  const { utcColumns, columnZones } = headerZones(read);
   const state: ParserState = {
     format: source.format,
     encoding: source.encoding,
     delimiter: source.delimiter,
     headerRows: layout.headerRows,
-    columns,
+    // A resumed JSON read must find each key at its index again; a table's resume needs only the count.
+    columns: json ? read.map(keyConcealer(opts.hashKey)) : shown,
     fieldIndex: mapping.fieldIndex,
     ratingScale: mapping.ratingScale,
     dateOrder,
@@ -78,12 +86,15 @@ export function describeExport(
     utcColumns,
     ...(Object.keys(columnZones).length > 0 ? { columnZones } : {}),
     unreliableIdColumns: mapping.unreliableIdColumns,
-    ...recordIdentity(columns, mapping.fieldIndex.sourceRecordId, sample, mapping.personal),
-    ...surveyStatusOf(columns),
-    ...(read.groups.length > 0 ? { choiceGroups: read.groups } : {}),
+    ...recordIdentity(read, mapping.fieldIndex.sourceRecordId, sample, mapping.personal),
+    ...surveyStatusOf(read),
+    ...(collapsed.groups.length > 0 ? { choiceGroups: collapsed.groups } : {}),
     ...(layout.positional ? { positional: true as const } : {}),
   };
-  const dropped = mapping.personal.map((i) => columns[i] ?? '').filter((c) => c !== '');
+  const idColumn = mapping.fieldIndex.sourceRecordId;
+  if (idColumn !== undefined && (layout.headerless === true || labels[idColumn] !== read[idColumn]))
+    state.unnamedIdColumn = true;
+  const dropped = mapping.personal.map((i) => shown[i] ?? '').filter((c) => c !== '');
   const meta = exportMeta(state, { dropped, fileWarnings, resumeMode: source.resumeMode });
   meta.mapping = mapping.explained;
   return { state, meta };
@@ -114,10 +125,13 @@ function namedByRole(
     const idx = mapping.fieldIndex[choice.field];
     if (idx !== undefined) choice.column = choice.field;
   }
-  const roles = mapping.explained.map((c) => c.field).join(', ');
+  const roles = mapping.explained.map((c) => c.field);
   fileWarnings.unshift({
     code: 'NO_HEADER',
-    detail: `The first line is a record, not a header (its values type like the columns below); columns named by role${roles ? `: ${roles}` : ''}.`,
+    detail:
+      roles.length > 0
+        ? diagnostic`The first line is a record, not a header (its values type like the columns below); columns named by role: ${{ list: roles.map((r) => diagnostic`${r}`), separator: ', ' }}.`
+        : diagnostic`The first line is a record, not a header (its values type like the columns below).`,
   });
   return named;
 }
@@ -146,7 +160,7 @@ function sampledDateOrder(
   if (inferred !== 'ambiguous') return inferred;
   fileWarnings.push({
     code: 'DATE_ORDER_AMBIGUOUS',
-    detail: 'No sampled date settles day/month order (all parts ≤ 12); reading as M/D/YYYY.',
+    detail: diagnostic`No sampled date settles day/month order (all parts ≤ 12); reading as M/D/YYYY.`,
   });
   return 'MDY';
 }
@@ -162,7 +176,7 @@ export function exportMeta(
     delimiter: state.delimiter,
     headerRows: state.headerRows,
     columns: mappingNames(state),
-    seenColumns: state.columns.filter((c) => c !== ''),
+    seenColumns: shownColumns(state).filter((c) => c !== ''),
     droppedPersonalColumns: found.dropped,
     ratingScale: state.ratingScale,
     dateOrder: state.dateOrder,
@@ -172,10 +186,24 @@ export function exportMeta(
   };
 }
 
+/** Marks a JSON key kept in a checkpoint as its keyed hash (it read as a value: an e-mail, a customer id). */
+const CONCEALED = '\u0000';
+
+/** A JSON key as a checkpoint keeps it: as read when it reads as a name, else its keyed hash. */
+export function keyConcealer(hashKey: string): (key: string) => string {
+  return (key) => (looksLikeName(key) ? key : `${CONCEALED}${hashIdentifier(hashKey, key, 'id').slice(0, 32)}`);
+}
+
+/** The state's column names as diagnostics show them: a concealed key is `column N`. */
+function shownColumns(state: ParserState): string[] {
+  return state.columns.map((c, i) => (c.startsWith(CONCEALED) ? `column ${i + 1}` : c));
+}
+
 function mappingNames(state: ParserState): ColumnMapping {
   const out: ColumnMapping = {};
+  const names = shownColumns(state);
   for (const [field, idx] of Object.entries(state.fieldIndex) as [MappedField, number][]) {
-    const name = state.columns[idx];
+    const name = names[idx];
     if (name !== undefined) out[field] = name;
   }
   return out;

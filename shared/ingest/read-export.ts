@@ -1,6 +1,7 @@
 import { isValidTimeZone } from '../domain/days.js';
 import { FileRejectedError } from '../domain/errors.js';
 import { RowContext } from './canonical.js';
+import { diagnostic } from './diagnostic.js';
 import { LateEncoding } from './encoding.js';
 import { jsonLayout, readHead, sheetScore, tableLayout } from './layout.js';
 import { describeExport, type OpenedRows, type ReadStart, settleLater } from './parser-state.js';
@@ -44,7 +45,7 @@ export function readExport(input: ByteInput, opts: ReadExportOptions): ExportRea
     prepared ??= (
       opts.resume === undefined
         ? firstRead(resolveInput(input), opts, maxCell)
-        : resumeExport(resolveInput(input), opts.resume, maxCell)
+        : resumeExport(resolveInput(input), opts.resume, { maxCell, hashKey: opts.hashKey })
     ).then((p) => {
       currentState = p.state;
       return p;
@@ -140,7 +141,10 @@ async function firstRead(
   maxCell: number,
 ): Promise<ReadStart> {
   if (!isValidTimeZone(opts.defaultTimeZone)) {
-    throw new FileRejectedError('MALFORMED_FILE', `Default time zone "${opts.defaultTimeZone}" is not an IANA zone.`);
+    throw new FileRejectedError(
+      'MALFORMED_FILE',
+      diagnostic`Default time zone "${opts.defaultTimeZone}" is not an IANA zone.`,
+    );
   }
   const src = new PeekableBytes(bytes);
   const peeked = await src.peek(SNIFF_BYTES);

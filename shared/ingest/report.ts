@@ -9,7 +9,7 @@ import {
   type RowTally,
   tallyKpis,
 } from '../domain/row-tally.js';
-import type { CanonicalRecord, KpiSummary, RowCounts, RowIssue } from '../domain/types.js';
+import type { CanonicalRecord, Diagnostic, KpiSummary, RowCounts, RowIssue } from '../domain/types.js';
 import type { ExportMeta, RowOutcome } from './types.js';
 
 /** The `feedback check` report (design.md contract) plus `details` for people and the ingest function. */
@@ -98,7 +98,7 @@ export class ReportBuilder {
   }
 }
 
-function issue(row: number, code: string, detail: string | undefined): RowIssue {
+function issue(row: number, code: string, detail: Diagnostic | undefined): RowIssue {
   return detail === undefined ? { row, code } : { row, code, detail };
 }
 

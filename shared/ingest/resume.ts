@@ -1,5 +1,5 @@
 import { LateEncoding } from './encoding.js';
-import { exportMeta, type ReadStart, settleLater } from './parser-state.js';
+import { exportMeta, keyConcealer, type ReadStart, settleLater } from './parser-state.js';
 import { skipBytes } from './rows/bytes.js';
 import { KeyIndex } from './rows/json-flatten.js';
 import { openRows } from './rows/open.js';
@@ -12,11 +12,13 @@ import type { ResumeState } from './types.js';
 export async function resumeExport(
   bytes: AsyncIterable<Uint8Array>,
   r: ResumeState,
-  maxCell: number,
+  opts: { maxCell: number; hashKey: string },
 ): Promise<ReadStart> {
+  const { maxCell } = opts;
   const s = r.parser;
   const byOffset = r.byteOffset !== undefined;
-  const keys = s.format === 'json' || s.format === 'jsonl' ? new KeyIndex(s.columns) : undefined;
+  const json = s.format === 'json' || s.format === 'jsonl';
+  const keys = json ? new KeyIndex(s.columns, keyConcealer(opts.hashKey)) : undefined;
   const bom = s.encoding === 'utf-8-bom' ? 3 : s.encoding === 'utf-16le' || s.encoding === 'utf-16be' ? 2 : 0;
   const start = byOffset ? (r.byteOffset ?? 0) : bom;
   const xlsx = s.format === 'xlsx';

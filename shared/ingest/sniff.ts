@@ -1,4 +1,5 @@
 import { FileRejectedError } from '../domain/errors.js';
+import { diagnostic } from './diagnostic.js';
 import { createDecoder, sniffEncoding } from './encoding.js';
 import type { TextEncoding } from './types.js';
 
@@ -27,17 +28,17 @@ export interface SniffedText {
  * encoding, format and delimiter. Throws `FileRejectedError` for empty, binary, compressed and legacy Excel files.
  */
 export function sniff(bytes: Uint8Array, eof: boolean): Sniffed {
-  if (bytes.length === 0) throw new FileRejectedError('EMPTY_FILE', 'The file is empty (0 bytes).');
+  if (bytes.length === 0) throw new FileRejectedError('EMPTY_FILE', diagnostic`The file is empty (0 bytes).`);
   const magic = detectBinary(bytes);
   if (magic === 'ole2') {
     throw new FileRejectedError(
       'UNSUPPORTED_FORMAT',
-      'Legacy Excel .xls (OLE2) is not supported: save it as .xlsx or CSV.',
+      diagnostic`Legacy Excel .xls (OLE2) is not supported: save it as .xlsx or CSV.`,
     );
   }
   if (magic === 'gzip')
-    throw new FileRejectedError('UNSUPPORTED_FORMAT', 'The file is gzip-compressed: upload it uncompressed.');
-  if (magic === 'pdf') throw new FileRejectedError('BINARY_FILE', 'The file is a PDF, not a table.');
+    throw new FileRejectedError('UNSUPPORTED_FORMAT', diagnostic`The file is gzip-compressed: upload it uncompressed.`);
+  if (magic === 'pdf') throw new FileRejectedError('BINARY_FILE', diagnostic`The file is a PDF, not a table.`);
   if (magic === 'zip') return { format: 'xlsx' };
   return sniffText(bytes, eof);
 }
@@ -49,11 +50,11 @@ function sniffText(bytes: Uint8Array, eof: boolean): SniffedText {
   if (nulRatio(text) > 0.01 || controlRatio(text) > 0.02) {
     throw new FileRejectedError(
       'BINARY_FILE',
-      `The file holds binary data (control bytes), not text in ${enc.encoding}.`,
+      diagnostic`The file holds binary data (control bytes), not text in ${enc.encoding}.`,
     );
   }
   if (text.replace(/^\ufeff/, '').trim() === '')
-    throw new FileRejectedError('EMPTY_FILE', 'The file holds only whitespace.');
+    throw new FileRejectedError('EMPTY_FILE', diagnostic`The file holds only whitespace.`);
   const base = {
     encoding: enc.encoding,
     bomLength: enc.bomLength,

@@ -1,4 +1,4 @@
-import type { CanonicalRecord, RejectReason } from '../domain/types.js';
+import type { CanonicalRecord, Diagnostic, RejectReason } from '../domain/types.js';
 import type { ChoiceGroup } from './choice-groups.js';
 
 /**
@@ -56,7 +56,7 @@ export type FileWarningCode =
 
 export interface FileWarning {
   code: FileWarningCode;
-  detail: string;
+  detail: Diagnostic;
 }
 
 /** What the column mapping used: canonical field → column name as seen in the file. */
@@ -103,6 +103,11 @@ export interface ParserState {
   idScope?: string;
   /** The id column counts the export's rows (1, 2, 3…): no id, records are known by their content. */
   idIsRowNumber?: true;
+  /**
+   * The id column was chosen by its values, with no name to say it holds response ids (a headerless file's): it may
+   * hold customer ids, so its ids make fingerprints but are not copied into records.
+   */
+  unnamedIdColumn?: true;
   /** Personal columns (author name, IP…), keyed-hashed into the content fingerprint and never copied. */
   authorColumns?: number[];
   /** Where the survey tool marks test and unfinished responses. */
@@ -173,13 +178,13 @@ export interface RejectedOutcome {
   kind: 'rejected';
   row: number;
   reason: RejectReason;
-  detail?: string;
+  detail?: Diagnostic;
 }
 export interface WarningOutcome {
   kind: 'warning';
   row: number;
   code: WarningCode;
-  detail?: string;
+  detail?: Diagnostic;
 }
 export interface DuplicateOutcome {
   kind: 'duplicate';

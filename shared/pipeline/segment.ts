@@ -4,6 +4,7 @@ import { type Contribution, presentSegments } from '../domain/contribution.js';
 import { addIssue, countAccepted, countReplaced } from '../domain/row-tally.js';
 import type { CanonicalRecord } from '../domain/types.js';
 import { detractorEvent } from '../events/factories.js';
+import { diagnostic } from '../ingest/diagnostic.js';
 import type { IngestTarget, OutboxEntry, VerbatimInput } from '../ports/ingest.js';
 import { versionOf } from './chunk-analysis.js';
 import type { ClaimOutcome } from './claim.js';
@@ -124,14 +125,14 @@ export class SegmentWork {
       addIssue(
         this.state,
         'warning',
-        { row: r.row, code: 'UNSUPPORTED_LANGUAGE', detail: r.language },
+        { row: r.row, code: 'UNSUPPORTED_LANGUAGE', detail: diagnostic`${r.language ?? 'unknown'}` },
         MAX_LISTED_ISSUES,
       );
     } else if (analysis?.error) {
       addIssue(
         this.state,
         'warning',
-        { row: r.row, code: 'SENTIMENT_FAILED', detail: analysis.error.code },
+        { row: r.row, code: 'SENTIMENT_FAILED', detail: diagnostic`${analysis.error.code}` },
         MAX_LISTED_ISSUES,
       );
     }

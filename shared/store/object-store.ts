@@ -1,5 +1,6 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { FileRejectedError } from '../domain/errors.js';
+import { diagnostic } from '../ingest/diagnostic.js';
 import type { IngestTarget, ObjectStore } from '../ports/ingest.js';
 
 /**
@@ -23,10 +24,10 @@ export class S3ObjectStore implements ObjectStore {
         }),
       );
       const etag = out.ETag?.replace(/"/g, '');
-      if (target.etag && etag && etag !== target.etag) throw replaced(target);
+      if (target.etag && etag && etag !== target.etag) throw replaced();
       body = out.Body as AsyncIterable<Uint8Array> | undefined;
     } catch (err) {
-      throw translateReadError(err, target);
+      throw translateReadError(err);
     }
     if (body) yield* body;
   }
@@ -36,19 +37,24 @@ export class S3ObjectStore implements ObjectStore {
   }
 }
 
-function replaced(target: IngestTarget): FileRejectedError {
-  return new FileRejectedError('OBJECT_REPLACED', `${target.key} was overwritten while this version was being read`);
+function replaced(): FileRejectedError {
+  return new FileRejectedError(
+    'OBJECT_REPLACED',
+    diagnostic`The key was overwritten while this version was being read.`,
+  );
 }
 
 /** S3's answers for a gone object or version, and for a key that holds other content now, as file errors. */
-function translateReadError(err: unknown, target: IngestTarget): unknown {
+function translateReadError(err: unknown): unknown {
   if (err instanceof FileRejectedError) return err;
   const e = err as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } };
   const name = e?.name ?? e?.Code;
   const status = e?.$metadata?.httpStatusCode;
   if (name === 'NoSuchKey' || name === 'NoSuchVersion' || name === 'NotFound' || status === 404) {
-    return new FileRejectedError('OBJECT_DELETED', `${target.key} (this version) no longer exists`, { cause: err });
+    return new FileRejectedError('OBJECT_DELETED', diagnostic`The object (this version) no longer exists.`, {
+      cause: err,
+    });
   }
-  if (name === 'PreconditionFailed' || status === 412) return replaced(target);
+  if (name === 'PreconditionFailed' || status === 412) return replaced();
   return err;
 }

@@ -14,6 +14,7 @@ import {
 } from '../../shared/domain/cells.js';
 import { FileLeaseHeldError, FileLeaseLostError, FileRejectedError } from '../../shared/domain/errors.js';
 import type { PendingEvent } from '../../shared/events/publisher.js';
+import { diagnostic } from '../../shared/ingest/diagnostic.js';
 import { type IngestDeps, ingestObject } from '../../shared/pipeline/ingest-object.js';
 import type { TextAnalyzer } from '../../shared/pipeline/text-analyzer.js';
 import type {
@@ -148,19 +149,19 @@ export interface MemoryPorts extends IngestPorts {
   ledgers: MemoryLedgers;
   rowLedger: MemoryRowLedger;
   /** The current version of each key, as S3 would hold it. */
-  objectsByKey: Map<string, { body: string; etag: string }>;
+  objectsByKey: Map<string, { body: string | Uint8Array; etag: string }>;
   published: PendingEvent[];
   continued: IngestTarget[];
 }
 
 /** The whole set of ports in memory; `put` stores an object and returns the target an S3 event would name. */
-export function memoryPorts(): MemoryPorts & { put(key: string, body: string): IngestTarget } {
+export function memoryPorts(): MemoryPorts & { put(key: string, body: string | Uint8Array): IngestTarget } {
   const ledgers = new MemoryLedgers();
   const rowLedger = new MemoryRowLedger();
-  const objectsByKey = new Map<string, { body: string; etag: string }>();
+  const objectsByKey = new Map<string, { body: string | Uint8Array; etag: string }>();
   const published: PendingEvent[] = [];
   const continued: IngestTarget[] = [];
-  const store = (key: string, body: string) => {
+  const store = (key: string, body: string | Uint8Array) => {
     const etag = createHash('md5').update(body).digest('hex');
     objectsByKey.set(key, { body, etag });
     return etag;
@@ -176,9 +177,10 @@ export function memoryPorts(): MemoryPorts & { put(key: string, body: string): I
       // The S3 adapter's contract: only the version the target names, else OBJECT_DELETED / OBJECT_REPLACED.
       async *read(target, fromByte) {
         const current = objectsByKey.get(target.key);
-        if (current === undefined) throw new FileRejectedError('OBJECT_DELETED', `${target.key} no longer exists`);
+        if (current === undefined)
+          throw new FileRejectedError('OBJECT_DELETED', diagnostic`The object no longer exists.`);
         if (current.etag !== target.etag)
-          throw new FileRejectedError('OBJECT_REPLACED', `${target.key} was overwritten`);
+          throw new FileRejectedError('OBJECT_REPLACED', diagnostic`The key was overwritten.`);
         yield Buffer.from(current.body).subarray(fromByte ?? 0);
       },
       put: async (_bucket, key, body) => void store(key, body),

@@ -1,5 +1,6 @@
 import { Parser } from 'csv-parse';
 import { FileRejectedError } from '../../domain/errors.js';
+import { diagnostic } from '../diagnostic.js';
 import { createDecoder, nativeBufferEncoding } from '../encoding.js';
 import type { TextEncoding } from '../types.js';
 import { asBuffer } from './bytes.js';
@@ -43,7 +44,7 @@ export async function* csvRows(
         cells: [],
         end: exact ? startOffset + api.info.bytes : undefined,
         reject: tooLarge ? 'CELL_TOO_LARGE' : 'MALFORMED_ROW',
-        detail: err?.code ?? 'CSV error',
+        detail: diagnostic`${err?.code ?? 'CSV error'}`,
       });
     },
   });
@@ -57,7 +58,8 @@ export async function* csvRows(
   const feed = (chunk: Buffer | undefined, end: boolean) => {
     const err = api.parse(chunk, end, push, close);
     if (err !== undefined) {
-      throw new FileRejectedError('MALFORMED_FILE', `CSV could not be parsed: ${err.message}`, { cause: err });
+      const message = diagnostic`CSV could not be parsed: ${{ message: err.message }}`;
+      throw new FileRejectedError('MALFORMED_FILE', message, { cause: err });
     }
   };
   for await (const chunk of bytes) {

@@ -1,4 +1,5 @@
 import { FileRejectedError } from '../../domain/errors.js';
+import { diagnostic } from '../diagnostic.js';
 import { createDecoder } from '../encoding.js';
 import type { TextEncoding } from '../types.js';
 import type { KeyIndex } from './json-flatten.js';
@@ -29,7 +30,7 @@ export async function* jsonDocumentRows(
   scanner.flush(b);
   if (b.length > 0) yield b;
   if (!scanner.foundArray) {
-    throw new FileRejectedError('UNSUPPORTED_FORMAT', 'JSON document holds no array of records.');
+    throw new FileRejectedError('UNSUPPORTED_FORMAT', diagnostic`JSON document holds no array of records.`);
   }
 }
 
@@ -140,7 +141,7 @@ class DocumentScanner {
       this.depth = 1;
       return;
     }
-    throw new FileRejectedError('UNSUPPORTED_FORMAT', 'JSON document is neither an array nor an object.');
+    throw new FileRejectedError('UNSUPPORTED_FORMAT', diagnostic`JSON document is neither an array nor an object.`);
   }
 
   /**
@@ -183,7 +184,7 @@ class DocumentScanner {
 
   private endElement(tail: string, out: RawRow[]): void {
     const piece = this.element + tail;
-    if (this.oversized) out.push({ cells: [], reject: 'CELL_TOO_LARGE', detail: 'JSON record too large' });
+    if (this.oversized) out.push({ cells: [], reject: 'CELL_TOO_LARGE', detail: diagnostic`JSON record too large` });
     else jsonRows(piece, this.keys, undefined, this.maxSize, out);
     this.element = '';
     this.inElement = false;

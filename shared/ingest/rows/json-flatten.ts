@@ -6,12 +6,23 @@
 export class KeyIndex {
   readonly keys: string[] = [];
   private readonly map = new Map<string, number>();
-  constructor(initial: readonly string[] = []) {
+  /**
+   * @param initial keys in index order, as a checkpoint carries them: a key that is personal data is there in the form
+   *   `conceal` gives it, and found again through it.
+   */
+  constructor(
+    initial: readonly string[] = [],
+    private readonly conceal?: (key: string) => string,
+  ) {
     for (const k of initial) this.index(k);
   }
   private readonly hints = new Map<string, string>();
   index(key: string): number {
     let i = this.map.get(key);
+    if (i === undefined && this.conceal !== undefined) {
+      i = this.map.get(this.conceal(key));
+      if (i !== undefined) this.map.set(key, i);
+    }
     if (i === undefined) {
       i = this.keys.length;
       this.keys.push(key);

@@ -1,3 +1,4 @@
+import { diagnostic } from '../diagnostic.js';
 import { createDecoder } from '../encoding.js';
 import type { TextEncoding } from '../types.js';
 import { asBuffer } from './bytes.js';
@@ -38,7 +39,7 @@ async function* utf8Lines(
     }
     carry = start < buf.length ? buf.subarray(start) : undefined;
     if (carry !== undefined && carry.length > maxSize * 4) {
-      batch.push({ cells: [], reject: 'CELL_TOO_LARGE', detail: 'line too long' });
+      batch.push({ cells: [], reject: 'CELL_TOO_LARGE', detail: diagnostic`line too long` });
       offset += carry.length;
       carry = undefined;
     }

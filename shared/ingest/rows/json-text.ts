@@ -1,3 +1,4 @@
+import { diagnostic } from '../diagnostic.js';
 import { flatten, type KeyIndex, quoteBigIntegers } from './json-flatten.js';
 import { envelopeRecords, pageRecords } from './json-pages.js';
 import type { RawRow } from './raw-row.js';
@@ -58,7 +59,7 @@ function exactTuple(text: string, values: unknown[]): unknown[] {
  */
 export function jsonRows(text: string, keys: KeyIndex, end: number | undefined, maxSize: number, out: RawRow[]): void {
   if (text.length > maxSize) {
-    out.push({ cells: [], end, reject: 'CELL_TOO_LARGE', detail: `${text.length} characters` });
+    out.push({ cells: [], end, reject: 'CELL_TOO_LARGE', detail: diagnostic`${text.length} characters` });
     return;
   }
   let value: unknown;
@@ -69,7 +70,7 @@ export function jsonRows(text: string, keys: KeyIndex, end: number | undefined, 
       cells: [],
       end,
       reject: 'MALFORMED_JSON',
-      detail: err instanceof Error ? err.message.slice(0, 200) : undefined,
+      detail: err instanceof Error ? diagnostic`${{ message: err.message }}` : undefined,
     });
     return;
   }
@@ -78,7 +79,12 @@ export function jsonRows(text: string, keys: KeyIndex, end: number | undefined, 
     return;
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    out.push({ cells: [], end, reject: 'NOT_AN_OBJECT', detail: Array.isArray(value) ? 'array' : typeof value });
+    out.push({
+      cells: [],
+      end,
+      reject: 'NOT_AN_OBJECT',
+      detail: diagnostic`${Array.isArray(value) ? 'array' : typeof value}`,
+    });
     return;
   }
   const mark = out.length;

@@ -3,6 +3,7 @@ import type ExcelJS from 'exceljs';
 // Only the streaming reader: the package entry pulls in the whole workbook model and writers (≈ 400 KiB bundled).
 import WorkbookReader from 'exceljs/lib/stream/xlsx/workbook-reader.js';
 import { FileRejectedError } from '../../domain/errors.js';
+import { diagnostic } from '../diagnostic.js';
 import type { RawRow } from './raw-row.js';
 
 function cellText(v: ExcelJS.CellValue): string {
@@ -99,7 +100,7 @@ export async function* xlsxRows(bytes: AsyncIterable<Uint8Array>, choice?: Sheet
     }
   } catch (err) {
     if (err instanceof FileRejectedError) throw err;
-    throw new FileRejectedError('MALFORMED_FILE', 'The XLSX workbook could not be read.', { cause: err });
+    throw new FileRejectedError('MALFORMED_FILE', diagnostic`The XLSX workbook could not be read.`, { cause: err });
   }
 }
 

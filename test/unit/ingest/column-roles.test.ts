@@ -202,6 +202,21 @@ describe('headerless files', () => {
     expect(report.details.fileWarnings.map((w) => w.code)).toContain('NO_HEADER');
   });
 
+  it('reads a first line of e-mail, phone and customer id over such columns as a record', async () => {
+    // Prepare: a help-desk dump without a header; the first line is a customer's.
+    const lines = Array.from(
+      { length: 8 },
+      (_, i) =>
+        `user${i}.li@example.com,1390000${String(i).padStart(4, '0')},CUST-5821${i},"${review(i)}",${1 + (i % 5)}`,
+    );
+    // Act
+    const { report } = await csv(lines);
+    // Assess
+    expect(report.rows.total).toBe(8);
+    expect(report.details.fileWarnings.map((w) => w.code)).toContain('NO_HEADER');
+    expect(JSON.stringify(report)).not.toMatch(/user0|13900000000|CUST-58210/);
+  });
+
   it('keeps a header of names as the header', async () => {
     const { report } = await csv(['Rating,Comment', ...Array.from({ length: 5 }, (_, i) => `4,"${review(i)}"`)]);
     expect(report.rows.total).toBe(5);

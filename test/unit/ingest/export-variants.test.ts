@@ -192,7 +192,10 @@ describe('column mapping by header and values', () => {
     expect(report.columns.submittedAt).toBe('Ticket created - Timestamp');
     expect(report.kpis.csat).toMatchObject({ n: 3, satisfied: 2 });
     expect(report.rows).toMatchObject({ total: 5, accepted: 4, rejected: 1 });
-    expect(report.warnings).toEqual([{ row: 5, code: 'SCORE_UNPARSEABLE', detail: 'rating: Neutral-ish' }]);
+    // The detail says what is wrong with the cell, never what it holds.
+    expect(report.warnings).toEqual([
+      { row: 5, code: 'SCORE_UNPARSEABLE', detail: "rating: not a 1–5 rating (11 characters: letters, '-')" },
+    ]);
   });
 
   it('uses Medallia request_id as the record id', async () => {

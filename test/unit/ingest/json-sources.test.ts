@@ -306,6 +306,50 @@ describe('finding the records array of a JSON document', () => {
   });
 });
 
+describe('JSON keys that are personal data', () => {
+  const lines = [0, 1, 2, 3, 4, 5]
+    .map((i) =>
+      JSON.stringify({
+        [`customer${i % 2}@example.com`]: 'x',
+        text: `Review number ${['one', 'two', 'three', 'four', 'five', 'six'][i]} of the shop`,
+        rating: 1 + (i % 5),
+      }),
+    )
+    .join('\n');
+
+  it('resumes with each key at its index, from a checkpoint that holds the keys only hashed', async () => {
+    // Prepare
+    const bytes = utf8(`${lines}\n`);
+    const options = { ...baseOptions, fileName: 'keys.jsonl' };
+    const full = await collect(readExport(chunks(bytes, 17), options));
+    for (const stop of [1, 3]) {
+      // Act
+      const first = readExport(chunks(bytes, 17), options);
+      const head = await collect(first, stop);
+      const checkpoint = JSON.stringify(first.checkpoint());
+      const state = JSON.parse(checkpoint) as ResumeState;
+      const rest = state.byteOffset === undefined ? bytes : bytes.subarray(state.byteOffset);
+      const resumed = readExport(chunks(rest, 17), { ...options, resume: state });
+      const tail = await collect(resumed);
+      // Assess
+      expect([...head, ...tail]).toEqual(full);
+      expect(checkpoint).not.toContain('@example.com');
+      expect((await resumed.meta()).seenColumns).toEqual(['column 1', 'text', 'rating', 'column 4']);
+    }
+  });
+
+  it('finds a concealed key through the concealer, and takes new keys after the known ones', () => {
+    // Prepare
+    const conceal = (k: string) => (k.includes('@') ? `#${k.length}` : k);
+    const keys = new KeyIndex(['text', '#13', 'rating'], conceal);
+    // Act, Assess
+    expect(keys.index('a@example.com')).toBe(1);
+    expect(keys.index('rating')).toBe(2);
+    expect(keys.index('b@example.org')).toBe(1);
+    expect(keys.index('other')).toBe(3);
+  });
+});
+
 describe('Google Play reviews with developer replies', () => {
   const review = (id: string, text: string, reply?: string) =>
     JSON.stringify({
