@@ -69,6 +69,8 @@ export interface CanonicalRecord {
 export type RejectReason =
   | 'NO_CONTENT'
   | 'MALFORMED_ROW'
+  /** A quote that opens a cell and is never properly closed: the row ends at the line it opened on. */
+  | 'MALFORMED_QUOTING'
   | 'MALFORMED_JSON'
   | 'CELL_TOO_LARGE'
   | 'WRONG_COLUMN_COUNT'

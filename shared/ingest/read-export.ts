@@ -174,7 +174,7 @@ async function readText(
   const { format, encoding, bomLength, delimiter, preambleHint } = sniffed;
   const late = sniffed.settleLate ? new LateEncoding(bomLength) : undefined;
   const keys = format === 'json' || format === 'jsonl' ? new KeyIndex() : undefined;
-  const spec = { format, encoding, delimiter, startOffset: bomLength, maxCell, keys, late };
+  const spec = { format, encoding, delimiter, startOffset: bomLength, maxCell, keys, late, linesBefore: 0 };
   const rows = openRows(skipBytes(src.replay(), bomLength), spec);
   const resumeMode = exactOffsets(sniffed) ? 'byte-offset' : 'skip-records';
   const start = await settleLayout({ rows, format, encoding, delimiter, keys, resumeMode, preambleHint }, opts);

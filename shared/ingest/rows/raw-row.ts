@@ -5,6 +5,16 @@ export interface RawRow {
   cells: string[];
   /** Raw byte offset just after this record, when exact (UTF-8/UTF-16LE CSV and JSON Lines). */
   end?: number;
+  /**
+   * Line-based formats (CSV, TSV, JSON Lines): the number of the physical line this record ends on, counted from the
+   * start of the file (blank lines and the lines of multi-line cells included).
+   */
+  line?: number;
   reject?: RejectReason;
   detail?: string;
+}
+
+/** The physical lines of a file, which its row reader fills in once it reaches the end. */
+export interface LineCount {
+  total?: number;
 }
