@@ -43,7 +43,7 @@ function formatRows(body: AsyncIterable<Uint8Array>, spec: RowSpec): AsyncGenera
     case 'tsv':
       return csvRows(body, { ...spec, delimiter: spec.delimiter ?? ',' });
     case 'jsonl':
-      return jsonLinesRows(body, spec.encoding, spec.startOffset, spec.keys ?? new KeyIndex(), spec.maxCell);
+      return jsonLinesRows(body, { ...spec, keys: spec.keys ?? new KeyIndex() });
     case 'json':
       return jsonDocumentRows(body, spec.encoding, spec.keys ?? new KeyIndex(), spec.maxCell);
     case 'xlsx':
