@@ -91,6 +91,11 @@ export interface RowCounts {
   rejected: number;
   duplicates: number;
   withText: number;
+  /**
+   * Physical lines read (CSV, TSV, JSON Lines): header, blank lines and the lines of multi-line cells included, so a
+   * gap between lines and rows shows where they went. Absent for JSON documents and workbooks.
+   */
+  lines?: number;
 }
 
 export interface KpiSummary {

@@ -5,7 +5,7 @@ import { recordIdentity } from './fingerprint.js';
 import { zoneInHeader } from './header-zones.js';
 import { type Layout, preambleWarning } from './layout.js';
 import type { KeyIndex } from './rows/json-flatten.js';
-import type { RawRow } from './rows/raw-row.js';
+import type { LineCount, RawRow } from './rows/raw-row.js';
 import { surveyStatusColumns } from './survey-status.js';
 import type {
   ColumnMapping,
@@ -30,6 +30,8 @@ export interface OpenedRows {
   resumeMode: ExportMeta['resumeMode'];
   /** Lines known to precede the header (Excel's `sep=` hint). */
   preambleHint: number;
+  /** Line-based formats: what the row reader fills in with the file's physical lines at its end. */
+  lineCount?: LineCount;
 }
 
 /** Where the reader starts: the file's state and meta, and the rows still to process. */
@@ -43,6 +45,10 @@ export interface ReadStart {
   skip: number;
   /** Records done before the first one read (resume). */
   rowBase: number;
+  /** Line-based formats: the physical lines before the first row to process (header, resume point), when known. */
+  linesBefore?: number;
+  /** Filled in with the file's physical lines once its rows are read to the end. */
+  lineCount?: LineCount;
 }
 
 /**

@@ -8,7 +8,7 @@ import { resumeExport } from './resume.js';
 import { PeekableBytes, skipBytes } from './rows/bytes.js';
 import { KeyIndex } from './rows/json-flatten.js';
 import { openRows } from './rows/open.js';
-import type { RawRow } from './rows/raw-row.js';
+import type { LineCount, RawRow } from './rows/raw-row.js';
 import { SNIFF_BYTES, type SniffedText, sniff } from './sniff.js';
 import type { ExportReader, ParserState, ReadExportOptions, ResumeState, RowOutcome } from './types.js';
 
@@ -39,6 +39,7 @@ export function readExport(input: ByteInput, opts: ReadExportOptions): ExportRea
   let started = false;
   let currentState: ParserState | undefined;
   let ctx: RowContext | undefined;
+  let lineCount: LineCount | undefined;
 
   const prepare = (): Promise<ReadStart> => {
     prepared ??= (
@@ -47,14 +48,18 @@ export function readExport(input: ByteInput, opts: ReadExportOptions): ExportRea
         : resumeExport(resolveInput(input), opts.resume, maxCell)
     ).then((p) => {
       currentState = p.state;
+      lineCount = p.lineCount;
       return p;
     });
     return prepared;
   };
 
-  /** Ends (raw byte offsets) of the records of the batch handed out last, by row, for exact checkpoints. */
+  /** Ends (raw byte offsets) and lines of the records of the batch handed out last, by row, for exact checkpoints. */
   let batchFirstRow = 0;
   let batchEnds: (number | undefined)[] = [];
+  let batchLines: (number | undefined)[] = [];
+  /** Physical lines up to the last record read; undefined when the format (or the checkpoint) does not count them. */
+  let linesSoFar: number | undefined;
   /** The last record whose final outcome the per-record iterator handed out. */
   let lastYielded = 0;
 
@@ -72,11 +77,14 @@ export function readExport(input: ByteInput, opts: ReadExportOptions): ExportRea
     let skipped = 0;
     const scratch: RowOutcome[] = [];
     let batch: RawRow[] = p.lookahead;
+    linesSoFar = p.linesBefore;
     for (;;) {
       const out: RowOutcome[] = [];
       const ends: (number | undefined)[] = [];
+      const lines: (number | undefined)[] = [];
       const firstRow = row + 1;
       for (const raw of batch) {
+        if (raw.line !== undefined && linesSoFar !== undefined) linesSoFar = raw.line;
         if (toSkip > 0) {
           toSkip--;
           skipped++;
@@ -89,10 +97,12 @@ export function readExport(input: ByteInput, opts: ReadExportOptions): ExportRea
         row++;
         rows.process(raw, row, out);
         ends.push(raw.end);
+        lines.push(raw.line);
       }
       if (out.length > 0) {
         batchFirstRow = firstRow;
         batchEnds = ends;
+        batchLines = lines;
         yield out;
       }
       if (batch === p.lookahead) p.lookahead.length = 0;
@@ -119,16 +129,21 @@ export function readExport(input: ByteInput, opts: ReadExportOptions): ExportRea
     const cp: ResumeState = { version: 1, recordsDone: row, parser: currentState };
     // Occurrence numbers of textless records need every record before the checkpoint: no byte offset then.
     const end = batchEnds[at];
+    const line = batchLines[at];
     if (ctx?.countsOccurrences) cp.recountOccurrences = true;
     else if (end !== undefined) cp.byteOffset = end;
+    if (line !== undefined && linesSoFar !== undefined) cp.linesDone = line;
     return cp;
   };
+
+  const linesRead = (): number | undefined => (linesSoFar === undefined ? undefined : (lineCount?.total ?? linesSoFar));
 
   return {
     meta: async () => (await prepare()).meta,
     batches: () => iterateBatches(),
     checkpointAfter,
     checkpoint: () => checkpointAfter(lastYielded),
+    linesRead,
     [Symbol.asyncIterator]: () => iterate(),
   };
 }
@@ -174,10 +189,13 @@ async function readText(
   const { format, encoding, bomLength, delimiter, preambleHint } = sniffed;
   const late = sniffed.settleLate ? new LateEncoding(bomLength) : undefined;
   const keys = format === 'json' || format === 'jsonl' ? new KeyIndex() : undefined;
-  const spec = { format, encoding, delimiter, startOffset: bomLength, maxCell, keys, late, linesBefore: 0 };
+  const lineCount = format === 'json' ? undefined : {};
+  const linesBefore = lineCount === undefined ? undefined : 0;
+  const spec = { format, encoding, delimiter, startOffset: bomLength, maxCell, keys, late, linesBefore, lineCount };
   const rows = openRows(skipBytes(src.replay(), bomLength), spec);
   const resumeMode = exactOffsets(sniffed) ? 'byte-offset' : 'skip-records';
-  const start = await settleLayout({ rows, format, encoding, delimiter, keys, resumeMode, preambleHint }, opts);
+  const opened = { rows, format, encoding, delimiter, keys, resumeMode, preambleHint, lineCount } as const;
+  const start = await settleLayout(opened, opts);
   if (late !== undefined) settleLater(late, start.state, start.meta);
   return start;
 }
@@ -194,5 +212,9 @@ async function settleLayout(opened: OpenedRows, opts: ReadExportOptions): Promis
   const head = await readHead(opened.rows, opened.keys === undefined);
   const layout = opened.keys === undefined ? tableLayout(head, opened.preambleHint) : jsonLayout(head, opened.keys);
   const { state, meta } = describeExport(opened, head, layout, opts);
-  return { meta, state, rows: opened.rows, lookahead: layout.lookahead, skip: 0, rowBase: 0 };
+  const { lookahead, headerRows } = layout;
+  // Lines of the title and header rows, which are never records: the first record's own line numbers follow them.
+  const linesBefore = opened.lineCount === undefined ? undefined : headerRows > 0 ? head[headerRows - 1]?.line : 0;
+  const start: ReadStart = { meta, state, rows: opened.rows, lookahead, skip: 0, rowBase: 0 };
+  return linesBefore === undefined ? start : { ...start, linesBefore, lineCount: opened.lineCount };
 }

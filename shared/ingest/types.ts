@@ -119,6 +119,12 @@ export interface ResumeState {
   /** Offset in the raw file just after record `recordsDone`, when the format allows it. */
   byteOffset?: number;
   /**
+   * Line-based formats: the physical lines up to `byteOffset` (the line record `recordsDone` ends on), so a read from
+   * that offset numbers lines as the first read did. Absent in checkpoints written before lines were counted: the
+   * lines of such a continuation are not reported.
+   */
+  linesDone?: number;
+  /**
    * Records without text were counted before this checkpoint: their occurrence numbers (see RowContext) need the
    * records before it, so the resumed read passes the whole file again and counts them without yielding them.
    */
@@ -223,6 +229,12 @@ export interface ExportReader extends AsyncIterable<RowOutcome> {
   meta(): Promise<ExportMeta>;
   /** State to resume after the last completed record yielded so far (undefined before the first). */
   checkpoint(): ResumeState | undefined;
+  /**
+   * Physical lines read (CSV, TSV, JSON Lines): up to the end of the last record handed out, and every line of the file
+   * once it has been read to its end. Counted from the start of the file, a resumed read included. Undefined for
+   * JSON documents and workbooks, and for a continuation of a checkpoint that did not record them.
+   */
+  linesRead(): number | undefined;
   /**
    * The outcomes in batches (one per chunk of the file, a record's warnings before its final outcome): what a consumer
    * that commits between records uses, with {@link checkpointAfter}, to skip one generator step per outcome.

@@ -1,7 +1,7 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { readExport } from '../../../shared/ingest/read-export.js';
-import type { ResumeState, RowOutcome } from '../../../shared/ingest/types.js';
+import type { ResumeState } from '../../../shared/ingest/types.js';
 import { baseOptions, chunks, collect, runBytes } from './helpers.js';
 
 const HEADER = 'Response ID,Comment,Rating';
@@ -26,7 +26,7 @@ describe('a stray quote (readExport, CSV)', () => {
     // Act
     const { report, records } = await runBytes(chunks(Buffer.from(text), size), 'stray.csv');
     // Assess
-    expect(report.rows).toMatchObject({ total: 1998, accepted: 1997, rejected: 1, duplicates: 0 });
+    expect(report.rows).toMatchObject({ total: 1998, accepted: 1997, rejected: 1, duplicates: 0, lines: 1999 });
     expect(report.rejects).toEqual([
       {
         row: 2,
@@ -44,7 +44,7 @@ describe('a stray quote (readExport, CSV)', () => {
     // Act
     const { report } = await runBytes(chunks(Buffer.from(text), 11), 'two.csv');
     // Assess
-    expect(report.rows).toMatchObject({ total: 8, accepted: 6, rejected: 2 });
+    expect(report.rows).toMatchObject({ total: 8, accepted: 6, rejected: 2, lines: 9 });
     expect(report.rejects.map((r) => [r.row, r.reason])).toEqual([
       [2, 'MALFORMED_QUOTING'],
       [5, 'MALFORMED_QUOTING'],
@@ -62,7 +62,7 @@ describe('a stray quote (readExport, CSV)', () => {
     // Act
     const { report } = await runBytes(chunks(Buffer.from(text), 4096), 'long.csv');
     // Assess: row 2 is broken; every other row (1202 with a stray quote inside its cell) is read.
-    expect(report.rows).toMatchObject({ total: 1300, accepted: 1299, rejected: 1 });
+    expect(report.rows).toMatchObject({ total: 1300, accepted: 1299, rejected: 1, lines: 1301 });
     expect(report.rejects[0]).toMatchObject({ row: 2, reason: 'MALFORMED_QUOTING' });
     expect(report.rejects[0]?.detail).toContain('spans more than 1000 lines');
   });
@@ -79,7 +79,7 @@ describe('a stray quote (readExport, CSV)', () => {
       // Act
       const { report } = await runBytes(chunks(bytes, 333), name);
       // Assess
-      expect(report.rows, name).toMatchObject({ total: 300, accepted: 299, rejected: 1 });
+      expect(report.rows, name).toMatchObject({ total: 300, accepted: 299, rejected: 1, lines: 301 });
       expect(report.rejects[0], name).toMatchObject({ row: 2, reason: 'MALFORMED_QUOTING' });
     }
   });
@@ -97,7 +97,7 @@ describe('a stray quote (readExport, CSV)', () => {
     // Act
     const { report, records } = await runBytes(chunks(Buffer.from(text), 5), 'multi.csv');
     // Assess
-    expect(report.rows).toMatchObject({ total: 5, accepted: 5, rejected: 0 });
+    expect(report.rows).toMatchObject({ total: 5, accepted: 5, rejected: 0, lines: 50 });
     expect(records[0]?.text).toContain('second line with "quotes", and commas');
     expect(records[2]?.text).toContain('第三行');
     expect(records[3]?.text).toContain('point 40');
@@ -114,7 +114,7 @@ describe('an oversized cell (readExport, CSV)', () => {
     // Act
     const { report, records } = await runBytes(chunks(Buffer.from(text), 1000), 'big.csv', { maxCellSize: 1000 });
     // Assess
-    expect(report.rows).toMatchObject({ total: 3, accepted: 2, rejected: 1 });
+    expect(report.rows).toMatchObject({ total: 3, accepted: 2, rejected: 1, lines: 4 });
     expect(report.rejects[0]).toMatchObject({ row: 2, reason: 'CELL_TOO_LARGE' });
     expect(records.map((r) => r.text)).toEqual(['hello there', 'valid row after']);
   });
@@ -130,7 +130,7 @@ describe('an oversized cell (readExport, CSV)', () => {
     // Act
     const { report, records } = await runBytes(chunks(bytes, 65_536), 'huge.csv');
     // Assess
-    expect(report.rows).toMatchObject({ total: 3, accepted: 2, rejected: 1 });
+    expect(report.rows).toMatchObject({ total: 3, accepted: 2, rejected: 1, lines: 4 });
     expect(report.rejects[0]).toMatchObject({ row: 2, reason: 'CELL_TOO_LARGE' });
     expect(records.at(-1)?.text).toBe('kept');
   });
@@ -167,10 +167,11 @@ describe('resuming after a broken row', () => {
       const rest = await collect(resumed);
       // Assess
       expect(checkpoint?.byteOffset, `cut ${cut}`).toBeDefined();
-      // (A resumed read does not number lines yet: details say less.)
-      const brief = (o: RowOutcome) => [o.row, o.kind, o.kind === 'rejected' ? o.reason : undefined];
-      expect(rest.map(brief), `cut ${cut}`).toEqual(whole.filter((o) => o.row > cut).map(brief));
+      expect(rest, `cut ${cut}`).toEqual(whole.filter((o) => o.row > cut));
+      expect(checkpoint?.linesDone, `cut ${cut}`).toBe(cut + 1);
+      expect(resumed.linesRead(), `cut ${cut}`).toBe(41);
     }
     expect(whole.filter((o) => o.kind === 'rejected').map((o) => o.row)).toEqual([5, 20]);
+    expect(wholeReader.linesRead()).toBe(41);
   });
 });

@@ -14,7 +14,7 @@ describe('an over-long JSON line (readExport, JSON Lines)', () => {
     // Act
     const { report, records } = await runBytes(chunks(Buffer.from(text), 65_536), 'long.jsonl', { maxCellSize });
     // Assess
-    expect(report.rows).toMatchObject({ total: 3, accepted: 2, rejected: 1 });
+    expect(report.rows).toMatchObject({ total: 3, accepted: 2, rejected: 1, lines: 4 });
     expect(report.rejects[0]).toMatchObject({ row: 2, reason: 'CELL_TOO_LARGE' });
     expect(records.map((r) => r.text)).toEqual(['hi there', 'after']);
   });
@@ -35,8 +35,21 @@ describe('an over-long JSON line (readExport, JSON Lines)', () => {
     const from = bytes.subarray(checkpoint?.byteOffset ?? 0);
     const rest = await collect(readExport(chunks(from, 256), { ...options, resume: checkpoint }));
     // Assess
-    expect(checkpoint).toMatchObject({ recordsDone: 2 });
-    expect(checkpoint?.byteOffset).toBe(bytes.indexOf('{"text":"b"'));
+    expect(checkpoint).toMatchObject({ recordsDone: 2, linesDone: 2 });
     expect(rest.filter((o) => o.kind !== 'warning').map((o) => [o.row, o.kind])).toEqual([[3, 'accepted']]);
+  });
+});
+
+describe('the line count', () => {
+  it('counts header, blank and multi-line cell lines of CSV, and every line of JSON Lines', async () => {
+    const csv = 'Comment,Rating\r\n\r\nGood,5\r\n"two\nlines",4\r\n\r\nlast,3\r\n\r\n';
+    const jsonl = '{"text":"a","rating":1}\n\n  \n{"text":"b","rating":2}';
+    expect((await runBytes(chunks(Buffer.from(csv), 3), 'l.csv')).report.rows).toMatchObject({ total: 3, lines: 8 });
+    expect((await runBytes(chunks(Buffer.from(jsonl), 3), 'l.jsonl')).report.rows).toMatchObject({ lines: 4 });
+  });
+
+  it('is absent for a JSON document', async () => {
+    const { report } = await runBytes(chunks(Buffer.from('[{"text":"a","rating":1}]'), 5), 'd.json');
+    expect(report.rows.lines).toBeUndefined();
   });
 });
