@@ -76,6 +76,8 @@ export type RejectReason =
   | 'WRONG_COLUMN_COUNT'
   | 'NOT_AN_OBJECT'
   | 'SUMMARY_ROW'
+  /** The header again below the first records (exports pasted one after another). */
+  | 'HEADER_REPEATED'
   /** A survey tool's preview or test response (Qualtrics `DistributionChannel`/`Status`). */
   | 'TEST_RESPONSE';
 

@@ -2,6 +2,7 @@ import type { CanonicalRecord } from '../domain/types.js';
 import { cleanLabel, cleanText, hashIdentifier, isMangledNumber, matchText, redactAsWritten } from './clean.js';
 import { isoString, parseDate } from './dates.js';
 import { normaliseSourceId, OccurrenceCounter, sha } from './fingerprint.js';
+import { RepeatedHeader } from './header-repeat.js';
 import type { RawRow } from './rows/raw-row.js';
 import { parseNps, parseRating } from './scores.js';
 import { responseStatus, type SurveyStatusColumns } from './survey-status.js';
@@ -56,6 +57,8 @@ export class RowContext {
   /** Personal columns (author name, IP…) that take part in the content fingerprint, keyed-hashed. */
   private readonly iAuthors: readonly number[];
   private readonly surveyStatus: SurveyStatusColumns | undefined;
+  /** The header rows, known again when they come back below the records. */
+  private readonly repeatedHeader: RepeatedHeader | undefined;
   /** Raw label cell → cleaned, redacted label (or {@link NO_LABEL}). */
   private readonly labels = new Map<string, string | typeof NO_LABEL>();
   /** Occurrences so far of each textless record's content (see {@link RowContext.fingerprint}). */
@@ -86,6 +89,7 @@ export class RowContext {
     this.iSourceId = s.idIsRowNumber ? -1 : (s.fieldIndex.sourceRecordId ?? -1);
     this.iAuthors = s.authorColumns ?? [];
     this.surveyStatus = s.surveyStatus;
+    this.repeatedHeader = s.headerMarks === undefined ? undefined : new RepeatedHeader(s.headerMarks);
     this.iCustomer = s.fieldIndex.customerId ?? -1;
     this.iEmail = s.fieldIndex.email ?? -1;
     this.iLanguage = s.fieldIndex.language ?? -1;
@@ -139,6 +143,10 @@ export class RowContext {
       return;
     }
     const cells = raw.cells;
+    if (this.repeatedHeader?.matches(cells)) {
+      out.push({ kind: 'rejected', row, reason: 'HEADER_REPEATED' });
+      return;
+    }
     if (this.tabular && this.rejectsColumnCount(cells, row, out)) return;
     if (this.iSubmitted >= 0 && this.cell(cells, this.iSubmitted) === undefined && this.isSummary(cells)) {
       out.push({ kind: 'rejected', row, reason: 'SUMMARY_ROW', detail: (cells[0] ?? '').trim().slice(0, 40) });

@@ -31,6 +31,8 @@ export interface Layout {
   lookahead: RawRow[];
   /** No header row: the first line is a record; columns are named by role once mapped. */
   headerless?: boolean;
+  /** The header rows as read (under the title lines). */
+  headerCells?: string[][];
 }
 
 /** The first rows of a file, enough for the layout and the mapping sample. Throws `EMPTY_FILE` when there are none. */
@@ -72,6 +74,7 @@ export function tableLayout(head: RawRow[], preambleHint: number): Layout {
     headerRows,
     preamble,
     lookahead: head.slice(headerRows),
+    headerCells: head.slice(preamble, headerRows).map((r) => r.cells),
   };
   if (tz !== undefined && isValidTimeZone(tz)) layout.timeZone = tz;
   if (layout.columns.every((c) => c === ''))

@@ -2,6 +2,7 @@ import { mapColumns } from './column-mapping.js';
 import { inferDateOrder } from './dates.js';
 import type { LateEncoding } from './encoding.js';
 import { recordIdentity } from './fingerprint.js';
+import { headerMarks, RepeatedHeader } from './header-repeat.js';
 import { zoneInHeader } from './header-zones.js';
 import { type Layout, preambleWarning } from './layout.js';
 import type { KeyIndex } from './rows/json-flatten.js';
@@ -61,7 +62,10 @@ export function describeExport(
   layout: Layout,
   opts: ReadExportOptions,
 ): { state: ParserState; meta: ExportMeta } {
-  const sample = layout.lookahead.filter((r) => r.reject === undefined).map((r) => r.cells);
+  const marks = headerMarksOf(layout);
+  const again = marks.headerMarks === undefined ? undefined : new RepeatedHeader(marks.headerMarks);
+  // The values to profile: neither broken rows nor the header again (exports pasted one after another).
+  const sample = layout.lookahead.filter((r) => r.reject === undefined && !again?.matches(r.cells)).map((r) => r.cells);
   const mapping = mapColumns({ columns: layout.columns, aliases: layout.aliases, sample, overrides: opts.overrides });
   const fileWarnings: FileWarning[] = [...mapping.warnings];
   const columns = layout.headerless === true ? namedByRole(layout.columns, mapping, fileWarnings) : layout.columns;
@@ -84,6 +88,7 @@ export function describeExport(
     unreliableIdColumns: mapping.unreliableIdColumns,
     ...recordIdentity(columns, mapping.fieldIndex.sourceRecordId, sample, mapping.personal),
     ...surveyStatusOf(columns),
+    ...marks,
   };
   const dropped = mapping.personal.map((i) => columns[i] ?? '').filter((c) => c !== '');
   const meta = exportMeta(state, { dropped, fileWarnings, resumeMode: source.resumeMode });
@@ -183,6 +188,11 @@ export function settleLater(late: LateEncoding, state: ParserState, meta: Export
     meta.encoding = encoding;
     meta.resumeMode = 'skip-records';
   });
+}
+
+function headerMarksOf(layout: Layout): Pick<ParserState, 'headerMarks'> {
+  const marks = headerMarks(layout.headerCells ?? []);
+  return marks.length === 0 ? {} : { headerMarks: marks };
 }
 
 function surveyStatusOf(columns: readonly string[]): Pick<ParserState, 'surveyStatus'> {

@@ -106,6 +106,20 @@ export interface ParserState {
   authorColumns?: number[];
   /** Where the survey tool marks test and unfinished responses. */
   surveyStatus?: SurveyStatusColumns;
+  /** The header rows, to reject them when they come again below the records (absent: headerless, JSON, old checkpoint). */
+  headerMarks?: HeaderMark[];
+}
+
+/**
+ * A header row as it would look again below the first records (exports pasted one after another, a sheet copied
+ * twice): its first filled cell, normalised, and a hash of all its cells, normalised (see header-repeat.ts). Small
+ * enough for the parser state a checkpoint carries, whatever the width of the header.
+ */
+export interface HeaderMark {
+  /** Column of the first filled cell. */
+  at: number;
+  first: string;
+  key: string;
 }
 
 /**

@@ -40,6 +40,54 @@ describe('an over-long JSON line (readExport, JSON Lines)', () => {
   });
 });
 
+describe('a header repeated below the records', () => {
+  it('rejects the header again as HEADER_REPEATED, whatever its spacing, case and padding', async () => {
+    // Prepare: two exports pasted one under the other.
+    const text =
+      'Response ID,Comment,Rating\nR_1,Great app,5\nR_2,Slow,2\n response id ,COMMENT,Rating,,\nR_3,Fine,4\n';
+    // Act
+    const { report, records } = await runBytes(chunks(Buffer.from(text), 9), 'twice.csv');
+    // Assess
+    expect(report.rows).toMatchObject({ total: 4, accepted: 3, rejected: 1, lines: 5 });
+    expect(report.rejects).toEqual([{ row: 3, reason: 'HEADER_REPEATED' }]);
+    expect(records.map((r) => r.text)).toEqual(['Great app', 'Slow', 'Fine']);
+  });
+
+  it("rejects each of a Qualtrics export's three header rows found again, also after a resume", async () => {
+    // Prepare
+    const head = [
+      'StartDate,ResponseId,Q1,Q2_TEXT',
+      'Start Date,Response ID,How likely are you to recommend us?,Why?',
+      '"{""ImportId"":""startDate""}","{""ImportId"":""_recordId""}","{""ImportId"":""QID1""}","{""ImportId"":""QID2_TEXT""}"',
+    ];
+    const part = (from: number) =>
+      [1, 2, 3].map((k) => `2024-07-0${k} 08:00:00,R_${from + k},${k + 6},Reason ${from + k}`);
+    const bytes = Buffer.from(`${[...head, ...part(0), ...head, ...part(3)].join('\n')}\n`);
+    const options = { ...baseOptions, fileName: 'q.csv' };
+    // Act
+    const whole = await collect(readExport(chunks(bytes, 40), options));
+    const reader = readExport(chunks(bytes, 40), options);
+    let checkpoint: ResumeState | undefined;
+    for await (const batch of reader.batches()) {
+      if (batch.some((o) => o.row === 2)) {
+        checkpoint = reader.checkpointAfter(2);
+        break;
+      }
+    }
+    const from = bytes.subarray(checkpoint?.byteOffset ?? 0);
+    const rest = await collect(readExport(chunks(from, 40), { ...options, resume: checkpoint }));
+    // Assess
+    const rejected = whole.filter((o) => o.kind === 'rejected');
+    expect(rejected.map((o) => [o.row, o.kind === 'rejected' && o.reason])).toEqual([
+      [4, 'HEADER_REPEATED'],
+      [5, 'HEADER_REPEATED'],
+      [6, 'HEADER_REPEATED'],
+    ]);
+    expect(whole.filter((o) => o.kind === 'accepted')).toHaveLength(6);
+    expect(rest).toEqual(whole.filter((o) => o.row > 2));
+  });
+});
+
 describe('the line count', () => {
   it('counts header, blank and multi-line cell lines of CSV, and every line of JSON Lines', async () => {
     const csv = 'Comment,Rating\r\n\r\nGood,5\r\n"two\nlines",4\r\n\r\nlast,3\r\n\r\n';
