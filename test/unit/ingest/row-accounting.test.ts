@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readExport } from '../../../shared/ingest/read-export.js';
 import type { ResumeState } from '../../../shared/ingest/types.js';
@@ -99,5 +100,49 @@ describe('the line count', () => {
   it('is absent for a JSON document', async () => {
     const { report } = await runBytes(chunks(Buffer.from('[{"text":"a","rating":1}]'), 5), 'd.json');
     expect(report.rows.lines).toBeUndefined();
+  });
+});
+
+/** A response's comment: words only, so a stray quote before it opens a field and nothing else does. */
+const word = fc.constantFrom('fast', 'slow', 'crashes', 'love', 'price', 'support', '好用', '太慢');
+const response = fc.record({
+  words: fc.array(word, { minLength: 1, maxLength: 4 }),
+  stray: fc.boolean(),
+  multiLine: fc.boolean(),
+  rating: fc.integer({ min: 1, max: 5 }),
+});
+
+describe('stray quotes (property)', () => {
+  it('never swallow a row: counts add up and every response without one is read', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(response, { minLength: 3, maxLength: 40 }),
+        fc.constantFrom('\n', '\r\n'),
+        fc.integer({ min: 1, max: 97 }),
+        async (responses, eol, size) => {
+          // Prepare: each comment carries its response number; some are legitimately quoted over two lines.
+          const lines = responses.map((r, i) => {
+            const text = `${r.words.join(' ')} n${i + 1}`;
+            const cell = r.stray ? `"${text}` : r.multiLine ? `"${text}\n""second"" line"` : text;
+            return `R_${i + 1},${cell},${r.rating}`;
+          });
+          const bytes = Buffer.from(`Response ID,Comment,Rating${eol}${lines.join(eol)}${eol}`);
+          // Act
+          const { report, records } = await runBytes(chunks(bytes, size), 'p.csv');
+          // Assess
+          const r = report.rows;
+          const strays = responses.filter((x) => x.stray).length;
+          const multi = responses.filter((x) => x.multiLine && !x.stray).length;
+          expect(r.total).toBe(r.accepted + r.rejected + r.duplicates);
+          expect(r).toMatchObject({ total: responses.length, rejected: strays, lines: responses.length + 1 + multi });
+          expect(report.rejects.every((x) => x.reason === 'MALFORMED_QUOTING')).toBe(true);
+          const read = new Set(records.map((x) => /n(\d+)/.exec(x.text ?? '')?.[1]));
+          responses.forEach((x, i) => {
+            if (!x.stray) expect(read.has(String(i + 1)), `response ${i + 1}`).toBe(true);
+          });
+        },
+      ),
+      { numRuns: 80 },
+    );
   });
 });
