@@ -184,8 +184,9 @@ class CsvReader {
     if (this.failure !== undefined) return;
     const end = this.base + this.api.info.bytes;
     const line = this.lines.lineAt(end);
-    if (line - this.lastLine > 1) {
-      // Several lines (or blank lines before it): a quoted field may have swallowed rows.
+    const span = line - this.lastLine;
+    if (span > 1 && (span > MAX_QUOTED_LINE_ENDS || relaxedOverLines(record))) {
+      // A quoted field may have swallowed rows: read the record's quoting again to see.
       const found = scanQuotes(this.bytesFrom(this.recordStart, end), this.recordStart, true, this.scanOpts());
       if (found.kind === 'runaway') {
         this.failure = found;
@@ -336,8 +337,15 @@ class CsvReader {
 
   /** The kept bytes from `from` to `to` (absolute offsets inside the window). */
   private bytesFrom(from: number, to: number): Buffer {
-    const all = this.window.length === 1 ? (this.window[0] as Buffer) : Buffer.concat(this.window);
-    return all.subarray(from - this.windowStart, to - this.windowStart);
+    const parts: Buffer[] = [];
+    let at = this.windowStart;
+    for (const slice of this.window) {
+      const end = at + slice.length;
+      if (end > from && at < to) parts.push(slice.subarray(Math.max(0, from - at), Math.min(slice.length, to - at)));
+      at = end;
+    }
+    // Most records lie inside one slice: no copy then.
+    return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
   }
 
   private scanOpts(maxLineEnds = MAX_QUOTED_LINE_ENDS) {
@@ -356,6 +364,16 @@ class CsvReader {
   private onLine(pos: number): string {
     return this.knowsLines ? ` on line ${this.lines.lineAt(pos + 1)}` : '';
   }
+}
+
+/**
+ * Whether a cell starts with a quote and holds a line break. csv-parse keeps the quote of a field closed by a quote that
+ * cannot close it (`relax_quotes`) at the field's start, so a stray quote that ran over rows leaves such a cell; a
+ * multi-line answer that starts with a doubled quote does too, and the scan then tells them apart.
+ */
+function relaxedOverLines(record: readonly string[]): boolean {
+  for (const c of record) if (c.charCodeAt(0) === 0x22 && (c.includes('\n') || c.includes('\r'))) return true;
+  return false;
 }
 
 function hasCellOver(record: readonly string[], max: number): boolean {
