@@ -30,16 +30,20 @@ export function headerMarks(rows: readonly (readonly string[])[]): HeaderMark[] 
 }
 
 /**
- * Tells a header row found again among the records. Cheap for a record: only a first cell of about the header cell's
- * length is normalised, and only a record whose first cell matches is hashed.
+ * Tells a header row found again among the records. Cheap for a record: its first cell is normalised only when it is
+ * of about the header cell's length and starts with the same letter (ASCII compared as is, anything else normalised),
+ * and only a record whose first cell matches is hashed.
  */
 export class RepeatedHeader {
   private readonly marks: readonly HeaderMark[];
+  /** Each mark's first character, the character an ASCII first cell must start with. */
+  private readonly initials: readonly number[];
   private readonly minLength: number;
   private readonly maxLength: number;
 
   constructor(marks: readonly HeaderMark[]) {
     this.marks = marks;
+    this.initials = marks.map((m) => m.first.charCodeAt(0));
     const lengths = marks.map((m) => m.first.length);
     // Raw cells may carry more white space, and NFKC may fold a few characters together.
     this.minLength = Math.floor(Math.min(...lengths) / 2);
@@ -48,11 +52,22 @@ export class RepeatedHeader {
 
   /** Whether `cells` are one of the header rows again. */
   matches(cells: readonly string[]): boolean {
-    for (const m of this.marks) {
+    for (let k = 0; k < this.marks.length; k++) {
+      const m = this.marks[k] as HeaderMark;
       const raw = cells[m.at];
       if (raw === undefined || raw.length < this.minLength || raw.length > this.maxLength) continue;
+      const initial = initialOf(raw);
+      if (initial < 0x80 && initial !== this.initials[k]) continue;
       if (normalise(raw) === m.first && normalisedKey(cells) === m.key) return true;
     }
     return false;
   }
+}
+
+/** The first character after white space, lower-cased when an ASCII letter (a non-ASCII one as is). */
+function initialOf(cell: string): number {
+  let i = 0;
+  while (i < cell.length && (cell.charCodeAt(i) <= 0x20 || cell.charCodeAt(i) === 0xfeff)) i++;
+  const c = cell.charCodeAt(i);
+  return c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
 }
