@@ -39,7 +39,7 @@ export function readExport(input: ByteInput, opts: ReadExportOptions): ExportRea
   let started = false;
   let currentState: ParserState | undefined;
   let ctx: RowContext | undefined;
-  let lineCount: LineCount | undefined;
+  const handedOut = new HandedOut();
 
   const prepare = (): Promise<ReadStart> => {
     prepared ??= (
@@ -48,18 +48,12 @@ export function readExport(input: ByteInput, opts: ReadExportOptions): ExportRea
         : resumeExport(resolveInput(input), opts.resume, maxCell)
     ).then((p) => {
       currentState = p.state;
-      lineCount = p.lineCount;
+      handedOut.lineCount = p.lineCount;
       return p;
     });
     return prepared;
   };
 
-  /** Ends (raw byte offsets) and lines of the records of the batch handed out last, by row, for exact checkpoints. */
-  let batchFirstRow = 0;
-  let batchEnds: (number | undefined)[] = [];
-  let batchLines: (number | undefined)[] = [];
-  /** Physical lines up to the last record read; undefined when the format (or the checkpoint) does not count them. */
-  let linesSoFar: number | undefined;
   /** The last record whose final outcome the per-record iterator handed out. */
   let lastYielded = 0;
 
@@ -77,14 +71,14 @@ export function readExport(input: ByteInput, opts: ReadExportOptions): ExportRea
     let skipped = 0;
     const scratch: RowOutcome[] = [];
     let batch: RawRow[] = p.lookahead;
-    linesSoFar = p.linesBefore;
+    handedOut.linesSoFar = p.linesBefore;
     for (;;) {
       const out: RowOutcome[] = [];
       const ends: (number | undefined)[] = [];
       const lines: (number | undefined)[] = [];
       const firstRow = row + 1;
       for (const raw of batch) {
-        if (raw.line !== undefined && linesSoFar !== undefined) linesSoFar = raw.line;
+        if (raw.line !== undefined && handedOut.linesSoFar !== undefined) handedOut.linesSoFar = raw.line;
         if (toSkip > 0) {
           toSkip--;
           skipped++;
@@ -100,9 +94,7 @@ export function readExport(input: ByteInput, opts: ReadExportOptions): ExportRea
         lines.push(raw.line);
       }
       if (out.length > 0) {
-        batchFirstRow = firstRow;
-        batchEnds = ends;
-        batchLines = lines;
+        handedOut.batch(firstRow, ends, lines);
         yield out;
       }
       if (batch === p.lookahead) p.lookahead.length = 0;
@@ -122,30 +114,55 @@ export function readExport(input: ByteInput, opts: ReadExportOptions): ExportRea
     }
   }
 
-  /** State to resume after record `row`, one of the batch handed out last (undefined for any other). */
-  const checkpointAfter = (row: number): ResumeState | undefined => {
-    const at = row - batchFirstRow;
-    if (currentState === undefined || row < 1 || at < 0 || at >= batchEnds.length) return undefined;
-    const cp: ResumeState = { version: 1, recordsDone: row, parser: currentState };
-    // Occurrence numbers of textless records need every record before the checkpoint: no byte offset then.
-    const end = batchEnds[at];
-    const line = batchLines[at];
-    if (ctx?.countsOccurrences) cp.recountOccurrences = true;
-    else if (end !== undefined) cp.byteOffset = end;
-    if (line !== undefined && linesSoFar !== undefined) cp.linesDone = line;
-    return cp;
-  };
-
-  const linesRead = (): number | undefined => (linesSoFar === undefined ? undefined : (lineCount?.total ?? linesSoFar));
+  const checkpointAfter = (row: number): ResumeState | undefined =>
+    currentState === undefined
+      ? undefined
+      : handedOut.checkpointAfter(row, currentState, ctx?.countsOccurrences === true);
 
   return {
     meta: async () => (await prepare()).meta,
     batches: () => iterateBatches(),
     checkpointAfter,
     checkpoint: () => checkpointAfter(lastYielded),
-    linesRead,
+    linesRead: () => handedOut.linesRead(),
     [Symbol.asyncIterator]: () => iterate(),
   };
+}
+
+/** Where the records handed out so far end (raw byte offsets, lines), for exact checkpoints and the line count. */
+class HandedOut {
+  /** Physical lines up to the last record read; undefined when the format (or the checkpoint) does not count them. */
+  linesSoFar: number | undefined;
+  /** The file's lines, filled in by its row reader at its end. */
+  lineCount: LineCount | undefined;
+  private firstRow = 0;
+  private ends: (number | undefined)[] = [];
+  private lines: (number | undefined)[] = [];
+
+  /** The ends and lines, by row from `firstRow`, of the batch handed out last. */
+  batch(firstRow: number, ends: (number | undefined)[], lines: (number | undefined)[]): void {
+    this.firstRow = firstRow;
+    this.ends = ends;
+    this.lines = lines;
+  }
+
+  /** State to resume after record `row`, one of the batch handed out last (undefined for any other). */
+  checkpointAfter(row: number, parser: ParserState, countsOccurrences: boolean): ResumeState | undefined {
+    const at = row - this.firstRow;
+    if (row < 1 || at < 0 || at >= this.ends.length) return undefined;
+    const cp: ResumeState = { version: 1, recordsDone: row, parser };
+    // Occurrence numbers of textless records need every record before the checkpoint: no byte offset then.
+    const end = this.ends[at];
+    const line = this.lines[at];
+    if (countsOccurrences) cp.recountOccurrences = true;
+    else if (end !== undefined) cp.byteOffset = end;
+    if (line !== undefined && this.linesSoFar !== undefined) cp.linesDone = line;
+    return cp;
+  }
+
+  linesRead(): number | undefined {
+    return this.linesSoFar === undefined ? undefined : (this.lineCount?.total ?? this.linesSoFar);
+  }
 }
 
 /** sniff → rows → layout → columns, from the first bytes of the file. */
