@@ -73,6 +73,9 @@ function human(r: CheckReport): string {
   lines.push(
     `Rows: ${c.total} total, ${c.accepted} accepted (${c.withText} with text), ${c.rejected} rejected, ${c.duplicates} duplicates`,
   );
+  if (c.lines !== undefined) {
+    lines.push(`Lines: ${c.lines} read (header rows, blank lines and the lines of multi-line cells included)`);
+  }
   const rc = Object.entries(r.details.rejectCounts).map(([k, v]) => `${k} ×${v}`);
   if (rc.length > 0) lines.push(`Rejects: ${rc.join(', ')}`);
   const wc = Object.entries(r.details.warningCounts).map(([k, v]) => `${k} ×${v}`);
@@ -145,7 +148,7 @@ export async function runCheck(argv: readonly string[], io: CheckIo): Promise<nu
         if (!out.write(`${JSON.stringify(o.record)}\n`)) await once(out, 'drain');
       }
     }
-    const report = builder.build(basename(file), await reader.meta());
+    const report = builder.build(basename(file), await reader.meta(), reader.linesRead());
     if (out !== undefined && partial !== undefined && args.records !== undefined) {
       out.end();
       await once(out, 'finish');

@@ -69,6 +69,19 @@ export function countReplaced(t: RowTally, a: { hasText: boolean; nps?: number; 
   tallyScores(t.scores, a.nps, a.rating, -1);
 }
 
+/**
+ * The physical lines read so far, as the reader counts them (from the start of the file, so a continuation sets the
+ * figure again rather than adding to it). Undefined (a format without lines) leaves the tally as it is.
+ */
+export function countLines(t: RowTally, lines: number | undefined): void {
+  if (lines !== undefined) t.rows.lines = lines;
+}
+
+/** The counts of version 1 of the File Processed event, which carries no line count. */
+export function eventRowCounts(r: RowCounts): Omit<RowCounts, 'lines'> {
+  return { total: r.total, accepted: r.accepted, rejected: r.rejected, duplicates: r.duplicates, withText: r.withText };
+}
+
 export function tallyKpis(t: RowTally): KpiSummary {
   return kpiSummary(t.scores);
 }

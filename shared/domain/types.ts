@@ -69,11 +69,15 @@ export interface CanonicalRecord {
 export type RejectReason =
   | 'NO_CONTENT'
   | 'MALFORMED_ROW'
+  /** A quote that opens a cell and is never properly closed: the row ends at the line it opened on. */
+  | 'MALFORMED_QUOTING'
   | 'MALFORMED_JSON'
   | 'CELL_TOO_LARGE'
   | 'WRONG_COLUMN_COUNT'
   | 'NOT_AN_OBJECT'
   | 'SUMMARY_ROW'
+  /** The header again below the first records (exports pasted one after another). */
+  | 'HEADER_REPEATED'
   /** A survey tool's preview or test response (Qualtrics `DistributionChannel`/`Status`). */
   | 'TEST_RESPONSE';
 
@@ -96,6 +100,11 @@ export interface RowCounts {
   rejected: number;
   duplicates: number;
   withText: number;
+  /**
+   * Physical lines read (CSV, TSV, JSON Lines): header, blank lines and the lines of multi-line cells included, so a
+   * gap between lines and rows shows where they went. Absent for JSON documents and workbooks.
+   */
+  lines?: number;
 }
 
 export interface KpiSummary {

@@ -4,6 +4,7 @@ import { cleanLabel, cleanText, hashIdentifier, isMangledNumber, matchText, reda
 import { isoString, parseDate } from './dates.js';
 import { diagnostic } from './diagnostic.js';
 import { normaliseSourceId, OccurrenceCounter, sha } from './fingerprint.js';
+import { RepeatedHeader } from './header-repeat.js';
 import type { RawRow } from './rows/raw-row.js';
 import { parseNps, parseRating } from './scores.js';
 import { responseStatus, type SurveyStatusColumns } from './survey-status.js';
@@ -63,6 +64,8 @@ export class RowContext {
   /** JSON: whether records are arrays of values (a row of the other kind is rejected). */
   private readonly json: boolean;
   private readonly positional: boolean;
+  /** The header rows, known again when they come back below the records. */
+  private readonly repeatedHeader: RepeatedHeader | undefined;
   /** Raw label cell → cleaned, redacted label (or {@link NO_LABEL}). */
   private readonly labels = new Map<string, string | typeof NO_LABEL>();
   /** Occurrences so far of each textless record's content (see {@link RowContext.fingerprint}). */
@@ -96,6 +99,7 @@ export class RowContext {
     this.choiceGroups = s.choiceGroups;
     this.json = s.format === 'json' || s.format === 'jsonl';
     this.positional = s.positional === true;
+    this.repeatedHeader = s.headerMarks === undefined ? undefined : new RepeatedHeader(s.headerMarks);
     this.iCustomer = s.fieldIndex.customerId ?? -1;
     this.iEmail = s.fieldIndex.email ?? -1;
     this.iLanguage = s.fieldIndex.language ?? -1;
@@ -163,6 +167,11 @@ export class RowContext {
         reason: 'NOT_AN_OBJECT',
         detail: diagnostic`${this.positional ? 'object' : 'array'}`,
       });
+      return;
+    }
+    // The header again is known by its raw cells, before choice groups are read as one column.
+    if (this.repeatedHeader?.matches(raw.cells)) {
+      out.push({ kind: 'rejected', row, reason: 'HEADER_REPEATED' });
       return;
     }
     const cells = this.choiceGroups === undefined ? raw.cells : collapseCells(raw.cells, this.choiceGroups);

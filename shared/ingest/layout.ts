@@ -34,6 +34,8 @@ export interface Layout {
   headerless?: boolean;
   /** JSON whose records are arrays of values: a table, cells by position. */
   positional?: true;
+  /** The header rows as read (under the title lines). */
+  headerCells?: string[][];
 }
 
 /** The first rows of a file, enough for the layout and the mapping sample. Throws `EMPTY_FILE` when there are none. */
@@ -75,6 +77,7 @@ export function tableLayout(head: RawRow[], preambleHint: number): Layout {
     headerRows,
     preamble,
     lookahead: head.slice(headerRows),
+    headerCells: head.slice(preamble, headerRows).map((r) => r.cells),
   };
   if (tz !== undefined && isValidTimeZone(tz)) layout.timeZone = tz;
   if (layout.columns.every((c) => c === ''))

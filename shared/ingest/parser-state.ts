@@ -5,10 +5,11 @@ import { inferDateOrder } from './dates.js';
 import { columnLabels, diagnostic, looksLikeName } from './diagnostic.js';
 import type { LateEncoding } from './encoding.js';
 import { recordIdentity } from './fingerprint.js';
+import { headerMarks, RepeatedHeader } from './header-repeat.js';
 import { zoneInHeader } from './header-zones.js';
 import { type Layout, preambleWarning } from './layout.js';
 import type { KeyIndex } from './rows/json-flatten.js';
-import type { RawRow } from './rows/raw-row.js';
+import type { LineCount, RawRow } from './rows/raw-row.js';
 import { surveyStatusColumns } from './survey-status.js';
 import type {
   ColumnMapping,
@@ -33,6 +34,8 @@ export interface OpenedRows {
   resumeMode: ExportMeta['resumeMode'];
   /** Lines known to precede the header (Excel's `sep=` hint). */
   preambleHint: number;
+  /** Line-based formats: what the row reader fills in with the file's physical lines at its end. */
+  lineCount?: LineCount;
 }
 
 /** Where the reader starts: the file's state and meta, and the rows still to process. */
@@ -46,6 +49,10 @@ export interface ReadStart {
   skip: number;
   /** Records done before the first one read (resume). */
   rowBase: number;
+  /** Line-based formats: the physical lines before the first row to process (header, resume point), when known. */
+  linesBefore?: number;
+  /** Filled in with the file's physical lines once its rows are read to the end. */
+  lineCount?: LineCount;
 }
 
 /**
@@ -60,7 +67,10 @@ export function describeExport(
   layout: Layout,
   opts: ReadExportOptions,
 ): { state: ParserState; meta: ExportMeta } {
-  const collapsed = withChoicesCollapsed(layout);
+  const marks = headerMarksOf(layout);
+  const again = marks.headerMarks === undefined ? undefined : new RepeatedHeader(marks.headerMarks);
+  // The values to profile: neither broken rows nor the header again (exports pasted one after another).
+  const collapsed = withChoicesCollapsed(layout, (cells) => again?.matches(cells) === true);
   const { sample, columns: read, aliases } = collapsed;
   // JSON records written as arrays of values are a table: their header names are judged like a table's.
   const json = source.keys !== undefined && layout.positional !== true;
@@ -90,6 +100,7 @@ export function describeExport(
     ...surveyStatusOf(read),
     ...(collapsed.groups.length > 0 ? { choiceGroups: collapsed.groups } : {}),
     ...(layout.positional ? { positional: true as const } : {}),
+    ...marks,
   };
   const idColumn = mapping.fieldIndex.sourceRecordId;
   if (idColumn !== undefined && (layout.headerless === true || labels[idColumn] !== read[idColumn]))
@@ -101,8 +112,8 @@ export function describeExport(
 }
 
 /** The layout's columns, aliases and sampled rows with single-choice questions spread over columns read as one. */
-function withChoicesCollapsed(layout: Layout) {
-  const sample = layout.lookahead.filter((r) => r.reject === undefined).map((r) => r.cells);
+function withChoicesCollapsed(layout: Layout, headerAgain: (cells: readonly string[]) => boolean) {
+  const sample = layout.lookahead.filter((r) => r.reject === undefined && !headerAgain(r.cells)).map((r) => r.cells);
   const groups = layout.headerless === true ? [] : findChoiceGroups(layout.columns, sample);
   if (groups.length === 0) return { columns: layout.columns, aliases: layout.aliases, sample, groups };
   return {
@@ -222,6 +233,11 @@ export function settleLater(late: LateEncoding, state: ParserState, meta: Export
     meta.encoding = encoding;
     meta.resumeMode = 'skip-records';
   });
+}
+
+function headerMarksOf(layout: Layout): Pick<ParserState, 'headerMarks'> {
+  const marks = headerMarks(layout.headerCells ?? []);
+  return marks.length === 0 ? {} : { headerMarks: marks };
 }
 
 function surveyStatusOf(columns: readonly string[]): Pick<ParserState, 'surveyStatus'> {

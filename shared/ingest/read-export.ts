@@ -9,7 +9,7 @@ import { resumeExport } from './resume.js';
 import { PeekableBytes, skipBytes } from './rows/bytes.js';
 import { KeyIndex } from './rows/json-flatten.js';
 import { openRows } from './rows/open.js';
-import type { RawRow } from './rows/raw-row.js';
+import type { LineCount, RawRow } from './rows/raw-row.js';
 import { SNIFF_BYTES, type SniffedText, sniff } from './sniff.js';
 import type { ExportReader, ParserState, ReadExportOptions, ResumeState, RowOutcome } from './types.js';
 
@@ -40,6 +40,7 @@ export function readExport(input: ByteInput, opts: ReadExportOptions): ExportRea
   let started = false;
   let currentState: ParserState | undefined;
   let ctx: RowContext | undefined;
+  const handedOut = new HandedOut();
 
   const prepare = (): Promise<ReadStart> => {
     prepared ??= (
@@ -48,14 +49,12 @@ export function readExport(input: ByteInput, opts: ReadExportOptions): ExportRea
         : resumeExport(resolveInput(input), opts.resume, { maxCell, hashKey: opts.hashKey })
     ).then((p) => {
       currentState = p.state;
+      handedOut.lineCount = p.lineCount;
       return p;
     });
     return prepared;
   };
 
-  /** Ends (raw byte offsets) of the records of the batch handed out last, by row, for exact checkpoints. */
-  let batchFirstRow = 0;
-  let batchEnds: (number | undefined)[] = [];
   /** The last record whose final outcome the per-record iterator handed out. */
   let lastYielded = 0;
 
@@ -73,11 +72,14 @@ export function readExport(input: ByteInput, opts: ReadExportOptions): ExportRea
     let skipped = 0;
     const scratch: RowOutcome[] = [];
     let batch: RawRow[] = p.lookahead;
+    handedOut.linesSoFar = p.linesBefore;
     for (;;) {
       const out: RowOutcome[] = [];
       const ends: (number | undefined)[] = [];
+      const lines: (number | undefined)[] = [];
       const firstRow = row + 1;
       for (const raw of batch) {
+        if (raw.line !== undefined && handedOut.linesSoFar !== undefined) handedOut.linesSoFar = raw.line;
         if (toSkip > 0) {
           toSkip--;
           skipped++;
@@ -90,10 +92,10 @@ export function readExport(input: ByteInput, opts: ReadExportOptions): ExportRea
         row++;
         rows.process(raw, row, out);
         ends.push(raw.end);
+        lines.push(raw.line);
       }
       if (out.length > 0) {
-        batchFirstRow = firstRow;
-        batchEnds = ends;
+        handedOut.batch(firstRow, ends, lines);
         yield out;
       }
       if (batch === p.lookahead) p.lookahead.length = 0;
@@ -113,25 +115,55 @@ export function readExport(input: ByteInput, opts: ReadExportOptions): ExportRea
     }
   }
 
-  /** State to resume after record `row`, one of the batch handed out last (undefined for any other). */
-  const checkpointAfter = (row: number): ResumeState | undefined => {
-    const at = row - batchFirstRow;
-    if (currentState === undefined || row < 1 || at < 0 || at >= batchEnds.length) return undefined;
-    const cp: ResumeState = { version: 1, recordsDone: row, parser: currentState };
-    // Occurrence numbers of textless records need every record before the checkpoint: no byte offset then.
-    const end = batchEnds[at];
-    if (ctx?.countsOccurrences) cp.recountOccurrences = true;
-    else if (end !== undefined) cp.byteOffset = end;
-    return cp;
-  };
+  const checkpointAfter = (row: number): ResumeState | undefined =>
+    currentState === undefined
+      ? undefined
+      : handedOut.checkpointAfter(row, currentState, ctx?.countsOccurrences === true);
 
   return {
     meta: async () => (await prepare()).meta,
     batches: () => iterateBatches(),
     checkpointAfter,
     checkpoint: () => checkpointAfter(lastYielded),
+    linesRead: () => handedOut.linesRead(),
     [Symbol.asyncIterator]: () => iterate(),
   };
+}
+
+/** Where the records handed out so far end (raw byte offsets, lines), for exact checkpoints and the line count. */
+class HandedOut {
+  /** Physical lines up to the last record read; undefined when the format (or the checkpoint) does not count them. */
+  linesSoFar: number | undefined;
+  /** The file's lines, filled in by its row reader at its end. */
+  lineCount: LineCount | undefined;
+  private firstRow = 0;
+  private ends: (number | undefined)[] = [];
+  private lines: (number | undefined)[] = [];
+
+  /** The ends and lines, by row from `firstRow`, of the batch handed out last. */
+  batch(firstRow: number, ends: (number | undefined)[], lines: (number | undefined)[]): void {
+    this.firstRow = firstRow;
+    this.ends = ends;
+    this.lines = lines;
+  }
+
+  /** State to resume after record `row`, one of the batch handed out last (undefined for any other). */
+  checkpointAfter(row: number, parser: ParserState, countsOccurrences: boolean): ResumeState | undefined {
+    const at = row - this.firstRow;
+    if (row < 1 || at < 0 || at >= this.ends.length) return undefined;
+    const cp: ResumeState = { version: 1, recordsDone: row, parser };
+    // Occurrence numbers of textless records need every record before the checkpoint: no byte offset then.
+    const end = this.ends[at];
+    const line = this.lines[at];
+    if (countsOccurrences) cp.recountOccurrences = true;
+    else if (end !== undefined) cp.byteOffset = end;
+    if (line !== undefined && this.linesSoFar !== undefined) cp.linesDone = line;
+    return cp;
+  }
+
+  linesRead(): number | undefined {
+    return this.linesSoFar === undefined ? undefined : (this.lineCount?.total ?? this.linesSoFar);
+  }
 }
 
 /** sniff → rows → layout → columns, from the first bytes of the file. */
@@ -178,10 +210,13 @@ async function readText(
   const { format, encoding, bomLength, delimiter, preambleHint } = sniffed;
   const late = sniffed.settleLate ? new LateEncoding(bomLength) : undefined;
   const keys = format === 'json' || format === 'jsonl' ? new KeyIndex() : undefined;
-  const spec = { format, encoding, delimiter, startOffset: bomLength, maxCell, keys, late };
+  const lineCount = format === 'json' ? undefined : {};
+  const linesBefore = lineCount === undefined ? undefined : 0;
+  const spec = { format, encoding, delimiter, startOffset: bomLength, maxCell, keys, late, linesBefore, lineCount };
   const rows = openRows(skipBytes(src.replay(), bomLength), spec);
   const resumeMode = exactOffsets(sniffed) ? 'byte-offset' : 'skip-records';
-  const start = await settleLayout({ rows, format, encoding, delimiter, keys, resumeMode, preambleHint }, opts);
+  const opened = { rows, format, encoding, delimiter, keys, resumeMode, preambleHint, lineCount } as const;
+  const start = await settleLayout(opened, opts);
   if (late !== undefined) settleLater(late, start.state, start.meta);
   return start;
 }
@@ -202,5 +237,9 @@ async function settleLayout(opened: OpenedRows, opts: ReadExportOptions): Promis
     opened.keys === undefined || tuples ? tableLayout(head, opened.preambleHint) : jsonLayout(head, opened.keys);
   if (tuples) layout.positional = true;
   const { state, meta } = describeExport(opened, head, layout, opts);
-  return { meta, state, rows: opened.rows, lookahead: layout.lookahead, skip: 0, rowBase: 0 };
+  const { lookahead, headerRows } = layout;
+  // Lines of the title and header rows, which are never records: the first record's own line numbers follow them.
+  const linesBefore = opened.lineCount === undefined ? undefined : headerRows > 0 ? head[headerRows - 1]?.line : 0;
+  const start: ReadStart = { meta, state, rows: opened.rows, lookahead, skip: 0, rowBase: 0 };
+  return linesBefore === undefined ? start : { ...start, linesBefore, lineCount: opened.lineCount };
 }

@@ -2,6 +2,7 @@ import {
   addIssue,
   countAccepted,
   countDuplicate,
+  countLines,
   countRead,
   countRejected,
   countReplaced,
@@ -68,8 +69,10 @@ export class ReportBuilder {
     }
   }
 
-  build(file: string, meta: ExportMeta): CheckReport {
+  /** The report; `linesRead` is the reader's count of physical lines (see `ExportReader.linesRead`). */
+  build(file: string, meta: ExportMeta, linesRead?: number): CheckReport {
     const t = this.tally;
+    countLines(t, linesRead);
     return {
       file,
       format: meta.format,

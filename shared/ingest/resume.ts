@@ -24,6 +24,8 @@ export async function resumeExport(
   const xlsx = s.format === 'xlsx';
   // A checkpoint taken while the file was ASCII so far: settle the encoding where the first read would have.
   const late = s.encodingUndecided === true && !xlsx ? new LateEncoding(start) : undefined;
+  const linesBefore = linesAtStart(r);
+  const lineCount = linesBefore === undefined ? undefined : {};
   const rows = openRows(byOffset || xlsx ? bytes : skipBytes(bytes, bom), {
     format: s.format,
     encoding: s.encoding,
@@ -33,10 +35,31 @@ export async function resumeExport(
     keys,
     sheet: s.sheet === undefined ? undefined : { index: s.sheet },
     late,
+    linesBefore,
+    lineCount,
   });
   const meta = exportMeta(s, { dropped: [], fileWarnings: [], resumeMode: byOffset ? 'byte-offset' : 'skip-records' });
   if (late !== undefined) settleLater(late, s, meta);
-  return { meta, state: s, rows, lookahead: [], skip: recordsToSkip(r), rowBase: r.recordsDone };
+  return {
+    meta,
+    state: s,
+    rows,
+    lookahead: [],
+    skip: recordsToSkip(r),
+    rowBase: r.recordsDone,
+    linesBefore,
+    lineCount,
+  };
+}
+
+/**
+ * Line-based formats: the physical lines before the first byte read again, 0 when the whole file is passed again;
+ * undefined for other formats and for a byte offset from a checkpoint that did not record its line.
+ */
+function linesAtStart(r: ResumeState): number | undefined {
+  const f = r.parser.format;
+  if (f !== 'csv' && f !== 'tsv' && f !== 'jsonl') return undefined;
+  return r.byteOffset === undefined ? 0 : r.linesDone;
 }
 
 /** Rows to pass over before the next record: none after a byte offset, else the header and the records done. */

@@ -116,6 +116,20 @@ export interface ParserState {
   choiceGroups?: ChoiceGroup[];
   /** JSON records written as arrays of values (a table): records written as objects do not fit it, and vice versa. */
   positional?: true;
+  /** The header rows, to reject them when they come again below the records (absent: headerless, JSON, old checkpoint). */
+  headerMarks?: HeaderMark[];
+}
+
+/**
+ * A header row as it would look again below the first records (exports pasted one after another, a sheet copied
+ * twice): its first filled cell, normalised, and a hash of all its cells, normalised (see header-repeat.ts). Small
+ * enough for the parser state a checkpoint carries, whatever the width of the header.
+ */
+export interface HeaderMark {
+  /** Column of the first filled cell. */
+  at: number;
+  first: string;
+  key: string;
 }
 
 /**
@@ -128,6 +142,12 @@ export interface ResumeState {
   recordsDone: number;
   /** Offset in the raw file just after record `recordsDone`, when the format allows it. */
   byteOffset?: number;
+  /**
+   * Line-based formats: the physical lines up to `byteOffset` (the line record `recordsDone` ends on), so a read from
+   * that offset numbers lines as the first read did. Absent in checkpoints written before lines were counted: the
+   * lines of such a continuation are not reported.
+   */
+  linesDone?: number;
   /**
    * Records without text were counted before this checkpoint: their occurrence numbers (see RowContext) need the
    * records before it, so the resumed read passes the whole file again and counts them without yielding them.
@@ -233,6 +253,12 @@ export interface ExportReader extends AsyncIterable<RowOutcome> {
   meta(): Promise<ExportMeta>;
   /** State to resume after the last completed record yielded so far (undefined before the first). */
   checkpoint(): ResumeState | undefined;
+  /**
+   * Physical lines read (CSV, TSV, JSON Lines): up to the end of the last record handed out, and every line of the file
+   * once it has been read to its end. Counted from the start of the file, a resumed read included. Undefined for
+   * JSON documents and workbooks, and for a continuation of a checkpoint that did not record them.
+   */
+  linesRead(): number | undefined;
   /**
    * The outcomes in batches (one per chunk of the file, a record's warnings before its final outcome): what a consumer
    * that commits between records uses, with {@link checkpointAfter}, to skip one generator step per outcome.

@@ -1,8 +1,8 @@
 import type { IngestConfig } from '../config/env.js';
 import { toContribution } from '../domain/contribution.js';
-import { addIssue, countDuplicate, countRead, countRejected } from '../domain/row-tally.js';
+import { addIssue, countDuplicate, countLines, countRead, countRejected } from '../domain/row-tally.js';
 import type { CanonicalRecord } from '../domain/types.js';
-import type { ResumeState, RowOutcome } from '../ingest/types.js';
+import type { ExportReader, RowOutcome } from '../ingest/types.js';
 import type { FileLedgerEntry, IngestPorts, IngestTarget, RowClaim } from '../ports/ingest.js';
 import { forEachLimited } from '../util/concurrency.js';
 import { ChunkAnalyser, textKey, versionOf } from './chunk-analysis.js';
@@ -49,8 +49,8 @@ export class FileRun {
     private readonly ctx: RunContext,
     entry: FileLedgerEntry,
     readonly state: ReportState,
-    /** The reader's resume state after a record it handed out. */
-    private readonly checkpointAfter: (row: number) => ResumeState | undefined,
+    /** The reader: its resume state after a record it handed out, and the physical lines it has read. */
+    private readonly reader: Pick<ExportReader, 'checkpointAfter' | 'linesRead'>,
   ) {
     this.segment = entry.segment;
     this.segmentStart = entry.nextRow;
@@ -106,9 +106,11 @@ export class FileRun {
   /** Commits the segment: records, verbatims and outbox first, then deltas + checkpoint in one transaction. */
   async commit(final: boolean): Promise<void> {
     await this.processChunk(true);
-    const checkpoint = this.checkpointAfter(this.lastRow);
+    const checkpoint = this.reader.checkpointAfter(this.lastRow);
     const nextRow = this.lastRow + 1;
     if (nextRow === this.segmentStart && !final) return;
+    // Lines up to the checkpoint, so that a continuation from it counts on from there; the whole file at its end.
+    countLines(this.state, final ? this.reader.linesRead() : checkpoint?.linesDone);
     const { ports, target, fileId, token } = this.ctx;
     const work = this.work;
     if (work.lines.length > 0) {

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { IngestConfig } from '../config/env.js';
 import { PREFIXES, sourceOf } from '../config/resources.js';
 import { FileRejectedError } from '../domain/errors.js';
+import { eventRowCounts } from '../domain/row-tally.js';
 import { fileProcessedEvent, fileRejectedEvent } from '../events/factories.js';
 import type { PendingEvent } from '../events/publisher.js';
 import { readExport } from '../ingest/read-export.js';
@@ -102,7 +103,7 @@ export async function ingestObject(target: IngestTarget, deps: IngestDeps): Prom
     throw err;
   }
 
-  const run = new FileRun(ctx, entry, state, (row) => reader.checkpointAfter(row));
+  const run = new FileRun(ctx, entry, state, reader);
   try {
     for await (const batch of reader.batches()) {
       for (const outcome of batch) {
@@ -165,7 +166,7 @@ async function processed(
     file: { bucket: target.bucket, key: target.key, etag: target.etag, fileId },
     format: meta.format,
     encoding: meta.encoding,
-    rows: state.rows,
+    rows: eventRowCounts(state.rows),
     sentiment: { positive, negative, neutral, mixed },
     comprehend: {
       calls: totalCalls(state.usage),

@@ -3,8 +3,11 @@ import { diagnostic } from '../diagnostic.js';
 import { createDecoder } from '../encoding.js';
 import type { TextEncoding } from '../types.js';
 import type { KeyIndex } from './json-flatten.js';
-import { jsonRows } from './json-text.js';
+import { jsonRows, type RowEnd } from './json-text.js';
 import type { RawRow } from './raw-row.js';
+
+/** Elements of a document have no byte offset of their own (a resumed read counts records) and no line. */
+const NO_END: RowEnd = { end: undefined };
 
 /**
  * A JSON document: the records are the elements of the top-level array, or of the first array of objects (in document
@@ -120,8 +123,7 @@ class DocumentScanner {
 
   /** At the end of the input: the element left open (a truncated document) as a row. */
   flush(out: RawRow[]): void {
-    if (this.inElement && this.element.trim().length > 0)
-      jsonRows(this.element, this.keys, undefined, this.maxSize, out);
+    if (this.inElement && this.element.trim().length > 0) jsonRows(this.element, this.keys, NO_END, this.maxSize, out);
   }
 
   private stringChar(ch: number): void {
@@ -185,7 +187,7 @@ class DocumentScanner {
   private endElement(tail: string, out: RawRow[]): void {
     const piece = this.element + tail;
     if (this.oversized) out.push({ cells: [], reject: 'CELL_TOO_LARGE', detail: diagnostic`JSON record too large` });
-    else jsonRows(piece, this.keys, undefined, this.maxSize, out);
+    else jsonRows(piece, this.keys, NO_END, this.maxSize, out);
     this.element = '';
     this.inElement = false;
     this.oversized = false;

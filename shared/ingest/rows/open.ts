@@ -4,7 +4,7 @@ import { csvRows } from './csv.js';
 import { jsonDocumentRows } from './json-document.js';
 import { KeyIndex } from './json-flatten.js';
 import { jsonLinesRows } from './json-lines.js';
-import type { RawRow } from './raw-row.js';
+import type { LineCount, RawRow } from './raw-row.js';
 import { type SheetChoice, xlsxRows } from './xlsx.js';
 
 /** How to turn a file's bytes into rows: what sniffing found, or what a checkpoint recorded. */
@@ -21,6 +21,10 @@ export interface RowSpec {
   keys?: KeyIndex;
   /** XLSX: which worksheet to read. */
   sheet?: SheetChoice;
+  /** Physical lines before `startOffset` (a resumed read); undefined when unknown: rows then carry no line. */
+  linesBefore?: number;
+  /** Line-based formats fill in the file's physical lines once they reach its end. */
+  lineCount?: LineCount;
   /** An encoding still open (only ASCII so far): settled at the first non-ASCII byte, and the rows with it. */
   late?: LateEncoding;
 }
@@ -37,9 +41,9 @@ function formatRows(body: AsyncIterable<Uint8Array>, spec: RowSpec): AsyncGenera
   switch (spec.format) {
     case 'csv':
     case 'tsv':
-      return csvRows(body, spec.encoding, spec.delimiter ?? ',', spec.startOffset, spec.maxCell);
+      return csvRows(body, { ...spec, delimiter: spec.delimiter ?? ',' });
     case 'jsonl':
-      return jsonLinesRows(body, spec.encoding, spec.startOffset, spec.keys ?? new KeyIndex(), spec.maxCell);
+      return jsonLinesRows(body, { ...spec, keys: spec.keys ?? new KeyIndex() });
     case 'json':
       return jsonDocumentRows(body, spec.encoding, spec.keys ?? new KeyIndex(), spec.maxCell);
     case 'xlsx':

@@ -39,7 +39,7 @@ export async function runBytes(
       records.push(o.record);
     }
   }
-  return { report: builder.build(fileName, await reader.meta()), records };
+  return { report: builder.build(fileName, await reader.meta(), reader.linesRead()), records };
 }
 
 export function runFile(url: URL, extra: Partial<ReadExportOptions> = {}): Promise<RunResult> {

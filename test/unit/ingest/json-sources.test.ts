@@ -16,7 +16,7 @@ function run(text: string, fileName: string, chunkSize = 13) {
 function rowsOf(text: string): { rows: RawRow[]; named: Record<string, string>[] } {
   const keys = new KeyIndex();
   const rows: RawRow[] = [];
-  jsonRows(text, keys, 99, 1_000_000, rows);
+  jsonRows(text, keys, { end: 99 }, 1_000_000, rows);
   const named = rows.map((r) => Object.fromEntries(r.cells.map((c, i) => [keys.keys[i] ?? '', c])));
   return { rows, named };
 }

@@ -8,7 +8,7 @@ interface Expected {
   format: string;
   encoding: string;
   columns: Record<string, string>;
-  rows: { total: number; accepted: number; rejected: number; duplicates: number; withText: number };
+  rows: { total: number; accepted: number; rejected: number; duplicates: number; withText: number; lines: number };
   csat?: { n: number; score: number | null };
   forbidden?: string[];
 }
@@ -25,7 +25,7 @@ const cases: Expected[] = [
       submittedAt: 'Review Submit Date and Time',
       sourceRecordId: 'Review Link',
     },
-    rows: { total: 3, accepted: 3, rejected: 0, duplicates: 0, withText: 2 },
+    rows: { total: 3, accepted: 3, rejected: 0, duplicates: 0, withText: 2, lines: 4 },
     csat: { n: 3, score: 100 },
   },
   {
@@ -33,7 +33,7 @@ const cases: Expected[] = [
     format: 'csv',
     encoding: 'utf-16le',
     columns: { text: 'Review Text', rating: 'Star Rating' },
-    rows: { total: 3, accepted: 3, rejected: 0, duplicates: 0, withText: 2 },
+    rows: { total: 3, accepted: 3, rejected: 0, duplicates: 0, withText: 2, lines: 4 },
     csat: { n: 3, score: 100 },
   },
   {
@@ -41,7 +41,7 @@ const cases: Expected[] = [
     format: 'csv',
     encoding: 'utf-8',
     columns: { text: 'Q2', sourceRecordId: 'ResponseId', submittedAt: 'RecordedDate', language: 'UserLanguage' },
-    rows: { total: 1, accepted: 1, rejected: 0, duplicates: 0, withText: 1 },
+    rows: { total: 1, accepted: 1, rejected: 0, duplicates: 0, withText: 1, lines: 4 },
     forbidden: ['130.92.34.66'],
   },
   {
@@ -49,7 +49,7 @@ const cases: Expected[] = [
     format: 'csv',
     encoding: 'utf-8-bom',
     columns: { text: 'Q2', sourceRecordId: 'ResponseID', submittedAt: 'EndDate' },
-    rows: { total: 1, accepted: 1, rejected: 0, duplicates: 0, withText: 1 },
+    rows: { total: 1, accepted: 1, rejected: 0, duplicates: 0, withText: 1, lines: 3 },
     forbidden: ['Anonym', '130.92.34.66'],
   },
   {
@@ -57,14 +57,14 @@ const cases: Expected[] = [
     format: 'csv',
     encoding: 'utf-8',
     columns: { text: 'What is the rationale behind your opinion?', submittedAt: 'Timestamp' },
-    rows: { total: 30, accepted: 28, rejected: 2, duplicates: 0, withText: 28 },
+    rows: { total: 30, accepted: 28, rejected: 2, duplicates: 0, withText: 28, lines: 34 },
   },
   {
     file: 'excel_resaved/msforms_export_resaved_cp1252_excerpt.csv',
     format: 'csv',
     encoding: 'windows-1252',
     columns: { text: 'What is your major?', submittedAt: 'Completion time', sourceRecordId: 'Id' },
-    rows: { total: 16, accepted: 16, rejected: 0, duplicates: 0, withText: 16 },
+    rows: { total: 16, accepted: 16, rejected: 0, duplicates: 0, withText: 16, lines: 17 },
   },
   {
     file: 'chinese_survey_gbk/All_Data_Readable_excerpt_gbk_PII_redacted.csv',
@@ -72,7 +72,7 @@ const cases: Expected[] = [
     encoding: 'gb18030',
     // 答卷编号 runs 1, 2, 3: a row number, not a record id.
     columns: { submittedAt: '结束时间' },
-    rows: { total: 3, accepted: 3, rejected: 0, duplicates: 0, withText: 3 },
+    rows: { total: 3, accepted: 3, rejected: 0, duplicates: 0, withText: 3, lines: 4 },
     forbidden: ['REDACTED', '0.0.0.0'],
   },
   {
@@ -80,7 +80,7 @@ const cases: Expected[] = [
     format: 'csv',
     encoding: 'gb18030',
     columns: { text: '评论内容', submittedAt: '购买时间', customerId: '用户ID' },
-    rows: { total: 28, accepted: 20, rejected: 5, duplicates: 3, withText: 20 },
+    rows: { total: 28, accepted: 20, rejected: 5, duplicates: 3, withText: 20, lines: 29 },
     forbidden: ['t***3', 'y***6'],
   },
 ];

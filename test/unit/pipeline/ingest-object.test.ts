@@ -75,7 +75,14 @@ describe('ingestObject against in-memory ports', () => {
     const result = await h.ingest(h.ports.put(...fileA));
 
     expect(result.status).toBe('processed');
-    expect(result.report?.rows).toEqual({ total: 45, accepted: 45, rejected: 0, duplicates: 0, withText: 45 });
+    expect(result.report?.rows).toEqual({
+      total: 45,
+      accepted: 45,
+      rejected: 0,
+      duplicates: 0,
+      withText: 45,
+      lines: 46,
+    });
     expect(result.report?.segments).toBe(5);
     const types = h.ports.published.map((e) => e.detailType);
     expect(types.filter((t) => t === 'Feedback File Processed')).toHaveLength(1);
@@ -181,12 +188,34 @@ describe('ingestObject against in-memory ports', () => {
         // Whatever happened, the lease is released or expires; the next delivery takes over.
         for (const entry of h.ports.ledgers.files.values()) entry.leaseUntil = 0;
         const result = first?.status === 'processed' ? first : await untilDone(h, target);
-        expect(result.report?.rows).toMatchObject({ total: 45, accepted: 45, rejected: 0, duplicates: 0 });
+        expect(result.report?.rows).toMatchObject({ total: 45, accepted: 45, rejected: 0, duplicates: 0, lines: 46 });
         expect(h.ports.ledgers.cellLines()).toEqual(expected);
         const processed = h.ports.published.filter((e) => e.detailType === 'Feedback File Processed');
         expect(processed).toHaveLength(1);
       }),
       { numRuns: 20 },
+    );
+  });
+
+  it('counts the lines of a file with a broken row exactly across continuations', async () => {
+    // Prepare: row 12's comment lost its closing quote; row 30's comment spans two lines.
+    const body = exportRows(1, 45).replace(', order 12"', ', order 12').replace(', order 30"', ',\norder 30"');
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 5, max: 40 }), async (handOffAfter) => {
+        const h = harness();
+        const target = h.ports.put('incoming/survey/broken.csv', body);
+        let calls = 0;
+        // Act: each invocation hands off after `handOffAfter` clock reads; continuations resume from the checkpoint.
+        const remainingMs = () => (++calls % handOffAfter === 0 ? 1_000 : 600_000);
+        let result = await h.ingest(target, { remainingMs });
+        while (result.status === 'continued')
+          result = await h.ingest(h.ports.continued.at(-1) ?? target, { remainingMs });
+        // Assess
+        expect(h.ports.continued.length).toBeGreaterThan(0);
+        expect(result.report?.rows).toMatchObject({ total: 45, accepted: 44, rejected: 1, lines: 47 });
+        expect(result.report?.rejects).toMatchObject([{ row: 12, code: 'MALFORMED_QUOTING' }]);
+      }),
+      { numRuns: 12 },
     );
   });
 

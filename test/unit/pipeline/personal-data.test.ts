@@ -117,7 +117,7 @@ describe('personal data in diagnostics', () => {
       'MALFORMED_JSON',
       'NOT_AN_OBJECT',
       'CELL_TOO_LARGE',
-      'MALFORMED_ROW',
+      'MALFORMED_QUOTING',
       'LINES_ABOVE_HEADER',
       'SUMMARY_ROW',
     ])
