@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { PREFIXES } from '../shared/config/resources.js';
 import type { FileReport } from '../shared/pipeline/ingest-object.js';
 import { reportKeyOf } from '../shared/pipeline/ingest-object.js';
@@ -41,20 +41,16 @@ async function listFiles(dir: string): Promise<string[]> {
 /** First and last business day that has aggregates. */
 async function dataSpan(db: DynamoDBDocumentClient, table: string): Promise<{ from: string; to: string } | undefined> {
   const days: string[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.cell('all', '', '').pk },
-        ProjectionExpression: 'sk',
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) days.push((item.sk as string).slice(0, 10));
-    start = page.LastEvaluatedKey;
-  } while (start);
+  const pages = paginateQuery(
+    { client: db },
+    {
+      TableName: table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.cell('all', '', '').pk },
+      ProjectionExpression: 'sk',
+    },
+  );
+  for await (const page of pages) for (const item of page.Items ?? []) days.push((item.sk as string).slice(0, 10));
   days.sort();
   const from = days[0];
   const to = days[days.length - 1];

@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, paginateQuery, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type AggregateCell,
   type AggregateReader,
@@ -27,23 +27,19 @@ export class DynamoAggregateReader implements AggregateReader {
   }): Promise<AggregateCell[]> {
     const cells: AggregateCell[] = [];
     for (const dimension of new Set(query.dimensions)) {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await this.db.send(
-          new QueryCommand({
-            TableName: this.table,
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-            ExpressionAttributeValues: {
-              ':pk': keys.cell(dimension, '', '').pk,
-              ':from': `${query.from}#`,
-              ':to': `${query.to}#\uffff`,
-            },
-            ExclusiveStartKey: start,
-          }),
-        );
-        for (const item of page.Items ?? []) cells.push(toCell(dimension, item));
-        start = page.LastEvaluatedKey;
-      } while (start);
+      const pages = paginateQuery(
+        { client: this.db },
+        {
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': keys.cell(dimension, '', '').pk,
+            ':from': `${query.from}#`,
+            ':to': `${query.to}#\uffff`,
+          },
+        },
+      );
+      for await (const page of pages) for (const item of page.Items ?? []) cells.push(toCell(dimension, item));
     }
     return cells;
   }
@@ -76,16 +72,12 @@ export class DynamoAggregateReader implements AggregateReader {
   async readMappingNotices(query: { from: string; to: string }): Promise<MappingNotice[]> {
     const all: MappingNotice[] = [];
     for (const day of daysBetween(query.from, query.to)) {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await this.db.send(
-          new QueryCommand({
-            TableName: this.table,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': keys.notice(day, '').pk },
-            ExclusiveStartKey: start,
-          }),
-        );
+      const input = {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.notice(day, '').pk },
+      };
+      for await (const page of paginateQuery({ client: this.db }, input)) {
         for (const item of page.Items ?? []) {
           all.push({
             day,
@@ -94,8 +86,7 @@ export class DynamoAggregateReader implements AggregateReader {
             warnings: item.warnings as MappingNotice['warnings'],
           });
         }
-        start = page.LastEvaluatedKey;
-      } while (start);
+      }
     }
     return all;
   }

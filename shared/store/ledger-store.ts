@@ -1,6 +1,7 @@
 import {
   type DynamoDBDocumentClient,
   PutCommand,
+  paginateQuery,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
@@ -158,17 +159,16 @@ export class LedgerStore implements FileLedger, Outbox, DigestNotes, SpikeLedger
   /** Outbox entries of rows already committed (row < nextRow), in row order. */
   async readCommittedOutbox(fileId: string, nextRow: number): Promise<(OutboxEntry & { sk: string })[]> {
     const out: (OutboxEntry & { sk: string })[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.file(fileId).pk, ':prefix': 'OUTBOX#' },
-          ExclusiveStartKey: start,
-          ConsistentRead: true,
-        }),
-      );
+    const pages = paginateQuery(
+      { client: this.db },
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.file(fileId).pk, ':prefix': 'OUTBOX#' },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) {
       for (const item of page.Items ?? []) {
         if ((item.row as number) < nextRow) {
           out.push({
@@ -179,8 +179,7 @@ export class LedgerStore implements FileLedger, Outbox, DigestNotes, SpikeLedger
           });
         }
       }
-      start = page.LastEvaluatedKey;
-    } while (start);
+    }
     return out;
   }
 
