@@ -3,9 +3,10 @@ import { FileRejectedError } from '../domain/errors.js';
 import { RowContext } from './canonical.js';
 import { LateEncoding } from './encoding.js';
 import { jsonLayout, readHead, sheetScore, tableLayout } from './layout.js';
+import { type ReadLimits, readLimits } from './limits.js';
 import { describeExport, type OpenedRows, type ReadStart, settleLater } from './parser-state.js';
 import { resumeExport } from './resume.js';
-import { PeekableBytes, skipBytes } from './rows/bytes.js';
+import { limitBytes, PeekableBytes, skipBytes } from './rows/bytes.js';
 import { KeyIndex } from './rows/json-flatten.js';
 import { openRows } from './rows/open.js';
 import type { RawRow } from './rows/raw-row.js';
@@ -17,9 +18,6 @@ import type { ExportReader, ParserState, ReadExportOptions, ResumeState, RowOutc
  * column-mapping.ts) → canonical record (canonical.ts) → outcomes. A resumed read (resume.ts) takes the state its
  * checkpoint carries instead of sniffing and mapping again.
  */
-
-const DEFAULT_MAX_TEXT = 20_000;
-const DEFAULT_MAX_CELL = 1_000_000;
 
 type ByteInput = AsyncIterable<Uint8Array> | (() => AsyncIterable<Uint8Array>);
 
@@ -33,8 +31,9 @@ function resolveInput(input: ByteInput): AsyncIterable<Uint8Array> {
  * `FileRejectedError` when the file cannot be read at all.
  */
 export function readExport(input: ByteInput, opts: ReadExportOptions): ExportReader {
-  const maxText = opts.maxTextLength ?? DEFAULT_MAX_TEXT;
-  const maxCell = opts.maxCellSize ?? DEFAULT_MAX_CELL;
+  const limits = readLimits(opts);
+  // Every byte passes the size limit first, whichever stage asks for it.
+  const bytes = () => limitBytes(resolveInput(input), opts.resume?.byteOffset ?? 0, limits.maxFileBytes);
   let prepared: Promise<ReadStart> | undefined;
   let started = false;
   let currentState: ParserState | undefined;
@@ -42,9 +41,7 @@ export function readExport(input: ByteInput, opts: ReadExportOptions): ExportRea
 
   const prepare = (): Promise<ReadStart> => {
     prepared ??= (
-      opts.resume === undefined
-        ? firstRead(resolveInput(input), opts, maxCell)
-        : resumeExport(resolveInput(input), opts.resume, maxCell)
+      opts.resume === undefined ? firstRead(bytes(), opts, limits) : resumeExport(bytes(), opts.resume, limits)
     ).then((p) => {
       currentState = p.state;
       return p;
@@ -62,7 +59,7 @@ export function readExport(input: ByteInput, opts: ReadExportOptions): ExportRea
     if (started) throw new Error('An ExportReader can be iterated once.');
     started = true;
     const p = await prepare();
-    const rows = new RowContext(p.state, opts, maxText, maxCell);
+    const rows = new RowContext(p.state, opts, limits.maxTextLength, limits.maxCellSize);
     ctx = rows;
     let row = p.rowBase;
     let toSkip = p.skip;
@@ -76,6 +73,7 @@ export function readExport(input: ByteInput, opts: ReadExportOptions): ExportRea
       const out: RowOutcome[] = [];
       const ends: (number | undefined)[] = [];
       const firstRow = row + 1;
+      let full = false;
       for (const raw of batch) {
         if (toSkip > 0) {
           toSkip--;
@@ -86,6 +84,10 @@ export function readExport(input: ByteInput, opts: ReadExportOptions): ExportRea
           }
           continue;
         }
+        if (row >= limits.maxRows) {
+          full = true;
+          break;
+        }
         row++;
         rows.process(raw, row, out);
         ends.push(raw.end);
@@ -95,6 +97,8 @@ export function readExport(input: ByteInput, opts: ReadExportOptions): ExportRea
         batchEnds = ends;
         yield out;
       }
+      // The records before the limit went out first: what a consumer counted is what was read.
+      if (full) throw tooManyRows(limits.maxRows);
       if (batch === p.lookahead) p.lookahead.length = 0;
       const next = await p.rows.next();
       if (next.done) break;
@@ -137,7 +141,7 @@ export function readExport(input: ByteInput, opts: ReadExportOptions): ExportRea
 async function firstRead(
   bytes: AsyncIterable<Uint8Array>,
   opts: ReadExportOptions,
-  maxCell: number,
+  limits: ReadLimits,
 ): Promise<ReadStart> {
   if (!isValidTimeZone(opts.defaultTimeZone)) {
     throw new FileRejectedError('MALFORMED_FILE', `Default time zone "${opts.defaultTimeZone}" is not an IANA zone.`);
@@ -145,17 +149,17 @@ async function firstRead(
   const src = new PeekableBytes(bytes);
   const peeked = await src.peek(SNIFF_BYTES);
   const sniffed = sniff(peeked.bytes, peeked.eof);
-  return sniffed.format === 'xlsx' ? readWorkbook(src, opts, maxCell) : readText(src, sniffed, opts, maxCell);
+  return sniffed.format === 'xlsx' ? readWorkbook(src, opts, limits) : readText(src, sniffed, opts, limits);
 }
 
 /** A workbook: the first sheet that scores as a feedback table (see {@link sheetScore}). */
-async function readWorkbook(src: PeekableBytes, opts: ReadExportOptions, maxCell: number): Promise<ReadStart> {
+async function readWorkbook(src: PeekableBytes, opts: ReadExportOptions, limits: ReadLimits): Promise<ReadStart> {
   let sheet = 0;
   const choice = {
     score: (rows: readonly string[][]) => sheetScore(rows, opts.overrides),
     chosen: (i: number) => (sheet = i),
   };
-  const rows = openRows(src.replay(), { format: 'xlsx', encoding: 'utf-8', startOffset: 0, maxCell, sheet: choice });
+  const rows = openRows(src.replay(), { format: 'xlsx', encoding: 'utf-8', startOffset: 0, limits, sheet: choice });
   const start = await settleLayout(
     { rows, format: 'xlsx', encoding: 'utf-8', resumeMode: 'skip-records', preambleHint: 0 },
     opts,
@@ -169,17 +173,21 @@ async function readText(
   src: PeekableBytes,
   sniffed: SniffedText,
   opts: ReadExportOptions,
-  maxCell: number,
+  limits: ReadLimits,
 ): Promise<ReadStart> {
   const { format, encoding, bomLength, delimiter, preambleHint } = sniffed;
   const late = sniffed.settleLate ? new LateEncoding(bomLength) : undefined;
-  const keys = format === 'json' || format === 'jsonl' ? new KeyIndex() : undefined;
-  const spec = { format, encoding, delimiter, startOffset: bomLength, maxCell, keys, late };
+  const keys = format === 'json' || format === 'jsonl' ? new KeyIndex([], limits.maxColumns) : undefined;
+  const spec = { format, encoding, delimiter, startOffset: bomLength, limits, keys, late };
   const rows = openRows(skipBytes(src.replay(), bomLength), spec);
   const resumeMode = exactOffsets(sniffed) ? 'byte-offset' : 'skip-records';
   const start = await settleLayout({ rows, format, encoding, delimiter, keys, resumeMode, preambleHint }, opts);
   if (late !== undefined) settleLater(late, start.state, start.meta);
   return start;
+}
+
+function tooManyRows(max: number): FileRejectedError {
+  return new FileRejectedError('TOO_MANY_ROWS', `The file has more than ${max} records; the first ${max} were read.`);
 }
 
 /** Whether row ends are raw byte offsets: CSV in UTF-8 or UTF-16LE (parsed undecoded), JSON Lines in UTF-8. */

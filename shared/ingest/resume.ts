@@ -1,4 +1,5 @@
 import { LateEncoding } from './encoding.js';
+import type { ReadLimits } from './limits.js';
 import { exportMeta, type ReadStart, settleLater } from './parser-state.js';
 import { skipBytes } from './rows/bytes.js';
 import { KeyIndex } from './rows/json-flatten.js';
@@ -12,11 +13,11 @@ import type { ResumeState } from './types.js';
 export async function resumeExport(
   bytes: AsyncIterable<Uint8Array>,
   r: ResumeState,
-  maxCell: number,
+  limits: ReadLimits,
 ): Promise<ReadStart> {
   const s = r.parser;
   const byOffset = r.byteOffset !== undefined;
-  const keys = s.format === 'json' || s.format === 'jsonl' ? new KeyIndex(s.columns) : undefined;
+  const keys = s.format === 'json' || s.format === 'jsonl' ? new KeyIndex(s.columns, limits.maxColumns) : undefined;
   const bom = s.encoding === 'utf-8-bom' ? 3 : s.encoding === 'utf-16le' || s.encoding === 'utf-16be' ? 2 : 0;
   const start = byOffset ? (r.byteOffset ?? 0) : bom;
   const xlsx = s.format === 'xlsx';
@@ -27,7 +28,7 @@ export async function resumeExport(
     encoding: s.encoding,
     delimiter: s.delimiter,
     startOffset: start,
-    maxCell,
+    limits,
     keys,
     sheet: s.sheet === undefined ? undefined : { index: s.sheet },
     late,

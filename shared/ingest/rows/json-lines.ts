@@ -5,7 +5,10 @@ import type { KeyIndex } from './json-flatten.js';
 import { jsonRows } from './json-text.js';
 import type { RawRow } from './raw-row.js';
 
-/** JSON Lines: one record a line; blank lines are skipped; a broken line is one rejected row. */
+/**
+ * JSON Lines: one record a line; blank lines are skipped; a broken line is one rejected row, and so is a line longer
+ * than the cell limit, which is passed over to its end without being held.
+ */
 export function jsonLinesRows(
   bytes: AsyncIterable<Uint8Array>,
   encoding: TextEncoding,
@@ -17,6 +20,10 @@ export function jsonLinesRows(
   return exact ? utf8Lines(bytes, startOffset, keys, maxSize) : decodedLines(bytes, encoding, keys, maxSize);
 }
 
+function tooLong(length: number, end: number | undefined): RawRow {
+  return { cells: [], end, reject: 'CELL_TOO_LARGE', detail: `line of ${length} characters or more` };
+}
+
 /** UTF-8 lines split on the raw bytes, so each row's end is an exact byte offset for resume. */
 async function* utf8Lines(
   bytes: AsyncIterable<Uint8Array>,
@@ -24,11 +31,28 @@ async function* utf8Lines(
   keys: KeyIndex,
   maxSize: number,
 ): AsyncGenerator<RawRow[]> {
+  // A UTF-8 character is at most 4 bytes: a line of more bytes than this has more characters than the limit.
+  const maxBytes = maxSize * 4;
   let carry: Buffer | undefined;
+  /** Bytes of an over-long line passed over so far (0: none). */
+  let skipping = 0;
   let offset = startOffset;
   for await (const chunk of bytes) {
-    const buf = carry === undefined ? asBuffer(chunk) : Buffer.concat([carry, asBuffer(chunk)]);
+    let buf = asBuffer(chunk);
     const batch: RawRow[] = [];
+    if (skipping > 0) {
+      const nl = buf.indexOf(10);
+      if (nl === -1) {
+        skipping += buf.length;
+        offset += buf.length;
+        continue;
+      }
+      offset += nl + 1;
+      batch.push(tooLong(skipping + nl, offset));
+      skipping = 0;
+      buf = buf.subarray(nl + 1);
+    }
+    if (carry !== undefined) buf = Buffer.concat([carry, buf]);
     let start = 0;
     for (let nl = buf.indexOf(10, start); nl !== -1; nl = buf.indexOf(10, start)) {
       const line = buf.toString('utf8', start, nl);
@@ -37,13 +61,14 @@ async function* utf8Lines(
       if (line.trim().length > 0) jsonRows(line, keys, offset, maxSize, batch);
     }
     carry = start < buf.length ? buf.subarray(start) : undefined;
-    if (carry !== undefined && carry.length > maxSize * 4) {
-      batch.push({ cells: [], reject: 'CELL_TOO_LARGE', detail: 'line too long' });
+    if (carry !== undefined && carry.length > maxBytes) {
+      skipping = carry.length;
       offset += carry.length;
       carry = undefined;
     }
     if (batch.length > 0) yield batch;
   }
+  if (skipping > 0) yield [tooLong(skipping, offset)];
   if (carry !== undefined) {
     const line = carry.toString('utf8');
     offset += carry.length;
@@ -62,11 +87,27 @@ async function* decodedLines(
 ): AsyncGenerator<RawRow[]> {
   const decoder = createDecoder(encoding);
   let carry = '';
+  /** Characters of an over-long line passed over so far (0: none). */
+  let skipping = 0;
   const lines = (text: string, final: boolean): RawRow[] => {
-    const all = carry + text;
-    const parts = all.split('\n');
-    carry = final ? '' : (parts.pop() ?? '');
     const out: RawRow[] = [];
+    let all = text;
+    if (skipping > 0) {
+      const nl = text.indexOf('\n');
+      if (nl === -1 && !final) {
+        skipping += text.length;
+        return out;
+      }
+      out.push(tooLong(skipping + (nl === -1 ? text.length : nl), undefined));
+      skipping = 0;
+      all = nl === -1 ? '' : text.slice(nl + 1);
+    }
+    const parts = (carry + all).split('\n');
+    carry = final ? '' : (parts.pop() ?? '');
+    if (carry.length > maxSize) {
+      skipping = carry.length;
+      carry = '';
+    }
     for (const p of parts) if (p.trim().length > 0) jsonRows(p, keys, undefined, maxSize, out);
     return out;
   };
@@ -75,5 +116,6 @@ async function* decodedLines(
     if (b.length > 0) yield b;
   }
   const b = lines(decoder.end(), true);
+  if (skipping > 0) b.push(tooLong(skipping, undefined));
   if (b.length > 0) yield b;
 }

@@ -3,6 +3,7 @@ import type ExcelJS from 'exceljs';
 // Only the streaming reader: the package entry pulls in the whole workbook model and writers (≈ 400 KiB bundled).
 import WorkbookReader from 'exceljs/lib/stream/xlsx/workbook-reader.js';
 import { FileRejectedError } from '../../domain/errors.js';
+import type { ReadLimits } from '../limits.js';
 import type { RawRow } from './raw-row.js';
 
 function cellText(v: ExcelJS.CellValue): string {
@@ -55,7 +56,11 @@ const SHEET_SAMPLE_ROWS = 203;
  * first sheet's first rows, enough for the mapping to say what is missing. The zip's central directory is at its end,
  * so the library may spool entries; memory is bounded by the sheet's shared strings, not by rows.
  */
-export async function* xlsxRows(bytes: AsyncIterable<Uint8Array>, choice?: SheetChoice): AsyncGenerator<RawRow[]> {
+export async function* xlsxRows(
+  bytes: AsyncIterable<Uint8Array>,
+  _limits: ReadLimits,
+  choice?: SheetChoice,
+): AsyncGenerator<RawRow[]> {
   const reader = new WorkbookReader(Readable.from(bytes), {
     sharedStrings: 'cache',
     styles: 'cache',
