@@ -69,40 +69,46 @@ export function readExport(input: ByteInput, opts: ReadExportOptions): ExportRea
     let skipped = 0;
     const scratch: RowOutcome[] = [];
     let batch: RawRow[] = p.lookahead;
-    for (;;) {
-      const out: RowOutcome[] = [];
-      const ends: (number | undefined)[] = [];
-      const firstRow = row + 1;
-      let full = false;
-      for (const raw of batch) {
-        if (toSkip > 0) {
-          toSkip--;
-          skipped++;
-          if (recount && skipped > headerRows) {
-            rows.process(raw, skipped - headerRows, scratch);
-            scratch.length = 0;
+    try {
+      for (;;) {
+        const out: RowOutcome[] = [];
+        const ends: (number | undefined)[] = [];
+        const firstRow = row + 1;
+        let full = false;
+        for (const raw of batch) {
+          if (toSkip > 0) {
+            toSkip--;
+            skipped++;
+            if (recount && skipped > headerRows) {
+              rows.process(raw, skipped - headerRows, scratch);
+              scratch.length = 0;
+            }
+            continue;
           }
-          continue;
+          if (row >= limits.maxRows) {
+            full = true;
+            break;
+          }
+          row++;
+          rows.process(raw, row, out);
+          ends.push(raw.end);
         }
-        if (row >= limits.maxRows) {
-          full = true;
-          break;
+        if (out.length > 0) {
+          batchFirstRow = firstRow;
+          batchEnds = ends;
+          yield out;
         }
-        row++;
-        rows.process(raw, row, out);
-        ends.push(raw.end);
+        // The records before the limit went out first: what a consumer counted is what was read.
+        if (full) throw tooManyRows(limits.maxRows);
+        if (batch === p.lookahead) p.lookahead.length = 0;
+        const next = await p.rows.next();
+        if (next.done) break;
+        batch = next.value;
       }
-      if (out.length > 0) {
-        batchFirstRow = firstRow;
-        batchEnds = ends;
-        yield out;
-      }
-      // The records before the limit went out first: what a consumer counted is what was read.
-      if (full) throw tooManyRows(limits.maxRows);
-      if (batch === p.lookahead) p.lookahead.length = 0;
-      const next = await p.rows.next();
-      if (next.done) break;
-      batch = next.value;
+    } finally {
+      // A consumer that stops early (a hand-off, a limit) must not leave the source open: a workbook's spooled
+      // worksheets, an S3 stream. After the last batch this is a no-op.
+      await p.rows.return?.(undefined);
     }
   }
 
@@ -199,8 +205,14 @@ function exactOffsets({ format, encoding }: SniffedText): boolean {
 
 /** layout → columns: the first rows settle the header, the mapping and what holds for the whole file. */
 async function settleLayout(opened: OpenedRows, opts: ReadExportOptions): Promise<ReadStart> {
-  const head = await readHead(opened.rows, opened.keys === undefined);
-  const layout = opened.keys === undefined ? tableLayout(head, opened.preambleHint) : jsonLayout(head, opened.keys);
-  const { state, meta } = describeExport(opened, head, layout, opts);
-  return { meta, state, rows: opened.rows, lookahead: layout.lookahead, skip: 0, rowBase: 0 };
+  try {
+    const head = await readHead(opened.rows, opened.keys === undefined);
+    const layout = opened.keys === undefined ? tableLayout(head, opened.preambleHint) : jsonLayout(head, opened.keys);
+    const { state, meta } = describeExport(opened, head, layout, opts);
+    return { meta, state, rows: opened.rows, lookahead: layout.lookahead, skip: 0, rowBase: 0 };
+  } catch (err) {
+    // A file rejected from its first rows closes its source too (a workbook's spooled worksheets).
+    await opened.rows.return(undefined);
+    throw err;
+  }
 }

@@ -26,12 +26,16 @@ export class PeekableBytes {
 
   async *replay(): AsyncGenerator<Uint8Array> {
     const held = this.held.splice(0);
-    for (const c of held) yield c;
-    if (this.done) return;
-    for (;;) {
-      const r = await this.it.next();
-      if (r.done) return;
-      yield r.value;
+    try {
+      for (const c of held) yield c;
+      while (!this.done) {
+        const r = await this.it.next();
+        if (r.done) this.done = true;
+        else yield r.value;
+      }
+    } finally {
+      // Left before the end (a limit, a hand-off): the input is closed too, as a for-await would (an S3 stream).
+      if (!this.done) await this.it.return?.();
     }
   }
 }

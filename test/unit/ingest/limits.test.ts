@@ -22,14 +22,15 @@ function csv(body: string): Uint8Array {
 
 /** Reads until the reader ends or throws: the outcomes handed out, and the error it ended with. */
 async function readAll(
-  bytes: Uint8Array,
+  bytes: Uint8Array | AsyncIterable<Uint8Array>,
   fileName: string,
   extra: Partial<ReadExportOptions>,
   size = 4096,
 ): Promise<{ outcomes: RowOutcome[]; error?: FileRejectedError }> {
   const outcomes: RowOutcome[] = [];
+  const input = bytes instanceof Uint8Array ? chunks(bytes, size) : bytes;
   try {
-    for await (const o of readExport(chunks(bytes, size), { ...baseOptions, fileName, ...extra })) outcomes.push(o);
+    for await (const o of readExport(input, { ...baseOptions, fileName, ...extra })) outcomes.push(o);
   } catch (err) {
     if (err instanceof FileRejectedError) return { outcomes, error: err };
     throw err;
@@ -65,6 +66,43 @@ describe('file size limit', () => {
 
     expect(error).toBeUndefined();
     expect(finals(outcomes)).toHaveLength(50);
+  });
+});
+
+describe('a file rejected by a limit', () => {
+  /** The bytes in chunks, noting when the source is closed (as an S3 stream must be); past the 64 KiB sniffed. */
+  function source(bytes: Uint8Array): { chunks: AsyncIterable<Uint8Array>; closed: () => boolean } {
+    let closed = false;
+    async function* read(): AsyncGenerator<Uint8Array> {
+      try {
+        yield* chunks(bytes, 256);
+      } finally {
+        closed = true;
+      }
+    }
+    return { chunks: read(), closed: () => closed };
+  }
+
+  it('closes its source when its first rows reject it', async () => {
+    const header = Array.from({ length: 120 }, (_, i) => `Q${i}`).join(',');
+    const src = source(Buffer.from(`${header}\n${records(1, 5000)}`));
+
+    const { error } = await readAll(src.chunks, 'wide.csv', { maxColumns: 100 });
+
+    expect(error?.code).toBe('TOO_MANY_COLUMNS');
+    expect(src.closed()).toBe(true);
+  });
+
+  it('closes its source when a limit ends it mid-way, or its reader is left', async () => {
+    const limited = source(csv(records(1, 5000)));
+    const left = source(csv(records(1, 5000)));
+
+    const { error } = await readAll(limited.chunks, 'rows.csv', { maxRows: 20 });
+    for await (const o of readExport(left.chunks, { ...baseOptions, fileName: 'rows.csv' })) if (o.row === 20) break;
+
+    expect(error?.code).toBe('TOO_MANY_ROWS');
+    expect(limited.closed()).toBe(true);
+    expect(left.closed()).toBe(true);
   });
 });
 

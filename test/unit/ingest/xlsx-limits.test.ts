@@ -13,9 +13,10 @@ import {
 } from '../../../scripts/hostile/workbook.js';
 import { FileRejectedError } from '../../../shared/domain/errors.js';
 import { RATIO_GRACE_BYTES } from '../../../shared/ingest/limits.js';
+import { readExport } from '../../../shared/ingest/read-export.js';
 import { CUT_MARKER, XmlTextCap } from '../../../shared/ingest/rows/zip-guard.js';
 import type { ReadExportOptions } from '../../../shared/ingest/types.js';
-import { chunks, runBytes } from './helpers.js';
+import { baseOptions, chunks, collect, runBytes } from './helpers.js';
 
 const MiB = 1024 * 1024;
 const HEADER = rowXml(1, ['Review ID', 'Rating', 'Review Text', 'Notes']);
@@ -154,6 +155,18 @@ describe('XLSX temp directory', () => {
     const { report } = await read(await workbook(table(rows(50))));
 
     expect(report.rows.accepted).toBe(50);
+    expect(await readdir(tmp)).toEqual([]);
+  });
+
+  it('removes a spooled worksheet when the reader is left mid-way (a hand-off to a continuation)', async () => {
+    const reader = readExport(chunks(await workbook(table(rows(300))), 64 * 1024), {
+      ...baseOptions,
+      fileName: 'book.xlsx',
+    });
+
+    await collect(reader, 100);
+
+    expect(reader.checkpoint()?.recordsDone).toBe(100);
     expect(await readdir(tmp)).toEqual([]);
   });
 
