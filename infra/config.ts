@@ -7,6 +7,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
 import { EVENTS, INGEST_QUEUE } from '../shared/config/resources.js';
 import { SEGMENT_DIMENSIONS } from '../shared/domain/cells.js';
+import { DEFAULT_LIMITS, LIMIT_NAMES, type ReadLimits } from '../shared/ingest/limits.js';
 
 /** Thrown for any invalid deployment setting; the message starts with the setting's full context path. */
 export class InvalidConfigurationError extends Error {
@@ -112,6 +113,16 @@ const email = z.email({ error: (issue) => `malformed email address "${String(iss
 const days = z.number().int().positive();
 const LOG_RETENTION_VALUES = Object.values(RetentionDays).filter((v): v is number => typeof v === 'number');
 
+const readLimitsSchema = z.strictObject(
+  Object.fromEntries(LIMIT_NAMES.map((name) => [name, z.number().positive().optional()])) as Record<
+    keyof ReadLimits,
+    z.ZodOptional<z.ZodNumber>
+  >,
+);
+
+/** Room in `/tmp` beyond what a workbook may spool (the runtime and libraries use it too). */
+const SPOOL_HEADROOM_MIB = 256;
+
 const scheduleSchema = z.strictObject({
   /** EventBridge Scheduler cron expression, e.g. `cron(0 8 ? * MON-FRI *)`. */
   cron,
@@ -171,8 +182,13 @@ const environmentSchema = z
         reservedConcurrency: z.number().int().min(2).max(1000).default(5),
         /** Parallel Comprehend batch calls per invocation. */
         comprehendConcurrency: z.number().int().min(1).max(25).default(2),
-        memoryMiB: z.number().int().min(128).max(10240).default(1024),
+        /** Sized by `npm run test:hostile`: the worst input within the read limits peaks well under it. */
+        memoryMiB: z.number().int().min(128).max(10240).default(1536),
+        /** `/tmp`: worksheets before a workbook's shared strings are spooled there, up to `maxInflatedBytes`. */
+        ephemeralStorageMiB: z.number().int().min(512).max(10240).default(2048),
         themesEnabled: z.boolean().default(true),
+        /** Read limits other than the defaults of shared/ingest/limits.ts, set on the function as `MAX_*` variables. */
+        limits: readLimitsSchema.optional(),
       })
       .prefault({}),
     spike: z
@@ -214,6 +230,14 @@ const environmentSchema = z
     alarms: z.strictObject({ email }),
   })
   .superRefine((env, ctx) => {
+    const spool = (env.ingest.limits?.maxInflatedBytes ?? DEFAULT_LIMITS.maxInflatedBytes) / 1024 / 1024;
+    if (env.ingest.ephemeralStorageMiB < spool + SPOOL_HEADROOM_MIB) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ingest', 'ephemeralStorageMiB'],
+        message: `must hold what a workbook may spool (maxInflatedBytes, ${spool} MiB) and ${SPOOL_HEADROOM_MIB} MiB more`,
+      });
+    }
     const { archiveIncomingAfterDays, expireIncomingAfterDays } = env.retention;
     if (expireIncomingAfterDays <= archiveIncomingAfterDays) {
       ctx.addIssue({

@@ -1,4 +1,4 @@
-import { ENV } from '../shared/config/env-names.js';
+import { ENV, LIMIT_ENV } from '../shared/config/env-names.js';
 import type { EnvironmentConfig } from './config.js';
 
 /**
@@ -21,7 +21,18 @@ export function ingestSettings(config: EnvironmentConfig): Record<string, string
     [ENV.comprehendConcurrency]: String(config.ingest.comprehendConcurrency),
     [ENV.ledgerTtlDays]: String(config.retention.ledgerTtlDays),
     [ENV.cacheTtlDays]: String(config.retention.cacheTtlDays),
+    ...limitSettings(config),
   };
+}
+
+/** The read limits the environment sets (none: the function keeps the defaults). */
+function limitSettings(config: EnvironmentConfig): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, field] of Object.entries(LIMIT_ENV)) {
+    const value = config.ingest.limits?.[field];
+    if (value !== undefined) out[name] = String(value);
+  }
+  return out;
 }
 
 export function digestSettings(config: EnvironmentConfig): Record<string, string> {

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -69,6 +69,8 @@ export interface FeedbackFunctionProps {
   readonly timeout?: Duration;
   /** @default 512 */
   readonly memorySize?: number;
+  /** `/tmp` size. @default Size.mebibytes(512) */
+  readonly ephemeralStorageSize?: Size;
   /** @default RetentionDays.THREE_MONTHS */
   readonly logRetention?: RetentionDays;
   /** @default RemovalPolicy.RETAIN */
@@ -119,6 +121,7 @@ export class FeedbackFunction extends Construct {
       architecture: Architecture.ARM_64,
       timeout: props.timeout ?? Duration.seconds(30),
       memorySize: props.memorySize ?? 512,
+      ephemeralStorageSize: props.ephemeralStorageSize ?? Size.mebibytes(512),
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       role: this.role,
       tracing: Tracing.ACTIVE,

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags, TimeZone } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Size, Stack, type StackProps, Tags, TimeZone } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
@@ -241,6 +241,7 @@ export class FeedbackPipelineStack extends Stack {
       metricsNamespace: PIPELINE_METRICS.namespace,
       timeout: Duration.seconds(INGEST_SETTINGS.timeoutSeconds),
       memorySize: config.ingest.memoryMiB,
+      ephemeralStorageSize: Size.mebibytes(config.ingest.ephemeralStorageMiB),
       reservedConcurrentExecutions: config.ingest.reservedConcurrency,
       logRetention: config.retention.logDays,
       logRemovalPolicy: removalPolicy,

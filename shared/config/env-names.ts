@@ -30,3 +30,19 @@ export const ENV = {
   /** Rows per committed segment (checkpoint). */
   segmentRows: 'SEGMENT_ROWS',
 } as const;
+
+/**
+ * Overrides of the ingest read limits (each unset one keeps its default from shared/ingest/limits.ts): environment
+ * variable → the `ReadExportOptions` field it sets.
+ */
+export const LIMIT_ENV = {
+  MAX_TEXT_LENGTH: 'maxTextLength',
+  MAX_CELL_SIZE: 'maxCellSize',
+  MAX_FILE_BYTES: 'maxFileBytes',
+  MAX_INFLATED_BYTES: 'maxInflatedBytes',
+  MAX_INFLATION_RATIO: 'maxInflationRatio',
+  MAX_ROWS: 'maxRows',
+  MAX_COLUMNS: 'maxColumns',
+  MAX_SHARED_STRINGS: 'maxSharedStrings',
+  MAX_SHARED_STRING_CHARS: 'maxSharedStringChars',
+} as const;

@@ -1,4 +1,4 @@
-import { ENV } from './env-names.js';
+import { ENV, LIMIT_ENV } from './env-names.js';
 import { EVENTS } from './resources.js';
 import * as z from './zod.js';
 
@@ -27,6 +27,24 @@ const bool = z.pipe(
   z.enum(['true', 'false']),
   z.transform((v) => v === 'true'),
 );
+
+/** Limit overrides, as the read takes them: the fields of `ReadExportOptions` that LIMIT_ENV names. */
+export type ReadLimitOverrides = Partial<Record<(typeof LIMIT_ENV)[keyof typeof LIMIT_ENV], number>>;
+
+const limitsSchema = z.object(
+  Object.fromEntries(Object.keys(LIMIT_ENV).map((name) => [name, z.optional(z.coerce.number().check(z.positive()))])),
+);
+
+/** The read-limit overrides set in the environment (none set: the defaults hold). Throws on a malformed one. */
+export function loadReadLimits(env: NodeJS.ProcessEnv = process.env): ReadLimitOverrides {
+  const c = parse(limitsSchema, env) as Record<string, number | undefined>;
+  const out: ReadLimitOverrides = {};
+  for (const [name, field] of Object.entries(LIMIT_ENV)) {
+    const v = c[name];
+    if (v !== undefined) out[field] = v;
+  }
+  return out;
+}
 
 const ingestSchema = z.object({
   [ENV.bucketName]: nonEmpty(),
@@ -97,6 +115,8 @@ export interface IngestConfig {
   cacheTtlDays: number;
   leaseSeconds: number;
   segmentRows: number;
+  /** Bounds on one file's work, over the defaults (see shared/ingest/limits.ts). */
+  readLimits: ReadLimitOverrides;
 }
 
 /** Reads and validates the ingest function's environment once (cold start). */
@@ -123,6 +143,7 @@ export function loadIngestConfig(env: NodeJS.ProcessEnv = process.env): IngestCo
     cacheTtlDays: c[ENV.cacheTtlDays],
     leaseSeconds: c[ENV.leaseSeconds],
     segmentRows: c[ENV.segmentRows],
+    readLimits: loadReadLimits(env),
   };
 }
 

@@ -9,7 +9,16 @@ export type FileErrorCode =
   | 'UNSUPPORTED_FORMAT'
   | 'NO_USABLE_COLUMNS'
   | 'MALFORMED_FILE'
-  | 'TOO_LARGE'
+  /** The file, or what it inflates to, is larger than a size limit (see shared/ingest/limits.ts). */
+  | 'FILE_TOO_LARGE'
+  /** A compressed part inflates faster than the ratio limit allows, or past the size its zip header declares. */
+  | 'ZIP_BOMB'
+  /** More records (or worksheet rows) than the row limit: the file ends there. */
+  | 'TOO_MANY_ROWS'
+  /** The header (or a JSON file's keys) is wider than the column limit. */
+  | 'TOO_MANY_COLUMNS'
+  /** An XLSX workbook's shared strings (held in memory) are more or larger than their limits. */
+  | 'SHARED_STRINGS_TOO_LARGE'
   /** The object (or the version the event named) was deleted before or while it was read. */
   | 'OBJECT_DELETED'
   /** The key was overwritten while this version was being read (the new version is processed on its own). */

@@ -73,6 +73,8 @@ export type RejectReason =
   | 'MALFORMED_QUOTING'
   | 'MALFORMED_JSON'
   | 'CELL_TOO_LARGE'
+  /** More cells than the column limit. */
+  | 'TOO_MANY_COLUMNS'
   | 'WRONG_COLUMN_COUNT'
   | 'NOT_AN_OBJECT'
   | 'SUMMARY_ROW'

@@ -57,9 +57,7 @@ export async function readHead(rows: AsyncIterator<RawRow[]>, tabular: boolean):
  */
 export function tableLayout(head: RawRow[], preambleHint: number): Layout {
   const firstGood = head.findIndex((r) => r.reject === undefined);
-  if (firstGood !== 0) {
-    throw new FileRejectedError('MALFORMED_FILE', diagnostic`The header row could not be parsed (malformed quoting).`);
-  }
+  if (firstGood !== 0) throw headerRejected(head[0]);
   const preamble = leadingPreamble(head, preambleHint);
   const header = detectHeader(head.slice(preamble, preamble + 3).map((r) => r.cells));
   const rows = head.slice(preamble).filter((r) => r.reject === undefined);
@@ -83,6 +81,27 @@ export function tableLayout(head: RawRow[], preambleHint: number): Layout {
   if (layout.columns.every((c) => c === ''))
     throw new FileRejectedError('NO_USABLE_COLUMNS', diagnostic`The header row is empty.`);
   return layout;
+}
+
+/** Why a table's first row (its header) could not be read. */
+function headerRejected(first: RawRow | undefined): FileRejectedError {
+  switch (first?.reject) {
+    case 'TOO_MANY_COLUMNS':
+      return new FileRejectedError(
+        'TOO_MANY_COLUMNS',
+        diagnostic`The header row is wider than the column limit (${{ list: first.detail ? [first.detail] : [] }}).`,
+      );
+    case 'CELL_TOO_LARGE':
+      return new FileRejectedError(
+        'MALFORMED_FILE',
+        diagnostic`The header row is larger than the cell limit (${{ list: first.detail ? [first.detail] : [] }}).`,
+      );
+    default:
+      return new FileRejectedError(
+        'MALFORMED_FILE',
+        diagnostic`The header row could not be parsed (malformed quoting).`,
+      );
+  }
 }
 
 /**

@@ -4,9 +4,10 @@ import { RowContext } from './canonical.js';
 import { diagnostic } from './diagnostic.js';
 import { LateEncoding } from './encoding.js';
 import { jsonLayout, readHead, sheetScore, tableLayout } from './layout.js';
+import { type ReadLimits, readLimits } from './limits.js';
 import { describeExport, type OpenedRows, type ReadStart, settleLater } from './parser-state.js';
 import { resumeExport } from './resume.js';
-import { PeekableBytes, skipBytes } from './rows/bytes.js';
+import { limitBytes, PeekableBytes, skipBytes } from './rows/bytes.js';
 import { KeyIndex } from './rows/json-flatten.js';
 import { openRows } from './rows/open.js';
 import type { LineCount, RawRow } from './rows/raw-row.js';
@@ -18,9 +19,6 @@ import type { ExportReader, ParserState, ReadExportOptions, ResumeState, RowOutc
  * column-mapping.ts) → canonical record (canonical.ts) → outcomes. A resumed read (resume.ts) takes the state its
  * checkpoint carries instead of sniffing and mapping again.
  */
-
-const DEFAULT_MAX_TEXT = 20_000;
-const DEFAULT_MAX_CELL = 1_000_000;
 
 type ByteInput = AsyncIterable<Uint8Array> | (() => AsyncIterable<Uint8Array>);
 
@@ -34,8 +32,9 @@ function resolveInput(input: ByteInput): AsyncIterable<Uint8Array> {
  * `FileRejectedError` when the file cannot be read at all.
  */
 export function readExport(input: ByteInput, opts: ReadExportOptions): ExportReader {
-  const maxText = opts.maxTextLength ?? DEFAULT_MAX_TEXT;
-  const maxCell = opts.maxCellSize ?? DEFAULT_MAX_CELL;
+  const limits = readLimits(opts);
+  // Every byte passes the size limit first, whichever stage asks for it.
+  const bytes = () => limitBytes(resolveInput(input), opts.resume?.byteOffset ?? 0, limits.maxFileBytes);
   let prepared: Promise<ReadStart> | undefined;
   let started = false;
   let currentState: ParserState | undefined;
@@ -45,8 +44,8 @@ export function readExport(input: ByteInput, opts: ReadExportOptions): ExportRea
   const prepare = (): Promise<ReadStart> => {
     prepared ??= (
       opts.resume === undefined
-        ? firstRead(resolveInput(input), opts, maxCell)
-        : resumeExport(resolveInput(input), opts.resume, { maxCell, hashKey: opts.hashKey })
+        ? firstRead(bytes(), opts, limits)
+        : resumeExport(bytes(), opts.resume, { limits, hashKey: opts.hashKey })
     ).then((p) => {
       currentState = p.state;
       handedOut.lineCount = p.lineCount;
@@ -62,7 +61,7 @@ export function readExport(input: ByteInput, opts: ReadExportOptions): ExportRea
     if (started) throw new Error('An ExportReader can be iterated once.');
     started = true;
     const p = await prepare();
-    const rows = new RowContext(p.state, opts, maxText, maxCell);
+    const rows = new RowContext(p.state, opts, limits.maxTextLength, limits.maxCellSize);
     ctx = rows;
     let row = p.rowBase;
     let toSkip = p.skip;
@@ -73,35 +72,48 @@ export function readExport(input: ByteInput, opts: ReadExportOptions): ExportRea
     const scratch: RowOutcome[] = [];
     let batch: RawRow[] = p.lookahead;
     handedOut.linesSoFar = p.linesBefore;
-    for (;;) {
-      const out: RowOutcome[] = [];
-      const ends: (number | undefined)[] = [];
-      const lines: (number | undefined)[] = [];
-      const firstRow = row + 1;
-      for (const raw of batch) {
-        if (raw.line !== undefined && handedOut.linesSoFar !== undefined) handedOut.linesSoFar = raw.line;
-        if (toSkip > 0) {
-          toSkip--;
-          skipped++;
-          if (recount && skipped > headerRows) {
-            rows.process(raw, skipped - headerRows, scratch);
-            scratch.length = 0;
+    try {
+      for (;;) {
+        const out: RowOutcome[] = [];
+        const ends: (number | undefined)[] = [];
+        const lines: (number | undefined)[] = [];
+        const firstRow = row + 1;
+        let full = false;
+        for (const raw of batch) {
+          if (raw.line !== undefined && handedOut.linesSoFar !== undefined) handedOut.linesSoFar = raw.line;
+          if (toSkip > 0) {
+            toSkip--;
+            skipped++;
+            if (recount && skipped > headerRows) {
+              rows.process(raw, skipped - headerRows, scratch);
+              scratch.length = 0;
+            }
+            continue;
           }
-          continue;
+          if (row >= limits.maxRows) {
+            full = true;
+            break;
+          }
+          row++;
+          rows.process(raw, row, out);
+          ends.push(raw.end);
+          lines.push(raw.line);
         }
-        row++;
-        rows.process(raw, row, out);
-        ends.push(raw.end);
-        lines.push(raw.line);
+        if (out.length > 0) {
+          handedOut.batch(firstRow, ends, lines);
+          yield out;
+        }
+        // The records before the limit went out first: what a consumer counted is what was read.
+        if (full) throw tooManyRows(limits.maxRows);
+        if (batch === p.lookahead) p.lookahead.length = 0;
+        const next = await p.rows.next();
+        if (next.done) break;
+        batch = next.value;
       }
-      if (out.length > 0) {
-        handedOut.batch(firstRow, ends, lines);
-        yield out;
-      }
-      if (batch === p.lookahead) p.lookahead.length = 0;
-      const next = await p.rows.next();
-      if (next.done) break;
-      batch = next.value;
+    } finally {
+      // A consumer that stops early (a hand-off, a limit) must not leave the source open: a workbook's spooled
+      // worksheets, an S3 stream. After the last batch this is a no-op.
+      await p.rows.return?.(undefined);
     }
   }
 
@@ -170,7 +182,7 @@ class HandedOut {
 async function firstRead(
   bytes: AsyncIterable<Uint8Array>,
   opts: ReadExportOptions,
-  maxCell: number,
+  limits: ReadLimits,
 ): Promise<ReadStart> {
   if (!isValidTimeZone(opts.defaultTimeZone)) {
     throw new FileRejectedError(
@@ -181,17 +193,17 @@ async function firstRead(
   const src = new PeekableBytes(bytes);
   const peeked = await src.peek(SNIFF_BYTES);
   const sniffed = sniff(peeked.bytes, peeked.eof);
-  return sniffed.format === 'xlsx' ? readWorkbook(src, opts, maxCell) : readText(src, sniffed, opts, maxCell);
+  return sniffed.format === 'xlsx' ? readWorkbook(src, opts, limits) : readText(src, sniffed, opts, limits);
 }
 
 /** A workbook: the first sheet that scores as a feedback table (see {@link sheetScore}). */
-async function readWorkbook(src: PeekableBytes, opts: ReadExportOptions, maxCell: number): Promise<ReadStart> {
+async function readWorkbook(src: PeekableBytes, opts: ReadExportOptions, limits: ReadLimits): Promise<ReadStart> {
   let sheet = 0;
   const choice = {
     score: (rows: readonly string[][]) => sheetScore(rows, opts.overrides),
     chosen: (i: number) => (sheet = i),
   };
-  const rows = openRows(src.replay(), { format: 'xlsx', encoding: 'utf-8', startOffset: 0, maxCell, sheet: choice });
+  const rows = openRows(src.replay(), { format: 'xlsx', encoding: 'utf-8', startOffset: 0, limits, sheet: choice });
   const start = await settleLayout(
     { rows, format: 'xlsx', encoding: 'utf-8', resumeMode: 'skip-records', preambleHint: 0 },
     opts,
@@ -205,20 +217,27 @@ async function readText(
   src: PeekableBytes,
   sniffed: SniffedText,
   opts: ReadExportOptions,
-  maxCell: number,
+  limits: ReadLimits,
 ): Promise<ReadStart> {
   const { format, encoding, bomLength, delimiter, preambleHint } = sniffed;
   const late = sniffed.settleLate ? new LateEncoding(bomLength) : undefined;
-  const keys = format === 'json' || format === 'jsonl' ? new KeyIndex() : undefined;
+  const keys = format === 'json' || format === 'jsonl' ? new KeyIndex([], { max: limits.maxColumns }) : undefined;
   const lineCount = format === 'json' ? undefined : {};
   const linesBefore = lineCount === undefined ? undefined : 0;
-  const spec = { format, encoding, delimiter, startOffset: bomLength, maxCell, keys, late, linesBefore, lineCount };
+  const spec = { format, encoding, delimiter, startOffset: bomLength, limits, keys, late, linesBefore, lineCount };
   const rows = openRows(skipBytes(src.replay(), bomLength), spec);
   const resumeMode = exactOffsets(sniffed) ? 'byte-offset' : 'skip-records';
   const opened = { rows, format, encoding, delimiter, keys, resumeMode, preambleHint, lineCount } as const;
   const start = await settleLayout(opened, opts);
   if (late !== undefined) settleLater(late, start.state, start.meta);
   return start;
+}
+
+function tooManyRows(max: number): FileRejectedError {
+  return new FileRejectedError(
+    'TOO_MANY_ROWS',
+    diagnostic`The file has more than ${max} records; the first ${max} were read.`,
+  );
 }
 
 /** Whether row ends are raw byte offsets: CSV in UTF-8 or UTF-16LE (parsed undecoded), JSON Lines in UTF-8. */
@@ -230,16 +249,23 @@ function exactOffsets({ format, encoding }: SniffedText): boolean {
 
 /** layout → columns: the first rows settle the header, the mapping and what holds for the whole file. */
 async function settleLayout(opened: OpenedRows, opts: ReadExportOptions): Promise<ReadStart> {
-  const head = await readHead(opened.rows, opened.keys === undefined);
-  // JSON records written as arrays of values have no keys: a table, whose first record may be its header.
-  const tuples = opened.keys !== undefined && opened.keys.keys.length === 0 && head.some((r) => r.positional === true);
-  const layout =
-    opened.keys === undefined || tuples ? tableLayout(head, opened.preambleHint) : jsonLayout(head, opened.keys);
-  if (tuples) layout.positional = true;
-  const { state, meta } = describeExport(opened, head, layout, opts);
-  const { lookahead, headerRows } = layout;
-  // Lines of the title and header rows, which are never records: the first record's own line numbers follow them.
-  const linesBefore = opened.lineCount === undefined ? undefined : headerRows > 0 ? head[headerRows - 1]?.line : 0;
-  const start: ReadStart = { meta, state, rows: opened.rows, lookahead, skip: 0, rowBase: 0 };
-  return linesBefore === undefined ? start : { ...start, linesBefore, lineCount: opened.lineCount };
+  try {
+    const head = await readHead(opened.rows, opened.keys === undefined);
+    // JSON records written as arrays of values have no keys: a table, whose first record may be its header.
+    const tuples =
+      opened.keys !== undefined && opened.keys.keys.length === 0 && head.some((r) => r.positional === true);
+    const layout =
+      opened.keys === undefined || tuples ? tableLayout(head, opened.preambleHint) : jsonLayout(head, opened.keys);
+    if (tuples) layout.positional = true;
+    const { state, meta } = describeExport(opened, head, layout, opts);
+    const { lookahead, headerRows } = layout;
+    // Lines of the title and header rows, which are never records: the first record's own line numbers follow them.
+    const linesBefore = opened.lineCount === undefined ? undefined : headerRows > 0 ? head[headerRows - 1]?.line : 0;
+    const start: ReadStart = { meta, state, rows: opened.rows, lookahead, skip: 0, rowBase: 0 };
+    return linesBefore === undefined ? start : { ...start, linesBefore, lineCount: opened.lineCount };
+  } catch (err) {
+    // A file rejected from its first rows closes its source too (a workbook's spooled worksheets).
+    await opened.rows.return(undefined);
+    throw err;
+  }
 }

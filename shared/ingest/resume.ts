@@ -1,4 +1,5 @@
 import { LateEncoding } from './encoding.js';
+import type { ReadLimits } from './limits.js';
 import { exportMeta, keyConcealer, type ReadStart, settleLater } from './parser-state.js';
 import { skipBytes } from './rows/bytes.js';
 import { KeyIndex } from './rows/json-flatten.js';
@@ -12,13 +13,15 @@ import type { ResumeState } from './types.js';
 export async function resumeExport(
   bytes: AsyncIterable<Uint8Array>,
   r: ResumeState,
-  opts: { maxCell: number; hashKey: string },
+  opts: { limits: ReadLimits; hashKey: string },
 ): Promise<ReadStart> {
-  const { maxCell } = opts;
   const s = r.parser;
   const byOffset = r.byteOffset !== undefined;
   const json = s.format === 'json' || s.format === 'jsonl';
-  const keys = json ? new KeyIndex(s.columns, keyConcealer(opts.hashKey)) : undefined;
+  const { limits } = opts;
+  const keys = json
+    ? new KeyIndex(s.columns, { conceal: keyConcealer(opts.hashKey), max: limits.maxColumns })
+    : undefined;
   const bom = s.encoding === 'utf-8-bom' ? 3 : s.encoding === 'utf-16le' || s.encoding === 'utf-16be' ? 2 : 0;
   const start = byOffset ? (r.byteOffset ?? 0) : bom;
   const xlsx = s.format === 'xlsx';
@@ -31,7 +34,7 @@ export async function resumeExport(
     encoding: s.encoding,
     delimiter: s.delimiter,
     startOffset: start,
-    maxCell,
+    limits,
     keys,
     sheet: s.sheet === undefined ? undefined : { index: s.sheet },
     late,

@@ -236,16 +236,59 @@ export interface ReadExportOptions {
   uploadTime: Date;
   overrides?: ColumnOverrides;
   resume?: ResumeState;
+  /*
+   * Bounds on the work one file may cause, whatever its format (defaults: DEFAULT_LIMITS in limits.ts). A file past a
+   * file-level bound ends with a `FileRejectedError` of the code named; a row past a row-level bound is rejected.
+   */
   /**
    * Longest cleaned text kept; longer text is cut with a `TEXT_TRUNCATED` warning.
    * @default 20000
    */
   maxTextLength?: number;
   /**
-   * A raw cell or JSON record larger than this (characters) rejects the row with `CELL_TOO_LARGE`.
+   * A record larger than this (characters; a CSV record's raw bytes, a JSON line or element, an XLSX row's cells)
+   * rejects the row with `CELL_TOO_LARGE`.
    * @default 1000000
    */
   maxCellSize?: number;
+  /**
+   * Bytes of the file read, compressed or not: past it, `FILE_TOO_LARGE`.
+   * @default 2 GiB
+   */
+  maxFileBytes?: number;
+  /**
+   * XLSX: bytes the workbook's zip entries inflate to, all together: past it, `FILE_TOO_LARGE` (also what worksheets
+   * spooled to the temp directory can take there).
+   * @default 1 GiB
+   */
+  maxInflatedBytes?: number;
+  /**
+   * XLSX: inflated bytes per compressed byte of a zip entry, judged once the entry has inflated 8 MiB: past it,
+   * `ZIP_BOMB` (as is an entry inflating past the size its header declares).
+   * @default 100
+   */
+  maxInflationRatio?: number;
+  /**
+   * Records (and XLSX worksheet rows, blank ones included): past it, `TOO_MANY_ROWS`; the records before it count.
+   * @default 5000000
+   */
+  maxRows?: number;
+  /**
+   * Cells in a row (or keys in a JSON record): a wider row is rejected with `TOO_MANY_COLUMNS`, a wider header ends
+   * the file with `TOO_MANY_COLUMNS`.
+   * @default 4096
+   */
+  maxColumns?: number;
+  /**
+   * XLSX: shared strings held in memory: more, `SHARED_STRINGS_TOO_LARGE`.
+   * @default 2000000
+   */
+  maxSharedStrings?: number;
+  /**
+   * XLSX: characters of all shared strings together: more, `SHARED_STRINGS_TOO_LARGE`.
+   * @default 64 Mi (67108864)
+   */
+  maxSharedStringChars?: number;
 }
 
 export interface ExportReader extends AsyncIterable<RowOutcome> {

@@ -93,6 +93,7 @@ export async function ingestObject(target: IngestTarget, deps: IngestDeps): Prom
     defaultTimeZone: deps.config.timeZone,
     uploadTime: now(),
     resume,
+    ...deps.config.readLimits,
   });
 
   let meta: ExportMeta;
@@ -119,7 +120,8 @@ export async function ingestObject(target: IngestTarget, deps: IngestDeps): Prom
     }
     await run.commit(true);
   } catch (err) {
-    if (err instanceof FileRejectedError) return rejectFile(ctx, deps, err, run.lastCommitted);
+    // Mid-file (a limit reached, the object deleted): the report is what was committed, as the aggregates are.
+    if (err instanceof FileRejectedError) return rejectFile(ctx, deps, err, run.lastCommitted, meta);
     throw err;
   }
   return processed(ctx, deps, state, meta, run.touched);
@@ -192,9 +194,10 @@ async function rejectFile(
   deps: IngestDeps,
   err: FileRejectedError,
   state: ReportState,
+  meta?: ExportMeta,
 ): Promise<IngestResult> {
   const { target, fileId } = ctx;
-  const report = buildReport(target, fileId, 'failed', state, undefined, ctx.recordsPrefix);
+  const report = buildReport(target, fileId, 'failed', state, meta, ctx.recordsPrefix);
   report.error = { code: err.code, message: err.message };
   const reportKey = reportKeyOf(target.key, target.etag);
   const file = { bucket: target.bucket, key: target.key, etag: target.etag, fileId };

@@ -1,5 +1,5 @@
 import type { Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import {
   cronExpressionError,
@@ -63,7 +63,8 @@ describe('cdk.json configuration', () => {
     expect(config.ingest).toEqual({
       reservedConcurrency: 5,
       comprehendConcurrency: 2,
-      memoryMiB: 1024,
+      memoryMiB: 1536,
+      ephemeralStorageMiB: 2048,
       themesEnabled: true,
     });
     expect(config.spike).toEqual({ ratio: 1.5, minVolume: 10 });
@@ -168,6 +169,17 @@ describe('cdk.json configuration', () => {
       message: /environments\.dev\.ingest\.reservedConcurrency: /,
     },
     {
+      setting: 'ingest.ephemeralStorageMiB',
+      value: 1024,
+      message:
+        /environments\.dev\.ingest\.ephemeralStorageMiB: must hold what a workbook may spool \(maxInflatedBytes, 1024 MiB\)/,
+    },
+    {
+      setting: 'ingest.limits',
+      value: { maxRowz: 10 },
+      message: /environments\.dev\.ingest\.limits: Unrecognized key: "maxRowz"/,
+    },
+    {
       setting: 'eventSource',
       value: 'aws.feedback',
       message: /environments\.dev\.eventSource: must not start with "aws\."/,
@@ -188,6 +200,22 @@ describe('cdk.json configuration', () => {
       // Assess
       expect(synth).toThrow(InvalidConfigurationError);
       expect(synth).toThrow(message);
+    });
+  });
+
+  it('sets the read limits an environment overrides on the ingest function, its /tmp sized to match', () => {
+    // Prepare
+    const dev = devWith('ingest.limits', { maxRows: 1_000_000, maxInflatedBytes: 512 * 1024 * 1024 });
+    const environments = { dev: { ...dev, ingest: { ...(dev.ingest as object), ephemeralStorageMiB: 1024 } } };
+
+    // Act
+    const [stack] = buildTestApp({ context: { environments, env: 'dev' } }).stacks;
+
+    // Assess
+    Template.fromStack(stack as unknown as Stack).hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'feedback-dev-ingest',
+      EphemeralStorage: { Size: 1024 },
+      Environment: { Variables: Match.objectLike({ MAX_ROWS: '1000000', MAX_INFLATED_BYTES: '536870912' }) },
     });
   });
 

@@ -30,6 +30,8 @@ export interface CsvSpec {
   startOffset: number;
   /** A cell larger than this (characters) rejects its row; a record may take 4 bytes a character and no more. */
   maxCell: number;
+  /** A record of more cells than this is one `TOO_MANY_COLUMNS` row. */
+  maxColumns: number;
   /** Physical lines before `startOffset`; undefined when unknown (rows then carry no line number). */
   linesBefore?: number;
   /** Filled in at the end of the input with the file's physical lines. */
@@ -195,7 +197,15 @@ class CsvReader {
         return;
       }
     }
-    if (end - this.recordStart > this.spec.maxCell && hasCellOver(record, this.spec.maxCell)) {
+    if (record.length > this.spec.maxColumns) {
+      this.emit({
+        cells: [],
+        end: this.rawEnd(end),
+        line: this.lineOf(line),
+        reject: 'TOO_MANY_COLUMNS',
+        detail: diagnostic`${record.length} cells`,
+      });
+    } else if (end - this.recordStart > this.spec.maxCell && hasCellOver(record, this.spec.maxCell)) {
       this.emit({
         cells: [],
         end: this.rawEnd(end),

@@ -2,34 +2,52 @@
  * Flattening a parsed JSON record into cells: a growing key index, wrappers and threads (Google Play), keyed answers
  * (Typeform), and integers beyond 2^53 kept exact.
  */
-/** A growing dictionary of flattened JSON keys → column index. */
+/**
+ * A growing dictionary of flattened JSON keys → column index, of at most `max` keys: a key past it is refused (-1),
+ * and its value dropped. The columns are named from the first records, so a key first seen after them is never mapped.
+ */
 export class KeyIndex {
   readonly keys: string[] = [];
   private readonly map = new Map<string, number>();
+  private readonly hints = new Map<string, string>();
+  /** Keys looked up so far, refused ones included: a row's count is its number of values. */
+  lookups = 0;
+  /** Most keys taken: a key past it is refused (-1), so a key explosion cannot grow the index. */
+  readonly max: number;
+  private readonly conceal: ((key: string) => string) | undefined;
+
   /**
    * @param initial keys in index order, as a checkpoint carries them: a key that is personal data is there in the form
    *   `conceal` gives it, and found again through it.
    */
-  constructor(
-    initial: readonly string[] = [],
-    private readonly conceal?: (key: string) => string,
-  ) {
+  constructor(initial: readonly string[] = [], opts: { conceal?: (key: string) => string; max?: number } = {}) {
+    this.conceal = opts.conceal;
+    this.max = opts.max ?? Number.POSITIVE_INFINITY;
     for (const k of initial) this.index(k);
   }
-  private readonly hints = new Map<string, string>();
+
   index(key: string): number {
+    this.lookups++;
     let i = this.map.get(key);
     if (i === undefined && this.conceal !== undefined) {
       i = this.map.get(this.conceal(key));
       if (i !== undefined) this.map.set(key, i);
     }
     if (i === undefined) {
+      if (this.keys.length >= this.max) return -1;
       i = this.keys.length;
       this.keys.push(key);
       this.map.set(key, i);
     }
     return i;
   }
+
+  /** Forgets the keys added after the first `size` (those of a rejected record). */
+  truncate(size: number): void {
+    for (let i = size; i < this.keys.length; i++) this.map.delete(this.keys[i] as string);
+    this.keys.length = size;
+  }
+
   /** Records what the file says a key holds (a Typeform answer's question type), for the column mapping. */
   hint(key: string, kind: string): void {
     if (!this.hints.has(key)) this.hints.set(key, kind);
@@ -120,14 +138,19 @@ export function flatten(value: unknown, prefix: string, keys: KeyIndex, cells: s
     }
     return inexact;
   }
-  cells[keys.index(prefix)] = String(value);
+  setCell(cells, keys.index(prefix), String(value));
   return mayBeInexact(value);
+}
+
+/** A value under its key's column; dropped when the key was refused (-1). */
+function setCell(cells: string[], i: number, value: string): void {
+  if (i >= 0) cells[i] = value;
 }
 
 /** An array: scalars joined into one cell; a thread, keyed answers or other elements flattened one by one. */
 function flattenArray(value: unknown[], prefix: string, keys: KeyIndex, cells: string[], depth: number): boolean {
   if (value.every((v) => v === null || typeof v !== 'object')) {
-    cells[keys.index(prefix)] = value.filter((v) => v !== null).join(', ');
+    setCell(cells, keys.index(prefix), value.filter((v) => v !== null).join(', '));
     return value.some(mayBeInexact);
   }
   if (depth >= 6) return false;

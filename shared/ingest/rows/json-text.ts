@@ -16,7 +16,22 @@ export interface RowEnd {
 function entriesRow(entries: [string, unknown][], keys: KeyIndex, at: RowEnd, out: RawRow[]): boolean {
   const cells: string[] = [];
   let inexact = false;
+  const { lookups } = keys;
+  const size = keys.keys.length;
   for (const [k, v] of entries) if (flatten(v, k, keys, cells, 1)) inexact = true;
+  const values = keys.lookups - lookups;
+  if (values > keys.max) {
+    // Its keys are not kept either: one over-wide record must not crowd the others' keys out of the index.
+    keys.truncate(size);
+    out.push({
+      cells: [],
+      end: at.end,
+      line: at.line,
+      reject: 'TOO_MANY_COLUMNS',
+      detail: diagnostic`${values} values`,
+    });
+    return false;
+  }
   for (let i = 0; i < cells.length; i++) if (cells[i] === undefined) cells[i] = '';
   out.push({ cells, end: at.end, line: at.line });
   return inexact;

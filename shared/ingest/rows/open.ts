@@ -1,4 +1,5 @@
 import type { LateEncoding } from '../encoding.js';
+import type { ReadLimits } from '../limits.js';
 import type { ExportFormat, TextEncoding } from '../types.js';
 import { csvRows } from './csv.js';
 import { jsonDocumentRows } from './json-document.js';
@@ -15,8 +16,8 @@ export interface RowSpec {
   delimiter?: string;
   /** Raw offset of the first byte passed, so row ends are file offsets. */
   startOffset: number;
-  /** A cell or JSON record larger than this (characters) is a rejected row. */
-  maxCell: number;
+  /** The bounds on the file's work: cell size, columns and, for XLSX, inflation and shared strings. */
+  limits: ReadLimits;
   /** JSON: the flattened keys, shared with the layout stage (which names the columns after the first rows). */
   keys?: KeyIndex;
   /** XLSX: which worksheet to read. */
@@ -41,12 +42,21 @@ function formatRows(body: AsyncIterable<Uint8Array>, spec: RowSpec): AsyncGenera
   switch (spec.format) {
     case 'csv':
     case 'tsv':
-      return csvRows(body, { ...spec, delimiter: spec.delimiter ?? ',' });
+      return csvRows(body, {
+        ...spec,
+        delimiter: spec.delimiter ?? ',',
+        maxCell: spec.limits.maxCellSize,
+        maxColumns: spec.limits.maxColumns,
+      });
     case 'jsonl':
-      return jsonLinesRows(body, { ...spec, keys: spec.keys ?? new KeyIndex() });
+      return jsonLinesRows(body, { ...spec, keys: keysOf(spec), maxCell: spec.limits.maxCellSize });
     case 'json':
-      return jsonDocumentRows(body, spec.encoding, spec.keys ?? new KeyIndex(), spec.maxCell);
+      return jsonDocumentRows(body, spec.encoding, keysOf(spec), spec.limits.maxCellSize);
     case 'xlsx':
-      return xlsxRows(body, spec.sheet);
+      return xlsxRows(body, spec.limits, spec.sheet);
   }
+}
+
+function keysOf(spec: RowSpec): KeyIndex {
+  return spec.keys ?? new KeyIndex([], { max: spec.limits.maxColumns });
 }

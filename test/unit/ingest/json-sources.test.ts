@@ -341,7 +341,7 @@ describe('JSON keys that are personal data', () => {
   it('finds a concealed key through the concealer, and takes new keys after the known ones', () => {
     // Prepare
     const conceal = (k: string) => (k.includes('@') ? `#${k.length}` : k);
-    const keys = new KeyIndex(['text', '#13', 'rating'], conceal);
+    const keys = new KeyIndex(['text', '#13', 'rating'], { conceal });
     // Act, Assess
     expect(keys.index('a@example.com')).toBe(1);
     expect(keys.index('rating')).toBe(2);

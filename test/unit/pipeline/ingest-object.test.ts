@@ -275,6 +275,28 @@ describe('ingestObject against in-memory ports', () => {
       expect(fileEvents(h, 'Feedback File Processed')).toHaveLength(0);
     });
 
+    it('fails a file past the row limit with a report of what was committed, counted once', async () => {
+      const h = memoryHarness(analyzer, { ...config, readLimits: { maxRows: 30 } });
+      const target = h.ports.put(...fileA);
+
+      const result = await h.ingest(target);
+
+      expect(result.status).toBe('failed');
+      expect(result.report?.error?.code).toBe('TOO_MANY_ROWS');
+      expect(result.report?.format).toBe('csv');
+      expect(result.report?.rows).toEqual({
+        total: 30,
+        accepted: 30,
+        rejected: 0,
+        duplicates: 0,
+        withText: 30,
+        lines: 31,
+      });
+      expect(h.ports.ledgers.cellLines()).toEqual(await cleanCells([['incoming/survey/a.csv', exportRows(1, 30)]]));
+      expect(fileEvents(h, 'Feedback File Rejected')).toHaveLength(1);
+      expect(fileEvents(h, 'Feedback File Processed')).toHaveLength(0);
+    });
+
     it('processes an overwrite as its own version; the old one stops with OBJECT_REPLACED under its own report', async () => {
       const next = exportRows(100, 130);
       const h = harness();
