@@ -144,6 +144,8 @@ function feed(bytes: Readable, zip: Writable): void {
   })().catch((err: unknown) => zip.destroy(err instanceof Error ? err : new Error(String(err))));
 }
 
+function ignore(): void {}
+
 async function drain(chunks: AsyncIterable<unknown>): Promise<void> {
   for await (const _ of chunks);
 }
@@ -184,6 +186,9 @@ export class BoundedWorkbookReader extends WorkbookReader {
     try {
       for await (const entry of zip as AsyncIterable<Entry>) {
         current = entry;
+        // Its errors reach us through the read that fails; a reader that stops early destroys it with an AbortError
+        // that must not become an uncaught 'error' event.
+        entry.on('error', ignore);
         yield* this.entry(entry, spool);
       }
       for (const { sheetNo, path } of spool.sheets) yield* this._parseWorksheet(spooled(path), sheetNo);
