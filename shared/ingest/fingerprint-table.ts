@@ -26,35 +26,37 @@ export class FingerprintTable {
 
   /** The value of `fingerprint`, or 0 when it is new: it is then stored with `value` (≥ 1). */
   getOrInsert(fingerprint: string, value: number): number {
-    const i = this.slot(fingerprint);
+    const hi = hexWord(fingerprint, 0);
+    const lo = hexWord(fingerprint, 8);
+    const i = this.slot(hi, lo);
     const found = this.values[i] as number;
     if (found !== 0) return found;
-    this.insert(i, fingerprint, value);
+    this.insert(i, hi, lo, value);
     return 0;
   }
 
   /** Adds one to the value of `fingerprint` (0 when new) and returns it. */
   increment(fingerprint: string): number {
-    const i = this.slot(fingerprint);
+    const hi = hexWord(fingerprint, 0);
+    const lo = hexWord(fingerprint, 8);
+    const i = this.slot(hi, lo);
     const next = (this.values[i] as number) + 1;
-    if (next === 1) this.insert(i, fingerprint, 1);
+    if (next === 1) this.insert(i, hi, lo, 1);
     else this.values[i] = next;
     return next;
   }
 
-  /** The slot holding `fingerprint`, or the empty slot where it goes. */
-  private slot(fingerprint: string): number {
-    const hi = hexWord(fingerprint, 0);
-    const lo = hexWord(fingerprint, 8);
+  /** The slot holding the fingerprint whose 64-bit prefix is `hi`:`lo`, or the empty slot where it goes. */
+  private slot(hi: number, lo: number): number {
     const mask = this.hi.length - 1;
     let i = (hi ^ Math.imul(lo, 0x9e3779b1)) & mask;
     while ((this.values[i] as number) !== 0 && (this.hi[i] !== hi || this.lo[i] !== lo)) i = (i + 1) & mask;
     return i;
   }
 
-  private insert(i: number, fingerprint: string, value: number): void {
-    this.hi[i] = hexWord(fingerprint, 0);
-    this.lo[i] = hexWord(fingerprint, 8);
+  private insert(i: number, hi: number, lo: number, value: number): void {
+    this.hi[i] = hi;
+    this.lo[i] = lo;
     this.values[i] = value;
     if (++this.count * 4 > this.hi.length * 3) this.grow();
   }
