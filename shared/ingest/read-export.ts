@@ -61,60 +61,8 @@ export function readExport(input: ByteInput, opts: ReadExportOptions): ExportRea
     if (started) throw new Error('An ExportReader can be iterated once.');
     started = true;
     const p = await prepare();
-    const rows = new RowContext(p.state, opts, limits.maxTextLength, limits.maxCellSize);
-    ctx = rows;
-    let row = p.rowBase;
-    let toSkip = p.skip;
-    // Records before the checkpoint that are read again only to count occurrences (see RowContext.fingerprint).
-    const recount = opts.resume?.recountOccurrences === true && opts.resume.byteOffset === undefined;
-    const headerRows = p.skip - p.rowBase;
-    let skipped = 0;
-    const scratch: RowOutcome[] = [];
-    let batch: RawRow[] = p.lookahead;
-    handedOut.linesSoFar = p.linesBefore;
-    try {
-      for (;;) {
-        const out: RowOutcome[] = [];
-        const ends: (number | undefined)[] = [];
-        const lines: (number | undefined)[] = [];
-        const firstRow = row + 1;
-        let full = false;
-        for (const raw of batch) {
-          if (raw.line !== undefined && handedOut.linesSoFar !== undefined) handedOut.linesSoFar = raw.line;
-          if (toSkip > 0) {
-            toSkip--;
-            skipped++;
-            if (recount && skipped > headerRows) {
-              rows.process(raw, skipped - headerRows, scratch);
-              scratch.length = 0;
-            }
-            continue;
-          }
-          if (row >= limits.maxRows) {
-            full = true;
-            break;
-          }
-          row++;
-          rows.process(raw, row, out);
-          ends.push(raw.end);
-          lines.push(raw.line);
-        }
-        if (out.length > 0) {
-          handedOut.batch(firstRow, ends, lines);
-          yield out;
-        }
-        // The records before the limit went out first: what a consumer counted is what was read.
-        if (full) throw tooManyRows(limits.maxRows);
-        if (batch === p.lookahead) p.lookahead.length = 0;
-        const next = await p.rows.next();
-        if (next.done) break;
-        batch = next.value;
-      }
-    } finally {
-      // A consumer that stops early (a hand-off, a limit) must not leave the source open: a workbook's spooled
-      // worksheets, an S3 stream. After the last batch this is a no-op.
-      await p.rows.return?.(undefined);
-    }
+    ctx = new RowContext(p.state, opts, limits.maxTextLength, limits.maxCellSize);
+    yield* recordBatches(p, ctx, { opts, limits, handedOut });
   }
 
   /** The outcomes one by one (a record's warnings before its final outcome), over {@link iterateBatches}. */
@@ -140,6 +88,71 @@ export function readExport(input: ByteInput, opts: ReadExportOptions): ExportRea
     linesRead: () => handedOut.linesRead(),
     [Symbol.asyncIterator]: () => iterate(),
   };
+}
+
+/**
+ * The records from where the read starts, in the batches the rows come in: rows before a checkpoint are passed over
+ * (read again only to count occurrences when the checkpoint asks), each record becomes its outcomes, and the ends and
+ * lines of what was handed out are noted for checkpoints. Past the row limit the file ends, after the records before
+ * it; a consumer that stops early closes the source.
+ */
+async function* recordBatches(
+  p: ReadStart,
+  rows: RowContext,
+  { opts, limits, handedOut }: { opts: ReadExportOptions; limits: ReadLimits; handedOut: HandedOut },
+): AsyncGenerator<RowOutcome[]> {
+  let row = p.rowBase;
+  let toSkip = p.skip;
+  // Records before the checkpoint that are read again only to count occurrences (see RowContext.fingerprint).
+  const recount = opts.resume?.recountOccurrences === true && opts.resume.byteOffset === undefined;
+  const headerRows = p.skip - p.rowBase;
+  let skipped = 0;
+  const scratch: RowOutcome[] = [];
+  let batch: RawRow[] = p.lookahead;
+  handedOut.linesSoFar = p.linesBefore;
+  try {
+    for (;;) {
+      const out: RowOutcome[] = [];
+      const ends: (number | undefined)[] = [];
+      const lines: (number | undefined)[] = [];
+      const firstRow = row + 1;
+      let full = false;
+      for (const raw of batch) {
+        if (raw.line !== undefined && handedOut.linesSoFar !== undefined) handedOut.linesSoFar = raw.line;
+        if (toSkip > 0) {
+          toSkip--;
+          skipped++;
+          if (recount && skipped > headerRows) {
+            rows.process(raw, skipped - headerRows, scratch);
+            scratch.length = 0;
+          }
+          continue;
+        }
+        if (row >= limits.maxRows) {
+          full = true;
+          break;
+        }
+        row++;
+        rows.process(raw, row, out);
+        ends.push(raw.end);
+        lines.push(raw.line);
+      }
+      if (out.length > 0) {
+        handedOut.batch(firstRow, ends, lines);
+        yield out;
+      }
+      // The records before the limit went out first: what a consumer counted is what was read.
+      if (full) throw tooManyRows(limits.maxRows);
+      if (batch === p.lookahead) p.lookahead.length = 0;
+      const next = await p.rows.next();
+      if (next.done) break;
+      batch = next.value;
+    }
+  } finally {
+    // A consumer that stops early (a hand-off, a limit) must not leave the source open: a workbook's spooled
+    // worksheets, an S3 stream. After the last batch this is a no-op.
+    await p.rows.return?.(undefined);
+  }
 }
 
 /** Where the records handed out so far end (raw byte offsets, lines), for exact checkpoints and the line count. */
