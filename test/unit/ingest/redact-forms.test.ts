@@ -12,6 +12,15 @@ function luhnValid(s: string): boolean {
   return sum % 10 === 0;
 }
 
+/** Whether 18 digits carry a valid Chinese identity-number check character (ISO 7064 MOD 11-2). */
+function cnIdCheckValid(s: string): boolean {
+  if (!/^\d{17}[\dX]$/.test(s)) return false;
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(s[i]) * (weights[i] ?? 0);
+  return '10X98765432'.charAt(sum % 11) === s[17];
+}
+
 /** `body` followed by its Luhn check digit. */
 function withLuhn(body: string): string {
   for (let d = 0; d <= 9; d++) if (luhnValid(`${body}${d}`)) return `${body}${d}`;
@@ -325,6 +334,8 @@ describe('redact: numbers that are no personal data', () => {
         .map(([[y, m, d], seq]) => `${y}${pad(m)}${pad(d)}${seq}`)
         // A Luhn-valid one of 13–19 digits reads as a card number even after a label (the card rule wins).
         .filter((n) => n.length < 13 || !luhnValid(n))
+        // Nor can one that is a valid 18-digit identity number (redacted even when labelled, as documented).
+        .filter((n) => !cnIdCheckValid(n))
         .chain((n) =>
           fc
             .constantFrom('订单号 ', '订单号：', '订单', 'Order #', 'order number ', 'Order no. ', 'ticket ')
