@@ -7,8 +7,7 @@
  * `escapeHtml`, sits in a `dir="auto"` or `<bdi>` element so right-to-left text cannot reorder the layout,
  * and wraps anywhere so a 500-character "word" cannot widen it.
  */
-import type { SegmentDimension, Verbatim } from '../domain/cells.js';
-import { roundTo } from '../domain/kpis.js';
+import type { SegmentDimension } from '../domain/cells.js';
 import type { DailyFigures, DigestFigures, SegmentMove, SegmentSpike } from './figures.js';
 import {
   formatChange,
@@ -21,6 +20,21 @@ import {
   NO_DATA,
 } from './format.js';
 import {
+  attr,
+  COLOR,
+  deltaHtml,
+  esc,
+  FONT,
+  legendItem,
+  meter,
+  muted,
+  section,
+  stackedBar,
+  table,
+  userText,
+  WRAP,
+} from './render-blocks.js';
+import {
   DIMENSION_LABELS,
   digestSubject,
   MAX_SPIKES_SHOWN,
@@ -28,8 +42,8 @@ import {
   type RenderOptions,
   share,
 } from './render-common.js';
+import { mappingNoticesSection, verbatimsSection } from './render-quotes.js';
 import { renderText } from './render-text.js';
-import { cleanText, escapeHtml, truncate } from './text-safety.js';
 
 export type { RenderOptions } from './render-common.js';
 export { digestSubject } from './render-common.js';
@@ -39,119 +53,6 @@ export interface RenderedDigest {
   subject: string;
   html: string;
   text: string;
-}
-
-/* ------------------------------------------------------------------ palette */
-
-// Mid-tone chart colours read on both white and near-black backgrounds; text and surfaces are light by
-// default (inline, for clients without <style>) and switched by the dark-mode block where supported.
-const COLOR = {
-  page: '#eef0f4',
-  card: '#ffffff',
-  tile: '#f5f7fa',
-  text: '#101828',
-  muted: '#5d6778',
-  line: '#e2e6ec',
-  track: '#e6e9ef',
-  up: '#12803c',
-  down: '#c8252f',
-  accent: '#3b6fd8',
-  period: '#4f86f0',
-  before: '#b4c8ee',
-  positive: '#26a65b',
-  negative: '#e0484f',
-  neutral: '#9aa3b2',
-  mixed: '#eea53a',
-} as const;
-
-const FONT = "-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,'Helvetica Neue',Arial,sans-serif";
-const WRAP = 'overflow-wrap:anywhere;word-wrap:break-word;word-break:break-word;';
-
-/* ------------------------------------------------------------------ HTML building blocks */
-
-const esc = escapeHtml;
-
-function attr(style: string): string {
-  return ` style="${esc(style)}"`;
-}
-
-function table(inner: string, style = '', extra = ''): string {
-  return `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0"${extra}${attr(
-    `border-collapse:collapse;width:100%;${style}`,
-  )}>${inner}</table>`;
-}
-
-/** Untrusted text in its own bidi isolate, escaped, wrapping anywhere. */
-function userText(value: string, max = 120): string {
-  return `<bdi${attr(WRAP)}>${esc(truncate(cleanText(value), max))}</bdi>`;
-}
-
-function deltaHtml(text: string | null, direction: 'higher-is-better' | 'neutral', suffix = 'vs previous'): string {
-  if (text === null) return `<span class="mu"${attr(`color:${COLOR.muted};`)}>no previous data</span>`;
-  let cls = 'mu';
-  let color: string = COLOR.muted;
-  if (direction === 'higher-is-better' && text.startsWith('▲')) [cls, color] = ['up', COLOR.up];
-  if (direction === 'higher-is-better' && text.startsWith('▼')) [cls, color] = ['dn', COLOR.down];
-  return `<span class="${cls}"${attr(`color:${color};font-weight:600;`)}>${esc(text)}</span> <span class="mu"${attr(
-    `color:${COLOR.muted};`,
-  )}>${esc(suffix)}</span>`;
-}
-
-/** A horizontal bar of coloured cells; widths in percent of the whole. */
-function stackedBar(parts: { pct: number; color: string }[], height = 12): string {
-  const visible = parts.filter((p) => p.pct > 0);
-  if (visible.length === 0) {
-    return table(
-      `<tr><td class="trk" height="${height}"${attr(`height:${height}px;background:${COLOR.track};font-size:0;line-height:0;`)}>&nbsp;</td></tr>`,
-      'table-layout:fixed;',
-    );
-  }
-  const cells = visible
-    .map(
-      (p) =>
-        `<td width="${roundTo(p.pct, 1)}%" height="${height}"${attr(
-          `width:${roundTo(p.pct, 1)}%;height:${height}px;background:${p.color};font-size:0;line-height:0;`,
-        )}>&nbsp;</td>`,
-    )
-    .join('');
-  return table(`<tr>${cells}</tr>`, 'table-layout:fixed;border-radius:3px;overflow:hidden;');
-}
-
-/** A single bar on a track: `pct` of the width filled. */
-function meter(pct: number, color: string, height = 8): string {
-  const filled = Math.max(0, Math.min(100, roundTo(pct, 1)));
-  const cells = [
-    filled > 0
-      ? `<td width="${filled}%" height="${height}"${attr(`width:${filled}%;height:${height}px;background:${color};font-size:0;line-height:0;`)}>&nbsp;</td>`
-      : '',
-    filled < 100
-      ? `<td class="trk" height="${height}"${attr(`height:${height}px;background:${COLOR.track};font-size:0;line-height:0;`)}>&nbsp;</td>`
-      : '',
-  ].join('');
-  return table(`<tr>${cells}</tr>`, 'table-layout:fixed;');
-}
-
-function legendItem(color: string, label: string, value: string): string {
-  return `<span${attr('white-space:nowrap;display:inline-block;margin:0 14px 4px 0;')}><span${attr(
-    `color:${color};font-size:14px;`,
-  )}>■</span> <span class="tx"${attr(`color:${COLOR.text};`)}>${esc(label)}</span> <span class="mu"${attr(
-    `color:${COLOR.muted};`,
-  )}>${value}</span></span>`;
-}
-
-function section(title: string, body: string, note = ''): string {
-  const noteHtml = note
-    ? `<div class="mu"${attr(`color:${COLOR.muted};font-size:13px;line-height:1.45;margin:2px 0 0;`)}>${note}</div>`
-    : '';
-  return `<tr><td class="card px"${attr(`background:${COLOR.card};padding:22px 32px 6px;`)}>
-<div class="ln"${attr(`border-top:1px solid ${COLOR.line};padding-top:20px;`)}>
-<h2 class="tx"${attr(`margin:0;font-size:16px;line-height:1.3;font-weight:700;color:${COLOR.text};`)}>${esc(title)}</h2>${noteHtml}
-<div${attr('padding-top:12px;')}>${body}</div>
-</div></td></tr>`;
-}
-
-function muted(text: string, style = ''): string {
-  return `<span class="mu"${attr(`color:${COLOR.muted};${style}`)}>${text}</span>`;
 }
 
 /* ------------------------------------------------------------------ sections */
@@ -459,63 +360,6 @@ function themesSection(f: DigestFigures): string {
     'Top themes in negative feedback',
     table(rows, 'table-layout:fixed;'),
     esc('Key phrases in negative and mixed feedback; previous period in brackets.'),
-  );
-}
-
-function verbatimMeta(v: Verbatim): string {
-  const parts = [esc(formatDay(v.day)), `<bdi>${esc(truncate(cleanText(v.source), 60))}</bdi>`];
-  if (v.rating !== undefined) parts.push(esc(`${'★'.repeat(v.rating)}${'☆'.repeat(Math.max(0, 5 - v.rating))}`));
-  if (v.nps !== undefined) parts.push(esc(`NPS ${v.nps}`));
-  return parts.join(' · ');
-}
-
-function verbatimsSection(f: DigestFigures, maxLength: number): string {
-  if (f.verbatims.length === 0) return section('What customers said', muted('No negative verbatims in this period.'));
-  const items = f.verbatims
-    .map((v) => {
-      const text = esc(truncate(cleanText(v.text), maxLength)).replace(/\n+/g, '<br>');
-      return `<tr><td class="tile"${attr(
-        `background:${COLOR.tile};border-left:3px solid ${COLOR.negative};border-radius:4px;padding:12px 16px;`,
-      )}><div class="tx" dir="auto"${attr(`font-size:15px;line-height:1.5;color:${COLOR.text};${WRAP}`)}>${text}</div><div class="mu"${attr(
-        `font-size:12px;line-height:1.5;color:${COLOR.muted};padding-top:6px;${WRAP}`,
-      )}>${verbatimMeta(v)}</div></td></tr><tr><td height="10"${attr('height:10px;font-size:0;line-height:0;')}>&nbsp;</td></tr>`;
-    })
-    .join('');
-  return section(
-    'What customers said',
-    table(items, 'table-layout:fixed;'),
-    esc('The most negative feedback of the period, redacted, as written.'),
-  );
-}
-
-/** Notices shown before "and N more". */
-const MAX_NOTICES = 8;
-
-/** The footnote on files whose column mapping is in doubt: which file, which days, what the doubt is. */
-function mappingNoticesSection(f: DigestFigures): string {
-  const notices = f.mappingNotices;
-  if (notices.length === 0) return '';
-  const items = notices.slice(0, MAX_NOTICES).map((n) => {
-    const days =
-      n.days.length === 1
-        ? formatDay(n.days[0] ?? '')
-        : `${formatDay(n.days[0] ?? '')} – ${formatDay(n.days[n.days.length - 1] ?? '')}`;
-    const doubts = n.warnings
-      .map((w) => `<strong>${esc(w.code)}</strong>: ${esc(truncate(cleanText(w.detail), 240))}`)
-      .join('<br>');
-    return `<tr><td class="tile"${attr(`background:${COLOR.tile};border-radius:4px;padding:10px 14px;`)}><div class="tx"${attr(
-      `font-size:13px;line-height:1.5;color:${COLOR.text};${WRAP}`,
-    )}><bdi>${esc(truncate(cleanText(n.file), 120))}</bdi> · ${esc(days)}</div><div class="mu"${attr(
-      `font-size:12px;line-height:1.5;color:${COLOR.muted};${WRAP}`,
-    )}>${doubts}</div></td></tr><tr><td height="8"${attr('height:8px;font-size:0;line-height:0;')}>&nbsp;</td></tr>`;
-  });
-  const more = notices.length > MAX_NOTICES ? muted(esc(`and ${notices.length - MAX_NOTICES} more file(s)`)) : '';
-  return section(
-    'Figures in doubt',
-    table(items.join(''), 'table-layout:fixed;') + more,
-    esc(
-      'Files whose columns were read with low confidence counted rows in this period; check them with `feedback check` and, if needed, set a per-source mapping.',
-    ),
   );
 }
 
