@@ -6,6 +6,7 @@ import type { Verbatim } from '../domain/cells.js';
 import type { DigestFigures } from './figures.js';
 import { formatDay } from './format.js';
 import { attr, COLOR, esc, muted, section, table, WRAP } from './render-blocks.js';
+import { MAX_NOTICES_SHOWN } from './render-common.js';
 import { cleanText, truncate } from './text-safety.js';
 
 function verbatimMeta(v: Verbatim): string {
@@ -34,14 +35,11 @@ export function verbatimsSection(f: DigestFigures, maxLength: number): string {
   );
 }
 
-/** Notices shown before "and N more". */
-const MAX_NOTICES = 8;
-
 /** The footnote on files whose column mapping is in doubt: which file, which days, what the doubt is. */
 export function mappingNoticesSection(f: DigestFigures): string {
   const notices = f.mappingNotices;
   if (notices.length === 0) return '';
-  const items = notices.slice(0, MAX_NOTICES).map((n) => {
+  const items = notices.slice(0, MAX_NOTICES_SHOWN).map((n) => {
     const days =
       n.days.length === 1
         ? formatDay(n.days[0] ?? '')
@@ -55,7 +53,8 @@ export function mappingNoticesSection(f: DigestFigures): string {
       `font-size:12px;line-height:1.5;color:${COLOR.muted};${WRAP}`,
     )}>${doubts}</div></td></tr><tr><td height="8"${attr('height:8px;font-size:0;line-height:0;')}>&nbsp;</td></tr>`;
   });
-  const more = notices.length > MAX_NOTICES ? muted(esc(`and ${notices.length - MAX_NOTICES} more file(s)`)) : '';
+  const more =
+    notices.length > MAX_NOTICES_SHOWN ? muted(esc(`and ${notices.length - MAX_NOTICES_SHOWN} more file(s)`)) : '';
   return section(
     'Figures in doubt',
     table(items.join(''), 'table-layout:fixed;') + more,

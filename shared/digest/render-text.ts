@@ -9,7 +9,7 @@ import {
   formatSigned,
   NO_DATA,
 } from './format.js';
-import { METRIC_LABELS, type RenderOptions, share } from './render-common.js';
+import { MAX_NOTICES_SHOWN, METRIC_LABELS, type RenderOptions, share } from './render-common.js';
 import { cleanText, isolateBidi, neutraliseFormula, truncate } from './text-safety.js';
 
 const SPARK = '▁▂▃▄▅▆▇█';
@@ -92,12 +92,13 @@ export function renderText(figures: DigestFigures, subject: string, options: Ren
   }
   if (figures.mappingNotices.length > 0) {
     lines.push('', 'FIGURES IN DOUBT (column mapping read with low confidence; check with `feedback check`)');
-    for (const n of figures.mappingNotices.slice(0, 8)) {
+    for (const n of figures.mappingNotices.slice(0, MAX_NOTICES_SHOWN)) {
       const days = n.days.length === 1 ? n.days[0] : `${n.days[0]} to ${n.days[n.days.length - 1]}`;
       lines.push(`- ${plain(n.file, 120)} (${days})`);
       for (const w of n.warnings) lines.push(`  ${w.code}: ${plain(w.detail, 240)}`);
     }
-    if (figures.mappingNotices.length > 8) lines.push(`- and ${figures.mappingNotices.length - 8} more file(s)`);
+    if (figures.mappingNotices.length > MAX_NOTICES_SHOWN)
+      lines.push(`- and ${figures.mappingNotices.length - MAX_NOTICES_SHOWN} more file(s)`);
   }
   const { spike } = figures.options;
   lines.push(

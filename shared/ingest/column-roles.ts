@@ -236,10 +236,10 @@ function settleUnnamedScore(d: RoleDraft): void {
   );
   const nps = unnamed.filter((p) => p.zeroToTenShare >= 0.98 && p.distinct >= 6 && (p.maxNumber ?? 0) > 5);
   const ratings = unnamed.filter((p) => p.oneToFiveShare >= 0.98 && p.distinct >= 3 && (p.maxNumber ?? 0) <= 5);
-  const [field, pick] = nps.length === 1 ? (['nps', nps[0]] as const) : ['rating' as const, ratings[0]];
-  if (pick === undefined || (field === 'rating' && ratings.length !== 1) || (field === 'nps' && ratings.length > 0)) {
-    return;
-  }
+  const candidates = [...nps.map((p) => ['nps', p] as const), ...ratings.map((p) => ['rating', p] as const)];
+  const [only] = candidates;
+  if (candidates.length !== 1 || only === undefined) return;
+  const [field, pick] = only;
   assign(d, field, pick.index);
   d.warnings.push({
     code: 'SCORE_KIND_INFERRED',
