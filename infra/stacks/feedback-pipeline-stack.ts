@@ -246,6 +246,7 @@ export class FeedbackPipelineStack extends Stack {
       logRetention: config.retention.logDays,
       logRemovalPolicy: removalPolicy,
       environment: ingestSettings(config),
+      bundledFiles: [config.ingest.taxonomyFile],
     })
       .bindBucket(this.bucket, { read: [PREFIXES.incoming], write: [PREFIXES.reports, PREFIXES.processed] })
       .bindTable(this.table, [
@@ -304,6 +305,7 @@ export class FeedbackPipelineStack extends Stack {
       logRetention: config.retention.logDays,
       logRemovalPolicy: removalPolicy,
       environment: digestSettings(config),
+      bundledFiles: [config.ingest.taxonomyFile],
     })
       .bindBucket(this.bucket, { write: [PREFIXES.digests] })
       .bindTable(this.table, ['Query', 'GetItem', 'PutItem', 'UpdateItem'])

@@ -11,6 +11,7 @@ import { computeDigestFigures, type DigestFigures } from '../../../shared/digest
 import { formatInteger, formatPercent, formatSigned } from '../../../shared/digest/format.js';
 import { renderDigest } from '../../../shared/digest/render.js';
 import { sendDigestEmail } from '../../../shared/digest/send.js';
+import { loadTaxonomy, themeLabels } from '../../../shared/themes/taxonomy.js';
 import { HOSTILE, HOSTILE_CELLS, HOSTILE_VERBATIMS, MemoryAggregateReader, showcaseData } from './fixtures.js';
 import { type SesLocal, type StoredEmail, startSesLocal } from './ses-local.js';
 
@@ -71,13 +72,18 @@ describe.skipIf(!hasChromium)(`digest e-mail in Chromium${hasChromium ? '' : ` (
       }),
     ]);
     const data = showcaseData();
-    showcase = await computeDigestFigures(new MemoryAggregateReader(data.cells, data.verbatims), {
+    const reader = new MemoryAggregateReader(data.cells, data.verbatims, [], {
+      cells: data.themeCells,
+      quotes: data.quotes,
+    });
+    showcase = await computeDigestFigures(reader, {
       from: '2026-11-16',
       to: '2026-11-22',
       kind: 'weekly',
       timeZone: 'Europe/Berlin',
       segments: ['channel', 'region'],
       spike: { minVolume: 10 },
+      themeLabels: themeLabels(loadTaxonomy('config/taxonomy.json')),
     });
     const hostile = await weekOf(HOSTILE_CELLS);
     const generatedAt = new Date('2026-11-23T07:00:04Z');
