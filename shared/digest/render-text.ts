@@ -111,8 +111,8 @@ function driverLines(figures: DigestFigures): string[] {
   const lines = ['WHAT DRIVES THE SCORE'];
   if (figures.drivers.length === 0) lines.push(`- ${NO_DATA} (no NPS or CSAT answers)`);
   for (const d of figures.drivers) {
-    const name = d.metric === 'nps' ? 'NPS' : 'CSAT';
-    lines.push(`${name} ${formatSigned(d.score, 0)}, n ${formatInteger(d.n)}:`);
+    const score = d.metric === 'nps' ? `NPS ${formatSigned(d.score, 0)}` : `CSAT ${formatPercent(d.score, 0)}`;
+    lines.push(`${score}, n ${formatInteger(d.n)}:`);
     const listed = [...d.negative, ...d.positive];
     if (listed.length === 0) lines.push(`- no theme has ${figures.options.minThemeN}+ answers on both sides`);
     for (const t of listed) {

@@ -15,7 +15,7 @@ const MAX_EMERGING_PER_RESPONSE = 5;
 const MAX_PHRASE_WORDS = 4;
 
 export interface ThemeMatch {
-  /** Theme ids, in the order the text first names them. */
+  /** Theme ids, each once: those named by English keywords first, then by Chinese ones, in the order of the text. */
   themes: string[];
   /** Urgency cue ids (safety, legal, churn, escalation…). */
   urgency: string[];
