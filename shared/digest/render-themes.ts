@@ -6,7 +6,7 @@
  */
 import type { DigestFigures, DriverFigure, ScoreDrivers } from './figures.js';
 import { formatChange, formatDay, formatInteger, formatNumber, formatSigned, NO_DATA } from './format.js';
-import { attr, COLOR, esc, meter, muted, section, table, userText, WRAP } from './render-blocks.js';
+import { accentTile, attr, COLOR, esc, meter, muted, section, table, userText, WRAP } from './render-blocks.js';
 import { cleanText, truncate } from './text-safety.js';
 
 const METRIC_NAMES = { nps: 'NPS', csat: 'CSAT' } as const;
@@ -35,14 +35,13 @@ function driverRow(d: DriverFigure, color: string): string {
         formatDay(d.quote.day),
       )} · <bdi>${esc(truncate(cleanText(d.quote.source), 60))}</bdi></div>`
     : '';
-  return `<tr><td class="tile"${attr(
-    `background:${COLOR.tile};border-left:3px solid ${color};border-radius:4px;padding:10px 14px;`,
-  )}><div class="tx"${attr(`font-size:14px;line-height:1.4;color:${COLOR.text};${WRAP}`)}><strong>${userText(
+  const inner = `<div class="tx"${attr(`font-size:14px;line-height:1.4;color:${COLOR.text};${WRAP}`)}><strong>${userText(
     d.label.en,
     60,
   )}</strong> <span${attr(`color:${color};font-weight:700;white-space:nowrap;`)}>${esc(impactText(d))}</span></div><div class="mu"${attr(
     `font-size:12px;line-height:1.5;color:${COLOR.muted};${WRAP}`,
-  )}>${esc(driverDetail(d))}</div>${quote}</td></tr><tr><td height="8"${attr('height:8px;font-size:0;line-height:0;')}>&nbsp;</td></tr>`;
+  )}>${esc(driverDetail(d))}</div>${quote}`;
+  return `${accentTile(inner, color, '10px 14px')}<tr><td colspan="2" height="8"${attr('height:8px;font-size:0;line-height:0;')}>&nbsp;</td></tr>`;
 }
 
 function driversBlock(d: ScoreDrivers): string {
