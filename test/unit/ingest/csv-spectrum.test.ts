@@ -4,8 +4,8 @@ import { csvRows } from '../../../shared/ingest/rows/csv.js';
 import type { RawRow } from '../../../shared/ingest/rows/raw-row.js';
 import { chunks } from './helpers.js';
 
-/** The csv-spectrum conformance cases (test/fixtures/csv-spectrum/PROVENANCE.md). */
-const SPECTRUM = new URL('../../fixtures/csv-spectrum/', import.meta.url);
+/** The csv-spectrum conformance cases, from the npm package (csv-spectrum 1.0.0, BSD-2-Clause). */
+const SPECTRUM = new URL('../../../node_modules/csv-spectrum/', import.meta.url);
 const CASES = readdirSync(new URL('csvs/', SPECTRUM))
   .filter((f) => f.endsWith('.csv'))
   .map((f) => f.slice(0, -'.csv'.length))
