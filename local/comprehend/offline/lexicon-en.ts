@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 export interface EnglishWord {
   /** Own valence (for a negator: the valence it keeps when it negates nothing). */
   v: number;
-  /** Bit set: 1 negator, 4 contrast, 8 concessive, 16 degree word, 32 function word, 128 summary. */
+  /** Bit set: 1 negator, 4 contrast, 8 concessive, 16 degree word, 32 function word, 128 summary, 1024 "why". */
   flags: number;
   /** Degree added to the next sentiment word's magnitude (negative damps). */
   boost: number;
@@ -250,6 +250,15 @@ const FEEDBACK_WORDS: Record<string, number> = {
   // Time-wasting complaint markers.
   waiting: -0.8,
   stuck: -1.5,
+  // Damage in transit and in use, and problems solved: events that say what happened without a sentiment word.
+  cracked: -1.6,
+  shattered: -1.8,
+  soaked: -1.2,
+  dented: -1.4,
+  leaking: -1.4,
+  leaked: -1.4,
+  solved: 1.6,
+  resolved: 1.6,
 };
 
 const FEEDBACK_BIGRAMS: Record<string, number> = {
@@ -313,6 +322,25 @@ const FEEDBACK_BIGRAMS: Record<string, number> = {
   'dont bother': -2.0,
   'dont buy': -2.0,
   'send back': -1.6,
+  // Complaint events: waiting, broken promises, short life, cheap build, cold food.
+  'took forever': -2.0,
+  'takes forever': -2.0,
+  'taking forever': -2.0,
+  'was promised': -1.0,
+  'were promised': -1.0,
+  'only lasts': -1.2,
+  'only lasted': -1.2,
+  'cheap plastic': -1.8,
+  'feels cheap': -1.6,
+  'arrived cold': -1.6,
+  'was cold': -1.0,
+  'were cold': -1.0,
+  // Praise events: early, well packed.
+  'day early': 1.6,
+  'days early': 1.6,
+  'arrived early': 1.6,
+  'well packed': 1.6,
+  'well packaged': 1.6,
 };
 
 const BOOSTERS: Record<string, number> = {
@@ -450,6 +478,16 @@ const NEGATED: Record<string, number> = {
   'come back': -2.2,
   'coming back': -2.2,
   'go wrong': 2.0,
+  // Something that does not work is among the commonest complaints, stronger than a damped "works".
+  work: -1.6,
+  works: -1.6,
+  worked: -1.6,
+  working: -1.8,
+  // "never had a problem", "no issues at all" (when not the bigram): the absence of trouble is praise.
+  problem: 1.6,
+  problems: 1.6,
+  issue: 1.4,
+  issues: 1.4,
 };
 
 /** Valence a negator keeps when it negates nothing ("no reply", "never arrived"). */
@@ -599,6 +637,7 @@ function load(): EnglishLexicon {
   for (const w of CONCESSIVE) word(w).flags = 8;
   for (const w of CONTRAST) word(w).flags = 4;
   for (const w of SUMMARY) word(w).flags = 128;
+  word('why').flags |= 1024;
   for (const w of NEGATORS) {
     const e = word(w);
     e.flags = 1;

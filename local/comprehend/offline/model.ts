@@ -39,6 +39,8 @@ const FLAG_SUMMARY = 128;
 const FLAG_CAVEAT = 256;
 /** A break between clauses or sentences, not a word; its strength (BREAK_*) is in `val`. */
 const FLAG_BREAK = 512;
+/** "why": a question it opens is a complaint as often as a request ("why is my order still processing?"). */
+const FLAG_WHY = 1024;
 /** Break strength stored in `val` of a break token. */
 const BREAK_CLAUSE = 1;
 const BREAK_SENTENCE = 2;
@@ -236,6 +238,24 @@ const LIKE_SUBJECTS = new Set(
   ),
 );
 
+/**
+ * Words of persistence: "still" and "keep" before a verb in -ing without sentiment, or "still" before a negator, state
+ * that a problem goes on ("still processing", "keeps logging me out", "still no reply", "still hasn't arrived"). Customers
+ * rarely report what keeps going right this way, and when they do the verb carries the praise ("still works great").
+ */
+const PERSIST_STILL = 1;
+const PERSIST_KEEP = 2;
+const PERSIST_WORDS: Record<string, number> = {
+  still: PERSIST_STILL,
+  keep: PERSIST_KEEP,
+  keeps: PERSIST_KEEP,
+  kept: PERSIST_KEEP,
+};
+/** Valence of a sentiment-free -ing verb after a word of persistence ("still processing"). */
+const ONGOING_VALENCE = -1.2;
+/** Valence a negator after "still" keeps when it negates nothing ("still no reply"), if its own is milder. */
+const STILL_MISSING_VALENCE = -1.2;
+
 const ELONGATED = /([a-z])\1\1/;
 const SQUEEZE = /([a-z])\1+/g;
 
@@ -284,6 +304,8 @@ interface EnglishTables {
   valence: Float64Array;
   /** Key of "like". */
   like: number;
+  /** PERSIST_* of key `k`, 0 for other words. */
+  persist: Uint8Array;
   /** Bigrams grouped by first word (see `keyInfo`): the second word's key, the valence, the negated valence. */
   bigramSecond: Int32Array;
   bigramVal: Float64Array;
@@ -339,6 +361,7 @@ function buildEnglishTables(lex: EnglishLexicon): EnglishTables {
   for (const w of lex.bigramStarts) addExtra(w);
   for (const key of lex.bigrams.keys()) addExtra(key.slice(key.indexOf(' ') + 1));
   for (const w of LIKE_SUBJECTS) addExtra(w);
+  for (const w of Object.keys(PERSIST_WORDS)) addExtra(w);
   addExtra('like');
   let n = extra.length;
   let chars = 0;
@@ -360,6 +383,7 @@ function buildEnglishTables(lex: EnglishLexicon): EnglishTables {
     keyValues: new Float64Array(4 * n),
     valence: new Float64Array(n).fill(Number.NaN),
     like: -1,
+    persist: new Uint8Array(n),
     bigramSecond: new Int32Array(0),
     bigramVal: new Float64Array(0),
     bigramNeg: new Float64Array(0),
@@ -394,6 +418,7 @@ function buildEnglishTables(lex: EnglishLexicon): EnglishTables {
 
   for (const w of LIKE_SUBJECTS) keyInfo[4 * keyOf(t, w) + 3] = 1;
   t.like = keyOf(t, 'like');
+  for (const [w, role] of Object.entries(PERSIST_WORDS)) t.persist[keyOf(t, w)] = role;
 
   // Bigrams by first word. A key whose second part has a space can never match two words of the text.
   const bigrams: Array<[number, number, number, number]> = [];
@@ -631,6 +656,31 @@ function matchEmoticonEnglish(t: EnglishTables, text: string, i: number): number
 }
 
 /**
+ * The word just pushed, `text[start, end)`, follows a word of persistence (PERSIST_*): a sentiment-free -ing verb
+ * becomes an ongoing complaint, and a negator after "still" keeps at least STILL_MISSING_VALENCE when it negates
+ * nothing.
+ */
+function markOngoing(role: number, text: string, start: number, end: number): void {
+  const k = tokens.n - 1;
+  const flags = tokens.flags[k] ?? 0;
+  if (flags & FLAG_NEGATOR) {
+    if (role === PERSIST_STILL) tokens.val[k] = Math.min(tokens.val[k] ?? 0, STILL_MISSING_VALENCE);
+  } else if ((flags & ~FLAG_CAPS) === 0 && tokens.val[k] === 0 && endsInIng(text, start, end)) {
+    tokens.val[k] = ONGOING_VALENCE;
+  }
+}
+
+/** Whether `text[start, end)` is a word of five letters or more ending in "ing" (any case). */
+function endsInIng(text: string, start: number, end: number): boolean {
+  return (
+    end - start >= 5 &&
+    (EN_FOLD[text.charCodeAt(end - 3)] ?? 0) === 105 &&
+    (EN_FOLD[text.charCodeAt(end - 2)] ?? 0) === 110 &&
+    (EN_FOLD[text.charCodeAt(end - 1)] ?? 0) === 103
+  );
+}
+
+/**
  * Links, @handles and HTML entities: a link or handle is removed (it names no sentiment: "http://" is not the emoticon
  * ":/", "@united" is not "united"), an entity is decoded ("&lt;3" is "<3", "&amp;" is "&"). One regular expression, run
  * only on texts with one of "http", "www.", "@" or "&" (`hasMarkup`).
@@ -706,6 +756,8 @@ function tokenizeEnglish(source: string): void {
       const caps = letters > 1 && upper === letters;
       if (caps) capsWords++;
       else if (upper < letters) hasLower = true;
+      const before = prevKey;
+      const pushed = tokens.n;
       // `codes` has bit 7 or higher set when a letter is outside ASCII.
       if (!hasHyphen && !(codes >= 128 && upper > 0)) {
         // Plain word: ASCII lower-casing is all toLowerCase would do (or there is nothing to lower-case).
@@ -714,6 +766,9 @@ function tokenizeEnglish(source: string): void {
         else pushOtherWord(t, elongated ? wordString(text, start, i, upper > 0) : undefined, caps);
       } else {
         pushCompoundWord(t, text, start, i, upper > 0, caps);
+      }
+      if (before >= 0 && tokens.n === pushed + 1 && t.persist[before] !== 0) {
+        markOngoing(t.persist[before] ?? 0, text, start, i);
       }
       continue;
     }
@@ -920,6 +975,7 @@ function tokenizeChinese(source: string): void {
   const text = toSimplified(t, withoutMarkup(source));
   const len = text.length;
   const { flags: charFlags, root, nodeWord } = t;
+  let conceded = false;
   let i = 0;
   while (i < len) {
     const c = text.charCodeAt(i);
@@ -959,12 +1015,21 @@ function tokenizeChinese(source: string): void {
           tokens.pushWord(FLAG_CONTRAST, 0);
           break;
         case 5:
-          tokens.pushWord(FLAG_CAVEAT, 0);
+          // After a concession ("好吃是好吃，就是太贵了") the caveat is the point, not a minor reservation.
+          tokens.pushWord(conceded ? FLAG_CONTRAST : FLAG_CAVEAT, 0);
           break;
         case 6:
           tokens.pushWord(FLAG_SUMMARY, 0);
           break;
         default: {
+          if (v !== 0 && isConcession(text, i, matched)) {
+            // "W是W" concedes W ("好吃是好吃", "便宜是便宜"): the clause weighs less and a caveat after it is the point.
+            tokens.pushWord(FLAG_CONCESSIVE, 0);
+            tokens.pushWord(0, v);
+            conceded = true;
+            i += 2 * matched + 1;
+            continue;
+          }
           // 好 right before another sentiment word is a degree word ("好贵", "好开心"); 快 before a number is
           // "almost" ("快2个小时").
           const special = t.special[word];
@@ -1019,6 +1084,14 @@ function tokenizeChinese(source: string): void {
   }
 }
 
+/** Whether the word `text[i, i + n)` is followed by 是 and itself again (the concession "W是W"). */
+function isConcession(text: string, i: number, n: number): boolean {
+  const j = i + n + 1;
+  if (text.charCodeAt(i + n) !== 0x662f || j + n > text.length) return false;
+  for (let k = 0; k < n; k++) if (text.charCodeAt(i + k) !== text.charCodeAt(j + k)) return false;
+  return true;
+}
+
 // ---------------------------------------------------------------------------------------------------------------------
 // Scoring
 
@@ -1056,6 +1129,7 @@ function scoreTokens(out: SentimentEvidence): SentimentEvidence {
   let sentenceWeight = 1;
   let lastContrast = -1;
   let sentenceStart = 0;
+  let why = false;
 
   for (let i = 0; i <= n; i++) {
     const end = i === n;
@@ -1090,10 +1164,9 @@ function scoreTokens(out: SentimentEvidence): SentimentEvidence {
       else if (flags & FLAG_SUMMARY) sentenceWeight = SUMMARY_WEIGHT;
       else if (!end && isBreak && (val[i] ?? 0) >= BREAK_SENTENCE) {
         sentenceWeight = 1;
-        if (val[i] === BREAK_QUESTION) {
-          for (let k = sentenceStart; k < contribN; k++) contribVal[k] = (contribVal[k] ?? 0) * QUESTION_WEIGHT;
-        }
+        if (val[i] === BREAK_QUESTION) weighQuestion(sentenceStart, why);
         sentenceStart = contribN;
+        why = false;
       }
       continue;
     }
@@ -1109,6 +1182,7 @@ function scoreTokens(out: SentimentEvidence): SentimentEvidence {
       negBoosted = false;
       continue;
     }
+    if (flags & FLAG_WHY) why = true;
     let v = val[i] ?? 0;
     const negated = negVal[i] ?? Number.NaN;
     if (negIdx >= 0 && !Number.isNaN(negated)) {
@@ -1182,6 +1256,17 @@ function scoreTokens(out: SentimentEvidence): SentimentEvidence {
   out.positive = pos;
   out.negative = neg;
   return out;
+}
+
+/**
+ * Weighs the contributions of a question from `from` on: questions carry less sentiment than statements ("can you
+ * help with my booking?"), except the complaint in a "why" question ("why is it still not fixed?").
+ */
+function weighQuestion(from: number, why: boolean): void {
+  for (let k = from; k < contribN; k++) {
+    const v = contribVal[k] ?? 0;
+    if (!(why && v < 0)) contribVal[k] = v * QUESTION_WEIGHT;
+  }
 }
 
 /** Whether the token after `i` is a word that carries sentiment or modifies it. */

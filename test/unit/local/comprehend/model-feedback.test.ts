@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { detectSentimentOffline } from '../../../../local/comprehend/offline/model.js';
+
+/**
+ * Rules for short, everyday customer feedback: complaint and praise events without sentiment words, persistence
+ * ("still", "keeps"), negated functioning, concession in Chinese ("好吃是好吃，就是…") and 一般 as "so-so".
+ */
+const label = (text: string, language: string) => detectSentimentOffline(text, language).label;
+
+describe('offline sentiment on everyday feedback (English)', () => {
+  it.each([
+    ['Why is my order still processing?', 'NEGATIVE'],
+    ['The app keeps logging me out', 'NEGATIVE'],
+    ['Still no reply from support', 'NEGATIVE'],
+    ["It still hasn't arrived", 'NEGATIVE'],
+  ])('reads persistence %j as a complaint (%s)', (text, expected) => {
+    // Prepare: a complaint that names no sentiment word, only that something goes on.
+    // Act
+    const actual = label(text, 'en');
+    // Assess
+    expect(actual).toBe(expected);
+  });
+
+  it('leaves praise after "still" and "keeps" as praise', () => {
+    // Prepare
+    const texts = ['It still works great after a year', 'This app keeps getting better'];
+    // Act
+    const labels = texts.map((t) => label(t, 'en'));
+    // Assess
+    expect(labels).toEqual(['POSITIVE', 'POSITIVE']);
+  });
+
+  it('does not read "still" without an -ing verb or a negator as a complaint', () => {
+    // Prepare: "still" as a plain adverb and an -ing noun elsewhere.
+    const text = 'I still have the receipt from the wedding';
+    // Act
+    const actual = label(text, 'en');
+    // Assess
+    expect(actual).toBe('NEUTRAL');
+  });
+
+  it('reads something that does not work as a clear complaint', () => {
+    // Prepare
+    const texts = ["It didn't work out of the box", 'The charger is not working'];
+    // Act
+    const labels = texts.map((t) => label(t, 'en'));
+    // Assess
+    expect(labels).toEqual(['NEGATIVE', 'NEGATIVE']);
+  });
+
+  it('reads the absence of trouble as praise', () => {
+    // Prepare
+    const text = 'Never had a problem with this company';
+    // Act
+    const actual = label(text, 'en');
+    // Assess
+    expect(actual).toBe('POSITIVE');
+  });
+
+  it.each([
+    ['Took forever to get a reply', 'NEGATIVE'],
+    ['The screen cracked on day two', 'NEGATIVE'],
+    ['Arrived a day early and well packed', 'POSITIVE'],
+    ['The agent was patient and solved everything', 'POSITIVE'],
+  ])('reads the event %j as %s', (text, expected) => {
+    // Prepare: events that say what happened without a general sentiment word.
+    // Act
+    const actual = label(text, 'en');
+    // Assess
+    expect(actual).toBe(expected);
+  });
+});
+
+describe('offline sentiment on everyday feedback (Chinese)', () => {
+  it('makes the caveat after a concession (W是W) the point', () => {
+    // Prepare: the same praise and complaint, once as a minor caveat and once after a concession.
+    const caveat = '挺好吃的，就是有点贵';
+    const conceded = '好吃是好吃，就是太贵了';
+    // Act
+    const labels = [label(caveat, 'zh'), label(conceded, 'zh')];
+    // Assess
+    expect(labels).toEqual(['POSITIVE', 'NEGATIVE']);
+  });
+
+  it('reads 一般 ("so-so") as mildly negative', () => {
+    // Prepare
+    const text = '质量一般吧';
+    // Act
+    const actual = label(text, 'zh');
+    // Assess
+    expect(actual).toBe('NEGATIVE');
+  });
+
+  it.each([
+    ['打了三次电话都没人接', 'NEGATIVE'],
+    ['申请售后没人理', 'NEGATIVE'],
+    ['说好的赠品没有送', 'NEGATIVE'],
+    ['充电器不能用，要求换货', 'NEGATIVE'],
+    ['这家店真的很良心', 'POSITIVE'],
+  ])('reads the service event %j as %s', (text, expected) => {
+    // Prepare: complaints about unanswered calls, broken promises and things that cannot be used.
+    // Act
+    const actual = label(text, 'zh');
+    // Assess
+    expect(actual).toBe(expected);
+  });
+});
