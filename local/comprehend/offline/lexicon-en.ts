@@ -259,6 +259,9 @@ const FEEDBACK_WORDS: Record<string, number> = {
   leaked: -1.4,
   solved: 1.6,
   resolved: 1.6,
+  overcharged: -2.0,
+  drains: -1.4,
+  draining: -1.4,
 };
 
 const FEEDBACK_BIGRAMS: Record<string, number> = {
@@ -341,6 +344,15 @@ const FEEDBACK_BIGRAMS: Record<string, number> = {
   'arrived early': 1.6,
   'well packed': 1.6,
   'well packaged': 1.6,
+  'as described': 1.2,
+  'as advertised': 1.2,
+  'and beyond': 2.0,
+  // Service that walks away, sites that are down.
+  'hung up': -1.8,
+  'no help': -1.8,
+  'is down': -1.2,
+  'was down': -1.2,
+  'down again': -1.6,
 };
 
 const BOOSTERS: Record<string, number> = {
@@ -483,6 +495,8 @@ const NEGATED: Record<string, number> = {
   works: -1.6,
   worked: -1.6,
   working: -1.8,
+  // "couldn't be happier": a negated comparative of satisfaction is the top of the scale.
+  happier: 2.4,
   // "never had a problem", "no issues at all" (when not the bigram): the absence of trouble is praise.
   problem: 1.6,
   problems: 1.6,
@@ -500,6 +514,16 @@ const NEGATOR_ALONE: Record<string, number> = {
   lacks: -1.0,
   lacking: -1.0,
   without: -0.2,
+  // Inability and refusal: in feedback a negated "can", "will" or "has" with no sentiment word after it is nearly
+  // always something that fails or has not happened ("won't let me log in", "can't get through", "hasn't updated").
+  cant: -0.9,
+  cannot: -0.9,
+  couldnt: -0.9,
+  wont: -0.9,
+  hasnt: -0.8,
+  havent: -0.8,
+  doesnt: -0.6,
+  didnt: -0.6,
 };
 
 const FUNCTION_WORDS =

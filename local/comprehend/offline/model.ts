@@ -1003,6 +1003,11 @@ function tokenizeChinese(source: string): void {
       const v = t.v[word] ?? 0;
       switch (t.kind[word]) {
         case 1:
+          if (matched === 1 && isInability(t, text, i)) {
+            tokens.pushWord(0, INABILITY_VALENCE);
+            i += 2;
+            continue;
+          }
           tokens.pushWord(FLAG_NEGATOR, v);
           break;
         case 2:
@@ -1082,6 +1087,35 @@ function tokenizeChinese(source: string): void {
     if (c === 32 || c === 10) tokens.pushBreak(c === 10 ? BREAK_SENTENCE : BREAK_CLAUSE);
     i++;
   }
+}
+
+/**
+ * Result complements that, after "verb 不", say the verb cannot succeed: 登录不上, 充不进, 用不了, 打不开, 盖不严, 拉不动,
+ * 睡不着, 买不起, 行不通, 吃不惯. (不到, 不住, 不下 and 不完 are left out: "不到一小时就送到了" is praise, 忍不住 and
+ * 停不下来 often are, 吃不完 is about the portion.)
+ */
+const INABILITY_COMPLEMENTS = '了上进开动严着起通惯';
+/** Valence of "verb 不 complement": something that cannot be done is a complaint. */
+const INABILITY_VALENCE = -1.2;
+
+/**
+ * Whether the negator at `i` is the 不 of a potential complement ("verb 不 complement", inability): after a Han
+ * character that is not a function word, before a complement that does not start a longer lexicon word (不开心 is
+ * unhappy, not "cannot open"). Words the lexicon lists whole (打不开, 受不了, 离不开) never get here.
+ */
+function isInability(t: ChineseTables, text: string, i: number): boolean {
+  if (text.charCodeAt(i) !== 0x4e0d || i === 0 || i + 1 >= text.length) return false;
+  const before = t.flags[text.charCodeAt(i - 1)] ?? 0;
+  if (!(before & ZH_HAN) || before & ZH_FUNCTION) return false;
+  const c = text.charCodeAt(i + 1);
+  if (!INABILITY_COMPLEMENTS.includes(String.fromCharCode(c))) return false;
+  // A lexicon word of two characters or more at the complement ("开心", "上班") is that word, not a complement.
+  let node = t.root[c] ?? 0;
+  for (let j = i + 2; node !== 0 && j < text.length; j++) {
+    node = trieNext(t, node, text.charCodeAt(j));
+    if (node !== 0 && (t.nodeWord[node] ?? -1) >= 0) return false;
+  }
+  return true;
 }
 
 /** Whether the word `text[i, i + n)` is followed by 是 and itself again (the concession "W是W"). */
@@ -1312,7 +1346,7 @@ export function sentimentEvidence(
   return scoreTokens(out);
 }
 
-const NEUTRAL_BASE = 2;
+const NEUTRAL_BASE = 1.2;
 /**
  * Neutral base when the evidence leans negative: complaints are often stated with one mild or negated word ("not
  * happy", "不太满意", "no reply"), so less negative evidence is needed to leave neutral than positive.

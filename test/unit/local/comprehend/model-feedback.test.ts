@@ -105,3 +105,59 @@ describe('offline sentiment on everyday feedback (Chinese)', () => {
     expect(actual).toBe(expected);
   });
 });
+
+describe('offline sentiment on everyday feedback: inability, refusal and questions', () => {
+  it.each([
+    ['The app won’t let me log in', 'NEGATIVE'],
+    ["I can't get through to anyone on the phone", 'NEGATIVE'],
+    ["The tracking hasn't updated in five days", 'NEGATIVE'],
+  ])('reads the negated ability %j as a complaint (%s)', (text, expected) => {
+    // Prepare: a negated "can", "will" or "has" with no sentiment word after it.
+    // Act
+    const actual = label(text, 'en');
+    // Assess
+    expect(actual).toBe(expected);
+  });
+
+  it('keeps negated praise and negated complaints as they were', () => {
+    // Prepare
+    const texts = ["I can't wait to try it", "Can't complain about the price", "It doesn't disappoint"];
+    // Act
+    const labels = texts.map((t) => label(t, 'en'));
+    // Assess
+    expect(labels).toEqual(['POSITIVE', 'POSITIVE', 'POSITIVE']);
+  });
+
+  it('keeps the complaint of a "why" question at full weight, and halves a plain question', () => {
+    // Prepare: the same complaint, asked with "why" and asked plainly.
+    const why = detectSentimentOffline('Why is the app so slow?', 'en').score;
+    const plain = detectSentimentOffline('Is the app slow?', 'en').score;
+    // Act
+    const labels = [label('Why is the app so slow?', 'en'), label('Can you help me change my booking?', 'en')];
+    // Assess
+    expect(why.Negative).toBeGreaterThan(plain.Negative);
+    expect(labels).toEqual(['NEGATIVE', 'NEUTRAL']);
+  });
+
+  it.each([
+    ['登录不上', 'NEGATIVE'],
+    ['耳机充不进电了', 'NEGATIVE'],
+    ['盖子盖不严', 'NEGATIVE'],
+    ['电话一直打不进去', 'NEGATIVE'],
+  ])('reads the potential complement of inability %j as a complaint (%s)', (text, expected) => {
+    // Prepare: "verb 不 complement", the verb cannot succeed.
+    // Act
+    const actual = label(text, 'zh');
+    // Assess
+    expect(actual).toBe(expected);
+  });
+
+  it('does not read 不 before a word that starts with a complement character as inability', () => {
+    // Prepare: 开心 and 上班 are words, 离不开 and 忘不了 are praise.
+    const texts = ['今天不上班', '我离不开这个app', '味道让人忘不了'];
+    // Act
+    const labels = texts.map((t) => label(t, 'zh'));
+    // Assess
+    expect(labels).toEqual(['NEUTRAL', 'POSITIVE', 'POSITIVE']);
+  });
+});

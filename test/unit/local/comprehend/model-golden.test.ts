@@ -15,7 +15,7 @@ const CASES: Array<[string, string | null, string, number, number]> = [
   ['THIS IS TERRIBLE', 'en', 'NEGATIVE', 0, 3.48],
   ['This is GREAT', 'en', 'POSITIVE', 3.833, 0],
   ['Naïve design, NAÏVE pricing', 'en', 'NEGATIVE', 0, 3.5999999999999996],
-  ['I like it. Looks like rain.', 'en', 'NEUTRAL', 1.2, 0],
+  ['I like it. Looks like rain.', 'en', 'POSITIVE', 1.2, 0],
   ['we won’t be back, not worth it', 'en', 'NEGATIVE', 0, 5.279999999999999],
   ["Can't complain, no problems, works great", 'en', 'POSITIVE', 6.3, 0],
   ['Highly recommended :) <3', 'en', 'POSITIVE', 7.4, 0],
