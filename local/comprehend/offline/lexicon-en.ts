@@ -262,6 +262,32 @@ const FEEDBACK_WORDS: Record<string, number> = {
   overcharged: -2.0,
   drains: -1.4,
   draining: -1.4,
+  jams: -1.4,
+  jammed: -1.4,
+  overheats: -1.6,
+  overheating: -1.6,
+  overheated: -1.6,
+  leaks: -1.4,
+  leaky: -1.4,
+  rusty: -1.4,
+  rusted: -1.4,
+  peeling: -1.2,
+  faded: -1.0,
+  ripped: -1.4,
+  scratched: -1.4,
+  stained: -1.4,
+  moldy: -2.0,
+  mouldy: -2.0,
+  expired: -1.6,
+  spoiled: -1.8,
+  paywall: -1.2,
+  unanswered: -1.6,
+  unreachable: -1.6,
+  dishwater: -2.0,
+  breeze: 1.6,
+  lifesaver: 2.6,
+  'hassle-free': 2.0,
+  'go-to': 1.8,
 };
 
 const FEEDBACK_BIGRAMS: Record<string, number> = {
@@ -331,6 +357,8 @@ const FEEDBACK_BIGRAMS: Record<string, number> = {
   'taking forever': -2.0,
   'was promised': -1.0,
   'were promised': -1.0,
+  'was told': -0.8,
+  'were told': -0.8,
   'only lasts': -1.2,
   'only lasted': -1.2,
   'cheap plastic': -1.8,
@@ -353,6 +381,31 @@ const FEEDBACK_BIGRAMS: Record<string, number> = {
   'is down': -1.2,
   'was down': -1.2,
   'down again': -1.6,
+  'of order': -1.4,
+  'fell out': -1.4,
+  'fell off': -1.4,
+  'came apart': -1.8,
+  'came off': -1.2,
+  'wore out': -1.4,
+  'hidden fees': -2.0,
+  'hidden charges': -2.0,
+  'charged twice': -2.0,
+  'double charged': -2.0,
+  'locked out': -1.4,
+  'logged out': -1.0,
+  'no show': -1.6,
+  // More praise events: on time, in the extra mile, a quick fix.
+  'on time': 1.2,
+  'extra mile': 2.2,
+  'nice touch': 1.8,
+  'spot on': 2.0,
+  'game changer': 2.2,
+  'sorted it': 1.2,
+  'sorted out': 1.2,
+  'up and running': 1.2,
+  'answered all': 1.4,
+  // Only a phrase for its negation ("could not be more pleased", see NEGATED).
+  'be more': 0,
 };
 
 const BOOSTERS: Record<string, number> = {
@@ -495,8 +548,12 @@ const NEGATED: Record<string, number> = {
   works: -1.6,
   worked: -1.6,
   working: -1.8,
-  // "couldn't be happier": a negated comparative of satisfaction is the top of the scale.
+  // "couldn't be happier": a negated comparative of satisfaction is the top of the scale. "could not be more X" takes
+  // its valence from X: the negation only says X cannot be exceeded.
   happier: 2.4,
+  'be more': 0,
+  // "no hassle", "no fuss": absent trouble is praise.
+  hassle: 1.4,
   // "never had a problem", "no issues at all" (when not the bigram): the absence of trouble is praise.
   problem: 1.6,
   problems: 1.6,

@@ -24,7 +24,10 @@ const POSITIVE = `
 美:1.2 真好:2.2 不赖:1.6 够味:1.5 过瘾:1.6 省心:1.8 省事:1.4 轻松:1.2 轻便:1.4 轻薄:1.2 细腻:1.6 柔软:1.4
 好评如潮:2.6 满心欢喜:2.4 开心果:0 称心:2.0 如意:1.4 舒心:2.0 安心:1.6 省钱:1.2 周全:1.6 热心:1.8 完善:1.4
 良心:1.8 良心价:2.0 有良心:2.0 解决了:1.4 提前到:1.6 提前送到:1.8 最好吃:3.0 最好喝:2.8 最好用:2.8 最好看:2.6
-描述一致:1.4 与描述一致:1.6 够用:1.2 发货快:1.8 回复及时:1.8
+描述一致:1.4 与描述一致:1.6 够用:1.2 发货快:1.8 回复及时:1.8 及时回复:1.8 友善:1.8 认准:1.6 回头客:1.8 值了:1.8 等得值:1.6
+挑不出毛病:2.2 没毛病:1.6 神器:2.0 秒回:1.8 秒到:1.8 当天到:1.6 当天就:1.2 次日达:1.4 准时到:1.8 上心:1.6 走心:1.8 顺手:1.4
+趁手:1.4 合身:1.6 合脚:1.6 正合适:1.6 耐看:1.4 香喷喷:1.8 就到了:1.4 就送到了:1.6 就收到了:1.4 就发货了:1.4 就回复了:1.4
+就解决了:1.6 就处理好了:1.6 就修好了:1.6
 `;
 
 const NEGATIVE = `
@@ -52,7 +55,11 @@ const NEGATIVE = `
 没人接:-1.8 没人理:-1.8 没人管:-1.8 没人回:-1.6 不理人:-1.8 爱答不理:-2.2 不回复:-1.6 没回复:-1.4 石沉大海:-2.2
 不能用:-1.8 没法用:-1.8 用不了:-1.6 穿不了:-1.4 没用:-1.8 没什么用:-1.8 不好使:-1.8 换货:-1.2 补发:-1.0
 多收:-1.8 多扣:-1.8 扣钱:-1.2 乱扣:-2.0 挂电话:-1.6 直接挂:-1.6 烟味:-1.6 名不副实:-2.2 掉电:-1.4 卡在:-1.0 零分:-2.2
-没更新:-1.0 说好的:-1.0 说好:-0.8 怪味:-1.8 一股味:-1.6 不敢吃:-1.8 不一样:-0.8 色差:-1.4 货不对板:-2.4 个半小时:-0.8
+卡纸:-1.6 过热:-1.4 漏水:-1.6 掉漆:-1.6 掉色:-1.6 褪色:-1.4 起球:-1.4 开线:-1.4 开胶:-1.6 生锈:-1.6 断了:-1.4 划伤:-1.4
+变形:-1.4 丢了:-1.4 弄丢:-1.8 丢件:-1.8 被锁:-1.4 封号:-1.8 莫名其妙:-1.6 收费:-0.6 扣费:-1.2 扣了:-0.8 被扣:-1.2 取消了:-1.0
+被取消:-1.4 没动静:-1.2 缺货:-0.8 没货:-0.8 掉页:-1.6 脱页:-1.6 串味:-1.4 漏液:-1.6 受潮:-1.4 少件:-1.8 缺件:-1.8 发错:-1.8
+寄错:-1.8 拖了:-1.0 一直拖:-1.6 磨损:-1.2 没睡好:-1.6 毁了:-2.0 被毁:-2.0 泡汤:-1.6 白跑:-1.8 白等:-1.8 退出登录:-0.6
+没更新:-1.0 说好的:-1.0 说好:-0.8 凭什么:-1.4 不像:-0.8 不理:-1.6 没来:-1.2 软塌塌:-1.6 不热:-0.8 怪味:-1.8 一股味:-1.6 不敢吃:-1.8 不一样:-0.8 色差:-1.4 货不对板:-2.4 个半小时:-0.8
 `;
 
 /** Words that look like sentiment by a character inside them but are neutral (or nearly). */
@@ -75,17 +82,25 @@ const INTENSIFIERS = `
 很:1.3 非常:1.6 特别:1.5 十分:1.5 超:1.6 超级:1.7 极:1.7 极其:1.8 极度:1.8 太:1.6 真:1.3 真的:1.3 挺:1.2 蛮:1.2
 相当:1.4 格外:1.5 更:1.2 更加:1.3 最:1.6 巨:1.6 贼:1.5 实在是:1.4 确实:1.2 绝对:1.5 简直:1.5 完全:1.4 太过:1.6
 如此:1.4 那么:1.2 这么:1.2 好好:1.2 超级无敌:1.9 特:1.4 老:1.2 倍儿:1.5 异常:1.5 尤其:1.3 好不:1.4 十二分:1.7
-越来越:1.3 根本:1.4 没吃过:1.5 没见过:1.5 没用过:1.5 没住过:1.5 从没见过:1.6 从来没见过:1.6
+越来越:1.3 根本:1.4 老是:1.3 动不动:1.3 不能再:1.5 没吃过:1.5 没见过:1.5 没用过:1.5 没住过:1.5 从没见过:1.6 从来没见过:1.6
 有点:0.6 有些:0.6 有一点:0.6 有一点点:0.5 稍微:0.6 稍:0.6 略:0.6 略微:0.6 比较:0.9 较:0.9 还算:0.8 偏:0.9
 `;
-/** Degree words that, before a word the lexicon does not know, mark a complaint ("太小", "有点咸"). */
-const EXCESS = '太:-1.2 太过:-1.2 有点:-0.7 有些:-0.7 有一点:-0.6 偏:-0.6 过于:-1.2 太多:-0.8 略:-0.5';
+/**
+ * Degree words that, before a word the lexicon does not know, mark a complaint ("太小", "有点咸"); 老是 and 动不动 ("all
+ * the time", with annoyance) mark a recurring problem ("老是掉线").
+ */
+const EXCESS =
+  '太:-1.2 太过:-1.2 有点:-0.7 有些:-0.7 有一点:-0.6 偏:-0.6 过于:-1.2 太多:-0.8 略:-0.5 老是:-1.0 动不动:-1.0';
 
-const CONTRAST = '但是 但 不过 可是 然而 却 可惜是';
+/** 结果 ("and then") brings the outcome that went wrong ("备注不要葱，结果放了一堆葱"). */
+const CONTRAST = '但是 但 不过 可是 然而 却 可惜是 结果';
 /** Caveats: what follows is a minor reservation ("挺好的，就是有点贵"). */
 const CAVEAT = '就是 只是 唯一 美中不足';
 /** Summary markers: what follows is the overall verdict. */
 const SUMMARY = '总体 总的来说 总之 整体 整体来说 综合 总体来说 总而言之 总体感觉 整体感觉 总的感觉';
+
+/** Words that open a question of complaint ("为什么还没发货？", "到底什么时候到？"): its complaint keeps full weight. */
+const WHY = '为什么 为啥 凭什么 怎么还 到底';
 
 const PAUSE = '，。！？；：,.!?;:\n~～、…';
 
@@ -102,8 +117,8 @@ const TRADITIONAL = `們们 說说 熱热 髒脏 聽听 錯错 價价 貴贵 質
 export interface ChineseEntry {
   /** Sentiment valence (0 for blockers and function words). */
   v: number;
-  /** 1 = negator, 2 = soft negator, 3 = degree word, 4 = contrast, 5 = caveat, 6 = summary. */
-  kind: 0 | 1 | 2 | 3 | 4 | 5 | 6;
+  /** 1 = negator, 2 = soft negator, 3 = degree word, 4 = contrast, 5 = caveat, 6 = summary, 7 = "why". */
+  kind: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;
   /** Degree multiplier for kind 3. */
   degree: number;
   /** Valence given to an unknown word that follows this degree word (excess/complaint marker), 0 if none. */
@@ -158,6 +173,7 @@ function load(): ChineseLexicon {
   for (const [w] of pairs(CONTRAST)) entry(w).kind = 4;
   for (const [w] of pairs(CAVEAT)) entry(w).kind = 5;
   for (const [w] of pairs(SUMMARY)) entry(w).kind = 6;
+  for (const [w] of pairs(WHY)) entry(w).kind = 7;
 
   const traditional = new Map<number, string>();
   for (const pair of TRADITIONAL.split(/\s+/)) {

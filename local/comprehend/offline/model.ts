@@ -39,7 +39,10 @@ const FLAG_SUMMARY = 128;
 const FLAG_CAVEAT = 256;
 /** A break between clauses or sentences, not a word; its strength (BREAK_*) is in `val`. */
 const FLAG_BREAK = 512;
-/** "why": a question it opens is a complaint as often as a request ("why is my order still processing?"). */
+/**
+ * "why" (为什么, 凭什么): a question it opens is a complaint as often as a request ("why is my order still processing?",
+ * "为什么还没发货？").
+ */
 const FLAG_WHY = 1024;
 /** Break strength stored in `val` of a break token. */
 const BREAK_CLAUSE = 1;
@@ -1026,6 +1029,9 @@ function tokenizeChinese(source: string): void {
         case 6:
           tokens.pushWord(FLAG_SUMMARY, 0);
           break;
+        case 7:
+          tokens.pushWord(FLAG_WHY, v);
+          break;
         default: {
           if (v !== 0 && isConcession(text, i, matched)) {
             // "W是W" concedes W ("好吃是好吃", "便宜是便宜"): the clause weighs less and a caveat after it is the point.
@@ -1206,9 +1212,15 @@ function scoreTokens(out: SentimentEvidence): SentimentEvidence {
     }
     if (flags & FLAG_NEGATOR) {
       if (negIdx >= 0) {
-        // Double negation cancels ("not without", "不是不好").
-        negIdx = -1;
-        continue;
+        // Adjacent negators cancel ("not without", "不是不好").
+        if (negDist === 0) {
+          negIdx = -1;
+          continue;
+        }
+        // A later negator starts a new negation: the pending one negated nothing and keeps its own valence ("didn't
+        // turn up and didn't call").
+        const own = val[negIdx] ?? 0;
+        if (own !== 0) addContribution(negIdx, (concessive ? own * 0.5 : own) * sentenceWeight);
       }
       negIdx = i;
       negSoft = (flags & FLAG_SOFT_NEGATOR) !== 0;
@@ -1351,7 +1363,7 @@ const NEUTRAL_BASE = 1.2;
  * Neutral base when the evidence leans negative: complaints are often stated with one mild or negated word ("not
  * happy", "不太满意", "no reply"), so less negative evidence is needed to leave neutral than positive.
  */
-const NEUTRAL_BASE_NEGATIVE = 0.9;
+const NEUTRAL_BASE_NEGATIVE = 0.5;
 const MIXED_GAIN = 1.6;
 
 /**

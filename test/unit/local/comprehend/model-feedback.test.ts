@@ -161,3 +161,49 @@ describe('offline sentiment on everyday feedback: inability, refusal and questio
     expect(labels).toEqual(['NEUTRAL', 'POSITIVE', 'POSITIVE']);
   });
 });
+
+describe('offline sentiment on everyday feedback: negation and superlatives', () => {
+  it('keeps two separate negations apart and cancels adjacent ones', () => {
+    // Prepare: two negated events in one sentence, and an adjacent double negation.
+    const separate = "The technician didn't turn up and didn't call";
+    const adjacent = 'not not good';
+    // Act
+    const labels = [label(separate, 'en'), label(adjacent, 'en')];
+    // Assess
+    expect(labels).toEqual(['NEGATIVE', 'POSITIVE']);
+  });
+
+  it.each([
+    ['Could not be more satisfied', 'en', 'POSITIVE'],
+    ["Couldn't be more disappointed", 'en', 'NEGATIVE'],
+    ['不能再满意了', 'zh', 'POSITIVE'],
+    ['不能再差了', 'zh', 'NEGATIVE'],
+  ])('reads "cannot be more X" %j as X at its strongest (%s → %s)', (text, language, expected) => {
+    // Prepare: the negation says X cannot be exceeded, it does not flip X.
+    // Act
+    const actual = label(text, language);
+    // Assess
+    expect(actual).toBe(expected);
+  });
+
+  it('reads what comes after 结果 as the outcome', () => {
+    // Prepare: praise, then 结果 and a complaint.
+    const text = '包装很好，结果打开发现是坏的';
+    // Act
+    const actual = label(text, 'zh');
+    // Assess
+    expect(actual).toBe('NEGATIVE');
+  });
+
+  it.each([
+    ['一个小时内就回复了', 'POSITIVE'],
+    ['第二天就到了', 'POSITIVE'],
+    ['用了两天就坏了', 'NEGATIVE'],
+  ])('reads 就 after a short time by what happened (%j → %s)', (text, expected) => {
+    // Prepare
+    // Act
+    const actual = label(text, 'zh');
+    // Assess
+    expect(actual).toBe(expected);
+  });
+});

@@ -33,7 +33,7 @@ const CASES: Array<[string, string | null, string, number, number]> = [
   ['好贵啊', 'zh', 'NEGATIVE', 0, 1.8199999999999998],
   ['不是不好吃', 'zh', 'POSITIVE', 1.776, 0],
   ['总体来说很满意 good :)', 'zh', 'POSITIVE', 9, 0],
-  ['没有送水没有送水没有送水', 'zh', 'NEGATIVE', 0, 1],
+  ['没有送水没有送水没有送水', 'zh', 'NEGATIVE', 0, 3],
   ['@united http://t.co/x1 &lt;3 :/', 'en', 'POSITIVE', 2.6, 1.44],
   ['@商家 www.example.com 打不开 :/', 'zh', 'NEGATIVE', 0, 1.8],
   ['物流很快 👍', 'zh', 'POSITIVE', 3.6, 0],
