@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 export interface EnglishWord {
   /** Own valence (for a negator: the valence it keeps when it negates nothing). */
   v: number;
-  /** Bit set: 1 negator, 4 contrast, 8 concessive, 16 degree word, 32 function word, 128 summary, 1024 "why". */
+  /** Bit set: 1 negator, 4 contrast, 8 concessive, 16 degree word, 32 function word, 128 summary, 1024 "why" or "where". */
   flags: number;
   /** Degree added to the next sentiment word's magnitude (negative damps). */
   boost: number;
@@ -242,6 +242,8 @@ const FEEDBACK_WORDS: Record<string, number> = {
   fan: 1.0,
   care: 0.3,
   help: 0.5,
+  // In feedback "support" is the department ("no reply from support"), not approval.
+  support: 0.2,
   sure: 0.3,
   god: 0,
   want: 0,
@@ -259,6 +261,7 @@ const FEEDBACK_WORDS: Record<string, number> = {
   leaked: -1.4,
   solved: 1.6,
   resolved: 1.6,
+  fixed: 1.2,
   overcharged: -2.0,
   drains: -1.4,
   draining: -1.4,
@@ -406,6 +409,13 @@ const FEEDBACK_BIGRAMS: Record<string, number> = {
   'answered all': 1.4,
   // Only a phrase for its negation ("could not be more pleased", see NEGATED).
   'be more': 0,
+  // Intent to come back or buy again ("will order again"); negated, a scaled flip ("won't buy again").
+  'buy again': 1.8,
+  'order again': 1.8,
+  'shop again': 1.8,
+  'stay again': 1.8,
+  'use again': 1.6,
+  'come again': 1.6,
 };
 
 const BOOSTERS: Record<string, number> = {
@@ -554,6 +564,44 @@ const NEGATED: Record<string, number> = {
   'be more': 0,
   // "no hassle", "no fuss": absent trouble is praise.
   hassle: 1.4,
+  // A refund not given is still a complaint ("still no refund", "they didn't refund me").
+  refund: -1.4,
+  refunded: -1.4,
+  // Service events that did not happen: what was due never came ("not received", "didn't arrive", "nobody answered",
+  // "hasn't shipped", "no one called back", "didn't help").
+  receive: -1.4,
+  received: -1.4,
+  arrive: -1.4,
+  arrived: -1.4,
+  deliver: -1.4,
+  delivered: -1.4,
+  ship: -1.2,
+  shipped: -1.2,
+  answer: -1.4,
+  answered: -1.4,
+  respond: -1.4,
+  responded: -1.4,
+  reply: -1.4,
+  replied: -1.4,
+  replies: -1.4,
+  response: -1.4,
+  responses: -1.4,
+  answers: -1.4,
+  call: -1.0,
+  called: -1.0,
+  show: -1.0,
+  showed: -1.0,
+  help: -1.4,
+  helped: -1.4,
+  helpful: -1.6,
+  fix: -1.2,
+  fixed: -1.4,
+  resolved: -1.6,
+  solved: -1.4,
+  update: -1.0,
+  updated: -1.0,
+  get: -1.0,
+  got: -1.0,
   // "never had a problem", "no issues at all" (when not the bigram): the absence of trouble is praise.
   problem: 1.6,
   problems: 1.6,
@@ -718,7 +766,7 @@ function load(): EnglishLexicon {
   for (const w of CONCESSIVE) word(w).flags = 8;
   for (const w of CONTRAST) word(w).flags = 4;
   for (const w of SUMMARY) word(w).flags = 128;
-  word('why').flags |= 1024;
+  for (const w of ['why', 'where', 'wheres']) word(w).flags |= 1024;
   for (const w of NEGATORS) {
     const e = word(w);
     e.flags = 1;

@@ -40,8 +40,8 @@ const FLAG_CAVEAT = 256;
 /** A break between clauses or sentences, not a word; its strength (BREAK_*) is in `val`. */
 const FLAG_BREAK = 512;
 /**
- * "why" (为什么, 凭什么): a question it opens is a complaint as often as a request ("why is my order still processing?",
- * "为什么还没发货？").
+ * "why", "where" (为什么, 凭什么): a question it opens is a complaint as often as a request ("why is my order still
+ * processing?", "where is my refund?", "为什么还没发货？"), so its complaint keeps full weight.
  */
 const FLAG_WHY = 1024;
 /** Break strength stored in `val` of a break token. */
@@ -56,6 +56,8 @@ const SOFT_NEGATION_SCALE = -0.5;
 const CAPS_INCR = 0.733;
 const EXCLAIM_INCR = 0.292;
 const NEGATION_SCOPE = 3;
+/** Below this magnitude a word is too weak to be what a negator negates (see the negation in `scoreTokens`). */
+const WEAK_VALENCE = 0.5;
 const CAVEAT_WEIGHT = 0.6;
 const SUMMARY_WEIGHT = 2;
 /**
@@ -1275,7 +1277,11 @@ function scoreTokens(out: SentimentEvidence): SentimentEvidence {
     if (flags & FLAG_CAPS) v += sign * CAPS_INCR;
     v = (v + sign * boostAdd) * boostMul;
     if (negIdx >= 0) {
-      v *= negSoft || negBoosted ? SOFT_NEGATION_SCALE : NEGATION_SCALE;
+      // A word of almost no sentiment ("support" the department) gives the negation nothing to flip: the negator
+      // keeps its own valence ("no response from support").
+      const own = val[negIdx] ?? 0;
+      if (own !== 0 && Math.abs(val[i] ?? 0) < WEAK_VALENCE) v = own;
+      else v *= negSoft || negBoosted ? SOFT_NEGATION_SCALE : NEGATION_SCALE;
       negIdx = -1;
       negBoosted = false;
     }

@@ -207,3 +207,43 @@ describe('offline sentiment on everyday feedback: negation and superlatives', ()
     expect(actual).toBe(expected);
   });
 });
+
+describe('offline sentiment on everyday feedback: what did not happen', () => {
+  it.each([
+    ['My parcel was not delivered', 'NEGATIVE'],
+    ['Nobody answered', 'NEGATIVE'],
+    ['Still no refund', 'NEGATIVE'],
+    ["The agent didn't help at all", 'NEGATIVE'],
+    ['Where is my refund???', 'NEGATIVE'],
+    ['一直没退款', 'NEGATIVE'],
+    ['怎么还没发货？', 'NEGATIVE'],
+  ])('reads %j as a complaint (%s)', (text, expected) => {
+    // Prepare: a service event that was due and did not happen; negating it is not praise.
+    // Act
+    const actual = detectSentimentOffline(text).label;
+    // Assess
+    expect(actual).toBe(expected);
+  });
+
+  it.each([
+    ['Will definitely order again', 'POSITIVE'],
+    ["Won't buy again", 'NEGATIVE'],
+    ['没有问题', 'POSITIVE'],
+    ['质量没得说', 'POSITIVE'],
+  ])('reads intent to return and the absence of trouble: %j → %s', (text, expected) => {
+    // Prepare
+    // Act
+    const actual = detectSentimentOffline(text).label;
+    // Assess
+    expect(actual).toBe(expected);
+  });
+
+  it('leaves a neutral question without complaint words neutral', () => {
+    // Prepare: "where" keeps a complaint at full weight but adds none.
+    const text = 'Where is the nearest store?';
+    // Act
+    const actual = label(text, 'en');
+    // Assess
+    expect(actual).toBe('NEUTRAL');
+  });
+});
