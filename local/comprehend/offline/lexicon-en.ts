@@ -242,8 +242,9 @@ const FEEDBACK_WORDS: Record<string, number> = {
   fan: 1.0,
   care: 0.3,
   help: 0.5,
-  // In feedback "support" is the department ("no reply from support"), not approval.
+  // In feedback "support" is the department ("no reply from support") and "loyalty" a points scheme, not approval.
   support: 0.2,
+  loyalty: 0.3,
   sure: 0.3,
   god: 0,
   want: 0,
@@ -382,6 +383,10 @@ const FEEDBACK_BIGRAMS: Record<string, number> = {
   'hung up': -1.8,
   'no help': -1.8,
   'is down': -1.2,
+  'been down': -1.2,
+  'double booked': -1.8,
+  'price hike': -1.6,
+  'price increase': -1.2,
   'was down': -1.2,
   'down again': -1.6,
   'of order': -1.4,
@@ -564,6 +569,10 @@ const NEGATED: Record<string, number> = {
   'be more': 0,
   // "no hassle", "no fuss": absent trouble is praise.
   hassle: 1.4,
+  fuss: 1.4,
+  // Changes made "without notice" or "with no warning" are complaints.
+  notice: -1.2,
+  warning: -1.2,
   // A refund not given is still a complaint ("still no refund", "they didn't refund me").
   refund: -1.4,
   refunded: -1.4,

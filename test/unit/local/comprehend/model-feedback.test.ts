@@ -247,3 +247,28 @@ describe('offline sentiment on everyday feedback: what did not happen', () => {
     expect(actual).toBe('NEUTRAL');
   });
 });
+
+describe('offline sentiment on everyday feedback: Chinese passive and refusal', () => {
+  it.each([
+    ['在国外银行卡被冻结了', 'NEGATIVE'],
+    ['账号莫名其妙被锁了', 'NEGATIVE'],
+    ['被子很软，很舒服', 'POSITIVE'],
+    ['被店员表扬了，很开心', 'POSITIVE'],
+  ])('reads %j as %s', (text, expected) => {
+    // Prepare: the passive 被 reports what happened against the speaker's will, unless what happened is praise; 被子
+    // is a quilt.
+    // Act
+    const actual = label(text, 'zh');
+    // Assess
+    expect(actual).toBe(expected);
+  });
+
+  it('keeps a plain request with 不 neutral', () => {
+    // Prepare
+    const text = '我不知道怎么改地址';
+    // Act
+    const actual = label(text, 'zh');
+    // Assess
+    expect(actual).toBe('NEUTRAL');
+  });
+});
