@@ -13,14 +13,12 @@
  * by walking a trie of the lexicon. The tables are built once, from the lexicons, on first use (tens of ms, at a cold
  * start).
  */
-import type { SentimentLabel, SentimentScore } from '../../../shared/domain/types.js';
+import { evidenceToSentiment, type OfflineSentiment } from './labels.js';
 import { type EnglishLexicon, type EnglishWord, englishLexicon } from './lexicon-en.js';
 import { type ChineseLexicon, chineseLexicon } from './lexicon-zh.js';
+import { withoutMarkup } from './markup.js';
 
-export interface OfflineSentiment {
-  label: SentimentLabel;
-  score: SentimentScore;
-}
+export { evidenceToSentiment, type OfflineSentiment } from './labels.js';
 
 /** Evidence before it is turned into scores: summed positive and negative weight. */
 export interface SentimentEvidence {
@@ -685,33 +683,6 @@ function endsInIng(text: string, start: number, end: number): boolean {
   );
 }
 
-/**
- * Links, @handles and HTML entities: a link or handle is removed (it names no sentiment: "http://" is not the emoticon
- * ":/", "@united" is not "united"), an entity is decoded ("&lt;3" is "<3", "&amp;" is "&"). One regular expression, run
- * only on texts with one of "http", "www.", "@" or "&" (`hasMarkup`).
- */
-const MARKUP =
-  /(?:\bhttps?:\/\/|\bwww\.)[^\s<>"]*|(?<![\w.])@\w+|&(?:amp|lt|gt|quot|apos|nbsp|#\d{1,6}|#x[0-9a-f]{1,5});/gi;
-
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
-
-function hasMarkup(text: string): boolean {
-  return text.includes('@') || text.includes('&') || text.includes('http') || text.includes('www.');
-}
-
-function replaceMarkup(match: string): string {
-  if (match.charCodeAt(0) !== 38) return ' ';
-  const name = match.slice(1, -1).toLowerCase();
-  if (name.charCodeAt(0) !== 35) return ENTITIES[name] ?? ' ';
-  const cp = name.charCodeAt(1) === 120 ? Number.parseInt(name.slice(2), 16) : Number.parseInt(name.slice(1), 10);
-  return cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : ' ';
-}
-
-/** The text without links and @handles, with HTML entities decoded (itself when it has none). */
-function withoutMarkup(text: string): string {
-  return hasMarkup(text) ? text.replace(MARKUP, replaceMarkup) : text;
-}
-
 function tokenizeEnglish(source: string): void {
   const t = getEnglishTables();
   const text = withoutMarkup(source);
@@ -1362,52 +1333,6 @@ export function sentimentEvidence(
     tokenizeEnglish(text);
   }
   return scoreTokens(out);
-}
-
-const NEUTRAL_BASE = 1.2;
-/**
- * Neutral base when the evidence leans negative: complaints are often stated with one mild or negated word ("not
- * happy", "不太满意", "no reply"), so less negative evidence is needed to leave neutral than positive.
- */
-const NEUTRAL_BASE_NEGATIVE = 0.5;
-const MIXED_GAIN = 1.6;
-
-/**
- * Turns evidence into Comprehend-style scores (summing to 1) and a label.
- * More evidence means less neutral; balanced strong evidence on both sides means MIXED.
- */
-export function evidenceToSentiment(positive: number, negative: number): OfflineSentiment {
-  const lo = Math.min(positive, negative);
-  const hi = Math.max(positive, negative);
-  const balance = hi > 0 ? lo / hi : 0;
-  const mixed = MIXED_GAIN * lo * balance * balance;
-  const p = positive * positive;
-  const n = negative * negative;
-  const m = mixed * mixed;
-  const u = negative > positive ? NEUTRAL_BASE_NEGATIVE : NEUTRAL_BASE;
-  const total = p + n + m + u;
-  const score: SentimentScore = {
-    Positive: round(p / total),
-    Negative: round(n / total),
-    Neutral: round(u / total),
-    Mixed: round(m / total),
-  };
-  let label: SentimentLabel = 'NEUTRAL';
-  let best = score.Neutral;
-  if (score.Positive > best) {
-    label = 'POSITIVE';
-    best = score.Positive;
-  }
-  if (score.Negative > best) {
-    label = 'NEGATIVE';
-    best = score.Negative;
-  }
-  if (score.Mixed > best) label = 'MIXED';
-  return { label, score };
-}
-
-function round(x: number): number {
-  return Math.round(x * 1e6) / 1e6;
 }
 
 const scratch: SentimentEvidence = { positive: 0, negative: 0 };
