@@ -56,7 +56,11 @@ const EXCLAIM_INCR = 0.292;
 const NEGATION_SCOPE = 3;
 /** Below this magnitude a word is too weak to be what a negator negates (see the negation in `scoreTokens`). */
 const WEAK_VALENCE = 0.5;
-const CAVEAT_WEIGHT = 0.6;
+/**
+ * Weight of what follows a caveat (就是, 只是): a reservation, lighter than the praise before it when it is mild
+ * ("不错，就是有点贵"), but a strong one still wins ("味道很好，就是送得太慢了").
+ */
+const CAVEAT_WEIGHT = 0.8;
 const SUMMARY_WEIGHT = 2;
 /**
  * Negativity bias for English: reviewers state complaints more mildly than praise ("not what I expected"), so

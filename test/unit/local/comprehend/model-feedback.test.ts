@@ -272,3 +272,18 @@ describe('offline sentiment on everyday feedback: Chinese passive and refusal', 
     expect(actual).toBe('NEUTRAL');
   });
 });
+
+describe('offline sentiment on everyday feedback: caveats', () => {
+  it('lets a mild caveat stay minor and a strong one win', () => {
+    // Prepare: the same praise with a mild and with a strong reservation after 就是.
+    const mild = '东西不错就是有点贵';
+    const strong = '味道很好，就是送得太慢了';
+    // Act
+    const mildResult = detectSentimentOffline(mild, 'zh');
+    const strongResult = detectSentimentOffline(strong, 'zh');
+    // Assess: the strong reservation outweighs the praise (NEGATIVE, or MIXED leaning negative).
+    expect(mildResult.label).toBe('POSITIVE');
+    expect(strongResult.label).not.toBe('POSITIVE');
+    expect(strongResult.score.Negative).toBeGreaterThan(strongResult.score.Positive);
+  });
+});
