@@ -272,6 +272,13 @@ function load(): EnglishLexicon {
     ['❌', -1.2],
     ['💯', 2.0],
     ['🔥', 1.5],
+    // Exasperation and irony; the gender signs that follow a person emoji (🤦‍♀️) say nothing.
+    ['🤦', -1.6],
+    ['🙃', -0.8],
+    ['🥲', -0.6],
+    ['🤔', 0],
+    ['♀', 0],
+    ['♂', 0],
   ];
   for (const [char, value] of emojiOverrides) {
     const cp = char.codePointAt(0);

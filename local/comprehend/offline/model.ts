@@ -630,7 +630,16 @@ function pushCompoundWord(
 function pushEmoji(t: EnglishTables, cp: number): void {
   if (t.emojiLow[cp & 0xffff] === 0) return;
   const v = t.lex.emoji.get(cp);
-  if (v !== undefined) tokens.pushWord(0, v);
+  if (v !== undefined) pushFace(v);
+}
+
+/**
+ * Pushes an emoji or emoticon of valence `v` after a clause break: a face states the writer's own feeling, so no
+ * negator or degree word before it reaches it ("又没送到😤" is not "not angry").
+ */
+function pushFace(v: number): void {
+  tokens.pushBreak(BREAK_CLAUSE);
+  tokens.pushWord(0, v);
 }
 
 /** Whether an emoticon may start at `i`, where character `c` is one of EMOTICON_START (false when none can). */
@@ -654,7 +663,7 @@ function matchEmoticonEnglish(t: EnglishTables, text: string, i: number): number
       // "://" is a link, not the emoticon ":/".
       if (after === 47 && candidate.charCodeAt(l - 1) === 47) continue;
       if (!isAsciiWordChar(after) || !isAsciiWordChar(candidate.charCodeAt(l - 1))) {
-        tokens.pushWord(0, v);
+        pushFace(v);
         return l;
       }
     }
@@ -1061,7 +1070,7 @@ function tokenizeChinese(source: string): void {
         const v = i + l <= len ? en.lex.valence.get(text.slice(i, i + l).toLowerCase()) : undefined;
         // "://" is a link, not the emoticon ":/".
         if (v !== undefined && !(text.charCodeAt(i + l - 1) === 47 && text.charCodeAt(i + l) === 47)) {
-          tokens.pushWord(0, v);
+          pushFace(v);
           i += l - 1;
           break;
         }

@@ -287,3 +287,17 @@ describe('offline sentiment on everyday feedback: caveats', () => {
     expect(strongResult.score.Negative).toBeGreaterThan(strongResult.score.Positive);
   });
 });
+
+describe('offline sentiment on everyday feedback: emoji', () => {
+  it.each([
+    ['又没送到😤', 'zh', 'NEGATIVE'],
+    ['Still not fixed 😡', 'en', 'NEGATIVE'],
+    ['Waited ages again 🤦‍♀️', 'en', 'NEGATIVE'],
+  ])('does not let a negator reach the emoji in %j (%s → %s)', (text, language, expected) => {
+    // Prepare: a face states the writer's own feeling; a negator before it negates the event, not the face.
+    // Act
+    const actual = label(text, language);
+    // Assess
+    expect(actual).toBe(expected);
+  });
+});
