@@ -199,6 +199,12 @@ export const FEEDBACK_WORDS: Record<string, number> = {
   fan: 1.0,
   care: 0.3,
   help: 0.5,
+  // Words of the topic, not of the opinion: "quality" is what is judged ("poor quality"), and customers mostly hope
+  // for what went wrong to be put right ("hope you fix this", "was hoping for more").
+  quality: 0.3,
+  hope: 0.2,
+  hoping: 0.2,
+  hoped: 0.2,
   // In feedback "support" is the department ("no reply from support") and "loyalty" a points scheme, not approval.
   support: 0.2,
   loyalty: 0.3,
@@ -371,6 +377,20 @@ export const FEEDBACK_BIGRAMS: Record<string, number> = {
   'answered all': 1.4,
   // Only a phrase for its negation ("could not be more pleased", see NEGATED).
   'be more': 0,
+  // A request, not liking ("I'd like to change my plan", "we would like a refund").
+  'id like': 0,
+  'wed like': 0,
+  'would like': 0,
+  // Expectations that were not met; things that survive are praise.
+  'expecting more': -1.2,
+  'hoping for': -0.8,
+  'hoped for': -0.8,
+  'looks used': -1.6,
+  'cheaper elsewhere': -1.4,
+  'as pictured': 1.4,
+  'as shown': 1.2,
+  'exactly like': 1.2,
+  'still works': 2.0,
   // Intent to come back or buy again ("will order again"); negated, a scaled flip ("won't buy again").
   'buy again': 1.8,
   'order again': 1.8,
@@ -414,6 +434,10 @@ export const NEGATED: Record<string, number> = {
   // "no hassle", "no fuss": absent trouble is praise.
   hassle: 1.4,
   fuss: 1.4,
+  // No taste at all ("hardly any flavour", "no taste") is a complaint about food.
+  flavour: -1.4,
+  flavor: -1.4,
+  taste: -1.4,
   // Changes made "without notice" or "with no warning" are complaints.
   notice: -1.2,
   warning: -1.2,

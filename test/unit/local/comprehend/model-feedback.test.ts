@@ -301,3 +301,21 @@ describe('offline sentiment on everyday feedback: emoji', () => {
     expect(actual).toBe(expected);
   });
 });
+
+describe('offline sentiment on everyday feedback: requests and expectations', () => {
+  it.each([
+    ["I'd like to change my plan", 'en', 'NEUTRAL'],
+    ['麻烦把发票发给我', 'zh', 'NEUTRAL'],
+    ['Hardly any flavour', 'en', 'NEGATIVE'],
+    ['Was expecting more for the price', 'en', 'NEGATIVE'],
+    ['后悔没早点买', 'zh', 'POSITIVE'],
+    ['不是我想要的质量', 'zh', 'NEGATIVE'],
+  ])('reads %j (%s) as %s', (text, language, expected) => {
+    // Prepare: a polite request is not praise or complaint ("I'd like", 麻烦); unmet expectations are complaints; regret
+    // at not buying sooner is praise.
+    // Act
+    const actual = label(text, language);
+    // Assess
+    expect(actual).toBe(expected);
+  });
+});

@@ -10,7 +10,7 @@ import { detectSentimentOffline, sentimentEvidence } from '../../../../local/com
 const CASES: Array<[string, string | null, string, number, number]> = [
   ['Sooo goood, wayyy better than expected', 'en', 'POSITIVE', 4.093, 0],
   ["It's a rip-off, don't buy", 'en', 'NEGATIVE', 0, 5.52],
-  ['A must-have, top-notch quality', 'en', 'POSITIVE', 6.5, 0],
+  ['A must-have, top-notch quality', 'en', 'POSITIVE', 5.3, 0],
   ['CAFÉ was GREAT but the service was TERRIBLE', 'en', 'NEGATIVE', 1.9165, 6.5394000000000005],
   ['THIS IS TERRIBLE', 'en', 'NEGATIVE', 0, 3.48],
   ['This is GREAT', 'en', 'POSITIVE', 3.833, 0],
