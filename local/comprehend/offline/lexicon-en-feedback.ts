@@ -202,6 +202,8 @@ export const FEEDBACK_WORDS: Record<string, number> = {
   // Words of the topic, not of the opinion: "quality" is what is judged ("poor quality"), and customers mostly hope
   // for what went wrong to be put right ("hope you fix this", "was hoping for more").
   quality: 0.3,
+  // "average" is so-so, which in feedback is a mild complaint (like 一般).
+  average: -0.8,
   hope: 0.2,
   hoping: 0.2,
   hoped: 0.2,
@@ -377,6 +379,15 @@ export const FEEDBACK_BIGRAMS: Record<string, number> = {
   'answered all': 1.4,
   // Only a phrase for its negation ("could not be more pleased", see NEGATED).
   'be more': 0,
+  // Faint praise and suggestions: "could be better", "nothing more", "nothing to write home about".
+  'be better': -1.0,
+  'nothing more': -1.0,
+  'write home': -1.4,
+  // An aside, not a verdict ("pretty average to be honest").
+  'be honest': 0,
+  'the job': 1.2,
+  'you rock': 2.4,
+  'guys rock': 2.4,
   // A request, not liking ("I'd like to change my plan", "we would like a refund").
   'id like': 0,
   'wed like': 0,
@@ -431,6 +442,9 @@ export const NEGATED: Record<string, number> = {
   // its valence from X: the negation only says X cannot be exceeded.
   happier: 2.4,
   'be more': 0,
+  'be better': 2.2,
+  // Only ever said negated: "nothing to write home about".
+  'write home': -1.4,
   // "no hassle", "no fuss": absent trouble is praise.
   hassle: 1.4,
   fuss: 1.4,

@@ -319,3 +319,20 @@ describe('offline sentiment on everyday feedback: requests and expectations', ()
     expect(actual).toBe(expected);
   });
 });
+
+describe('offline sentiment on everyday feedback: faint praise', () => {
+  it.each([
+    ['Could be better', 'en', 'NEGATIVE'],
+    ["Couldn't be better", 'en', 'POSITIVE'],
+    ['Nothing to write home about', 'en', 'NEGATIVE'],
+    ['Pretty average to be honest', 'en', 'NEGATIVE'],
+    ['还可以更好', 'zh', 'NEGATIVE'],
+    ['服务有待提高', 'zh', 'NEGATIVE'],
+  ])('reads %j (%s) as %s', (text, language, expected) => {
+    // Prepare: suggestions and so-so verdicts are mild complaints; their negation can be the top of the scale.
+    // Act
+    const actual = label(text, language);
+    // Assess
+    expect(actual).toBe(expected);
+  });
+});
