@@ -66,9 +66,11 @@ export class DynamoCostLedger implements CostLedger {
               Update: {
                 TableName: this.table,
                 Key: costKeys.spend(charge.month),
-                UpdateExpression: 'ADD #spent :estimate, #files :one SET #expiresAt = :ttl',
-                ...(limited ? { ConditionExpression: 'attribute_not_exists(#spent) OR #spent <= :max' } : {}),
-                ExpressionAttributeNames: names('spent', 'files', 'expiresAt'),
+                UpdateExpression: 'ADD #spentMicroUsd :estimate, #files :one SET #expiresAt = :ttl',
+                ...(limited
+                  ? { ConditionExpression: 'attribute_not_exists(#spentMicroUsd) OR #spentMicroUsd <= :max' }
+                  : {}),
+                ExpressionAttributeNames: names('spentMicroUsd', 'files', 'expiresAt'),
                 ExpressionAttributeValues: {
                   ':estimate': charge.estimateMicroUsd,
                   ':one': 1,
