@@ -158,6 +158,7 @@ export class PipelineOperations extends Construct {
             left: [
               custom(PIPELINE_METRICS.filesProcessed, 'processed', ingestService),
               custom(PIPELINE_METRICS.filesRejected, 'rejected', ingestService),
+              custom(PIPELINE_METRICS.filesHeld, 'held (over budget)', ingestService),
             ],
           }),
           new cloudwatch.GraphWidget({
@@ -176,7 +177,15 @@ export class PipelineOperations extends Construct {
             title: 'Comprehend',
             width,
             left: [custom(PIPELINE_METRICS.comprehendCalls, 'calls', ingestService)],
-            right: [custom(PIPELINE_METRICS.comprehendUnits, 'units (100 chars)', ingestService)],
+            right: [
+              custom(PIPELINE_METRICS.comprehendUnits, 'units (100 chars)', ingestService),
+              custom(
+                PIPELINE_METRICS.comprehendSpendMonthToDate,
+                'month-to-date $',
+                ingestService,
+                cloudwatch.Stats.MAXIMUM,
+              ),
+            ],
           }),
           new cloudwatch.GraphWidget({
             title: 'Duration (ms)',

@@ -30,7 +30,10 @@ export function recordEstimator(o: FileEstimateOptions): {
  * The estimate of a whole file, from a read of it that only prices texts (no claims, no writes). A file the read
  * rejects part-way is estimated up to there: the pipeline will reject it at the same row and spend no more.
  */
-export async function estimateFileCost(outcomes: AsyncIterable<RowOutcome>, o: FileEstimateOptions) {
+export async function estimateFileCost(
+  outcomes: AsyncIterable<RowOutcome>,
+  o: FileEstimateOptions,
+): Promise<CostEstimate> {
   const estimator = recordEstimator(o);
   try {
     for await (const outcome of outcomes) await estimator.add(outcome);

@@ -53,6 +53,14 @@ describe('Comprehend budget (dev, from cdk.json)', () => {
     });
   });
 
+  it('draws held files and the month-to-date spend on the dashboard', () => {
+    const body = JSON.stringify(
+      Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0]?.Properties.DashboardBody,
+    );
+    expect(body).toContain(`\\"${PIPELINE_METRICS.filesHeld}\\"`);
+    expect(body).toContain(`\\"${PIPELINE_METRICS.comprehendSpendMonthToDate}\\"`);
+  });
+
   it('re-queues held files at the start of each UTC month through the ingest queue, with a DLQ', () => {
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       Name: 'feedback-dev-requeue-held-files',
