@@ -176,6 +176,47 @@ describe('Comprehend budget on the local stack', () => {
     expect(report.status).toBe('held');
     expect(report.budget).toMatchObject({ monthToDateUsd: ESTIMATE_USD, remainingUsd: 0 });
   });
+
+  it('re-queues a file held in an earlier month when the monthly schedule message arrives', async () => {
+    // Prepare: the file held above, as if it had been held last month
+    const { sqs, db } = await clients();
+    const { ScanCommand, UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { REQUEUE_HELD_MESSAGE } = await import('../../shared/pipeline/held-files.js');
+    const key = 'incoming/budget/next.csv';
+    const heldItems = await db.send(
+      new ScanCommand({
+        TableName: stack.table,
+        FilterExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'HELD' },
+      }),
+    );
+    const fileId = heldItems.Items?.find((i) => i.key === key)?.fileId as string;
+    await db.send(
+      new UpdateCommand({
+        TableName: stack.table,
+        Key: costKeys.held(fileId),
+        UpdateExpression: 'SET #month = :earlier',
+        ExpressionAttributeNames: { '#month': 'month' },
+        ExpressionAttributeValues: { ':earlier': '2020-01' },
+      }),
+    );
+    const heldBefore = stack.events().filter((e) => e['detail-type'] === EVENTS.detailTypes.fileHeld).length;
+
+    // Act: the message EventBridge Scheduler sends on the 1st
+    await sqs.send(
+      new SendMessageCommand({ QueueUrl: stack.queueUrl, MessageBody: JSON.stringify(REQUEUE_HELD_MESSAGE) }),
+    );
+    await stack.waitForIdle({ timeoutMs: 90_000 });
+
+    // Assess: processed again against this month's budget, which it still does not fit: held again, this month
+    const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
+    const held = await db.send(
+      new GetCommand({ TableName: stack.table, Key: costKeys.held(fileId), ConsistentRead: true }),
+    );
+    expect(held.Item).toMatchObject({ key, month: budgetMonth(new Date()) });
+    expect(held.Item?.releasedAt).toBeUndefined();
+    expect(stack.events().filter((e) => e['detail-type'] === EVENTS.detailTypes.fileHeld).length).toBe(heldBefore + 1);
+  });
 });
 
 describe('DynamoCostLedger on DynamoDB Local', () => {
