@@ -90,14 +90,7 @@ export async function ingestObject(target: IngestTarget, deps: IngestDeps): Prom
     config: deps.config,
     afterSegment: deps.afterSegment,
   };
-  const readOptions = {
-    fileName: target.key,
-    source,
-    hashKey: deps.hashKey,
-    defaultTimeZone: deps.config.timeZone,
-    uploadTime: now(),
-    ...deps.config.readLimits,
-  };
+  const readOptions = readOptionsOf(target, source, deps, now());
   const reader = readExport(() => ports.objects.read(target, resume?.byteOffset), { ...readOptions, resume });
 
   let meta: ExportMeta;
@@ -134,6 +127,18 @@ export async function ingestObject(target: IngestTarget, deps: IngestDeps): Prom
     throw err;
   }
   return processed(ctx, deps, state, meta, run.touched);
+}
+
+/** How every read of this file is made: the processing one (from its checkpoint) and the estimate's. */
+function readOptionsOf(target: IngestTarget, source: string, deps: IngestDeps, uploadTime: Date) {
+  return {
+    fileName: target.key,
+    source,
+    hashKey: deps.hashKey,
+    defaultTimeZone: deps.config.timeZone,
+    uploadTime,
+    ...deps.config.readLimits,
+  };
 }
 
 /** Estimates the file from a read of its own (unless a checkpoint kept the estimate), then asks the budget guard. */
