@@ -1,3 +1,4 @@
+import { costSettings } from '../shared/config/cost.js';
 import { ENV, LIMIT_ENV } from '../shared/config/env-names.js';
 import type { EnvironmentConfig } from './config.js';
 
@@ -23,6 +24,7 @@ export function ingestSettings(config: EnvironmentConfig): Record<string, string
     [ENV.ledgerTtlDays]: String(config.retention.ledgerTtlDays),
     [ENV.cacheTtlDays]: String(config.retention.cacheTtlDays),
     ...limitSettings(config),
+    ...costSettings({ unitPrices: config.cost.usdPerUnit, monthlyBudgetUsd: config.cost.monthlyBudgetUsd }),
   };
 }
 

@@ -18,6 +18,7 @@ import { createHashKeyLoader } from '../../shared/config/hash-key.js';
 import { PIPELINE_METRICS, SERVICE_NAMES } from '../../shared/config/resources.js';
 import { FileLeaseLostError } from '../../shared/domain/errors.js';
 import { awsIngestPorts } from '../../shared/pipeline/aws-ports.js';
+import { isRequeueHeldMessage, requeueHeldFiles } from '../../shared/pipeline/held-files.js';
 import { ingestObject } from '../../shared/pipeline/ingest-object.js';
 import { targetsOf } from '../../shared/pipeline/queue-message.js';
 import { analyze } from '../../shared/sentiment/comprehend-adapter.js';
@@ -40,6 +41,12 @@ const ports = awsIngestPorts({ s3: s3Client, db: dynamoDbClient, events: eventBr
 
 /** One queue message; `context` comes from the batch processor, so concurrent invocations each see their own deadline. */
 async function processRecord(record: SQSRecord, context?: Context): Promise<void> {
+  // The monthly schedule's message: files held for want of budget go back to the queue.
+  if (isRequeueHeldMessage(record.body) && ports.cost) {
+    const requeued = await requeueHeldFiles({ ledger: ports.cost.ledger, continuations: ports.continuations });
+    logger.info('held files re-queued for the new month', { files: requeued.length });
+    return;
+  }
   const hashKey = await loadHashKey(config);
   const remainingMs = context ? () => context.getRemainingTimeInMillis() : undefined;
   for (const target of targetsOf(record.body)) {
@@ -62,6 +69,8 @@ async function processRecord(record: SQSRecord, context?: Context): Promise<void
             }),
         },
         log: (level, message, data) => logger[level](message, data ?? {}),
+        onBudgetStanding: (standing) =>
+          metrics.addMetric(PIPELINE_METRICS.comprehendSpendMonthToDate, MetricUnit.NoUnit, standing.monthToDateUsd),
       });
       if (result.status === 'processed' && result.report) {
         const r = result.report;
@@ -73,6 +82,8 @@ async function processRecord(record: SQSRecord, context?: Context): Promise<void
         metrics.addMetric(PIPELINE_METRICS.comprehendUnits, MetricUnit.Count, r.comprehend.units);
       } else if (result.status === 'failed') {
         metrics.addMetric(PIPELINE_METRICS.filesRejected, MetricUnit.Count, 1);
+      } else if (result.status === 'held') {
+        metrics.addMetric(PIPELINE_METRICS.filesHeld, MetricUnit.Count, 1);
       }
       logger.info('ingest finished', { key: target.key, status: result.status, reportKey: result.reportKey });
     } catch (err) {

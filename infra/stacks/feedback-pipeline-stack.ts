@@ -24,6 +24,7 @@ import {
 } from '../../shared/config/resources.js';
 import { type EnvironmentConfig, INGEST_SETTINGS } from '../config.js';
 import { FeedbackFunction } from '../constructs/feedback-function.js';
+import { HeldFilesSchedule } from '../constructs/held-files-schedule.js';
 import { PipelineOperations } from '../constructs/operations.js';
 import { digestSettings, ingestSettings } from '../function-settings.js';
 import { acknowledge, arnResourceFinding } from '../nag.js';
@@ -79,12 +80,18 @@ export class FeedbackPipelineStack extends Stack {
     this.digest = this.digestFunction(env);
     const digestFailureDlq = this.digestFailureDestination();
     const scheduleDlq = this.digestSchedules(env);
+    new HeldFilesSchedule(this, 'held-files', {
+      namePrefix: env.prefix,
+      ingestQueue: this.ingestQueue,
+      deadLetterQueue: scheduleDlq,
+    });
     this.operations = new PipelineOperations(this, 'operations', {
       namePrefix: env.prefix,
       alarmEmail: config.alarms.email,
       ingest: { label: 'ingest', function: this.ingest.function, serviceName: SERVICE_NAMES.ingest },
       digest: { label: 'digest', function: this.digest.function, serviceName: SERVICE_NAMES.digest },
       ingestQueue: this.ingestQueue,
+      comprehendBudget: { monthlyUsd: config.cost.monthlyBudgetUsd, alarmAtShare: config.cost.alarmAtShare },
       deadLetterQueues: {
         'ingest-dlq': ingestDlq,
         'digest-schedule-dlq': scheduleDlq,

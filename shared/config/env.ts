@@ -1,3 +1,4 @@
+import { type CostConfig, loadCostConfig } from './cost.js';
 import { ENV, LIMIT_ENV } from './env-names.js';
 import { EVENTS } from './resources.js';
 import * as z from './zod.js';
@@ -121,6 +122,8 @@ export interface IngestConfig {
   segmentRows: number;
   /** Bounds on one file's work, over the defaults (see shared/ingest/limits.ts). */
   readLimits: ReadLimitOverrides;
+  /** Comprehend prices and the monthly budget (see shared/config/cost.ts). */
+  cost: CostConfig;
 }
 
 /** Reads and validates the ingest function's environment once (cold start). */
@@ -149,6 +152,7 @@ export function loadIngestConfig(env: NodeJS.ProcessEnv = process.env): IngestCo
     leaseSeconds: c[ENV.leaseSeconds],
     segmentRows: c[ENV.segmentRows],
     readLimits: loadReadLimits(env),
+    cost: loadCostConfig(env),
   };
 }
 

@@ -6,9 +6,11 @@ import { eventRowCounts } from '../domain/row-tally.js';
 import { fileProcessedEvent, fileRejectedEvent } from '../events/factories.js';
 import type { PendingEvent } from '../events/publisher.js';
 import { readExport } from '../ingest/read-export.js';
-import type { ExportMeta, ResumeState } from '../ingest/types.js';
+import type { ExportMeta, ResumeState, RowOutcome } from '../ingest/types.js';
 import type { IngestPorts, IngestTarget } from '../ports/ingest.js';
 import type { ThemeMatcher } from '../themes/matcher.js';
+import { type BudgetStanding, guardBudget, heldEvent, RELEASE_HINT } from './budget-guard.js';
+import { estimateFileCost } from './cost-estimate.js';
 import { buildReport, type FileReport, reportKeyOf, roundedCost } from './file-report.js';
 import { FileRun, flushOutbox, type RunContext } from './file-run.js';
 import { mappingNotices, mappingWarnings } from './mapping-notices.js';
@@ -36,9 +38,11 @@ export interface IngestDeps {
   log?: (level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => void;
   /** Test hook: called after each committed segment (fault injection kills the worker here). */
   afterSegment?: (segment: number) => Promise<void> | void;
+  /** Told the month's Comprehend spend whenever a file is admitted or held (the handler's budget metric). */
+  onBudgetStanding?: (standing: BudgetStanding) => void;
 }
 
-export type IngestStatus = 'processed' | 'failed' | 'already-done' | 'continued';
+export type IngestStatus = 'processed' | 'failed' | 'already-done' | 'continued' | 'held';
 
 export interface IngestResult {
   status: IngestStatus;
@@ -90,15 +94,8 @@ export async function ingestObject(target: IngestTarget, deps: IngestDeps): Prom
     themes: deps.themes,
     afterSegment: deps.afterSegment,
   };
-  const reader = readExport(() => ports.objects.read(target, resume?.byteOffset), {
-    fileName: target.key,
-    source,
-    hashKey: deps.hashKey,
-    defaultTimeZone: deps.config.timeZone,
-    uploadTime: now(),
-    resume,
-    ...deps.config.readLimits,
-  });
+  const readOptions = readOptionsOf(target, source, deps, now());
+  const reader = readExport(() => ports.objects.read(target, resume?.byteOffset), { ...readOptions, resume });
 
   let meta: ExportMeta;
   try {
@@ -108,6 +105,11 @@ export async function ingestObject(target: IngestTarget, deps: IngestDeps): Prom
     throw err;
   }
 
+  // Before the first row is committed (and so before Comprehend is first called): estimate, then admit or hold.
+  if (entry.nextRow === 1) {
+    const gate = await admitOrHold(ctx, deps, state, () => readExport(() => ports.objects.read(target), readOptions));
+    if (gate.kind === 'held') return holdFile(ctx, deps, state, meta, gate.standing);
+  }
   const run = new FileRun(ctx, entry, state, reader);
   try {
     for await (const batch of reader.batches()) {
@@ -129,6 +131,61 @@ export async function ingestObject(target: IngestTarget, deps: IngestDeps): Prom
     throw err;
   }
   return processed(ctx, deps, state, meta, run.touched);
+}
+
+/** How every read of this file is made: the processing one (from its checkpoint) and the estimate's. */
+function readOptionsOf(target: IngestTarget, source: string, deps: IngestDeps, uploadTime: Date) {
+  return {
+    fileName: target.key,
+    source,
+    hashKey: deps.hashKey,
+    defaultTimeZone: deps.config.timeZone,
+    uploadTime,
+    ...deps.config.readLimits,
+  };
+}
+
+/** Estimates the file from a read of its own (unless a checkpoint kept the estimate), then asks the budget guard. */
+async function admitOrHold(
+  ctx: RunContext,
+  deps: IngestDeps,
+  state: ReportState,
+  readFromStart: () => AsyncIterable<RowOutcome>,
+) {
+  const { cost } = ctx.ports;
+  state.estimate ??= await estimateFileCost(readFromStart(), {
+    cost: deps.config.cost,
+    themes: deps.config.themes,
+    cache: cost?.textCache,
+  });
+  const now = (deps.now ?? (() => new Date()))();
+  const gate = await guardBudget(ctx.fileId, state.estimate, { cost: deps.config.cost, ledger: cost?.ledger, now });
+  if (gate.standing) deps.onBudgetStanding?.(gate.standing);
+  return gate;
+}
+
+/**
+ * A file over the month's budget: its report (status `held`, with the estimate), its entry on the held list, the
+ * ledger marked `held` (a redelivery then does nothing), and the `Feedback File Held` event.
+ */
+async function holdFile(
+  ctx: RunContext,
+  deps: IngestDeps,
+  state: ReportState,
+  meta: ExportMeta,
+  standing: BudgetStanding,
+): Promise<IngestResult> {
+  const { target, fileId } = ctx;
+  const estimate = state.estimate;
+  const ledger = ctx.ports.cost?.ledger;
+  if (!estimate || !ledger) throw new Error('A file can only be held with an estimate and a cost ledger');
+  const report = buildReport(target, fileId, 'held', state, meta, ctx.recordsPrefix);
+  report.budget = { ...standing, release: RELEASE_HINT };
+  const reportKey = reportKeyOf(target.key, target.etag);
+  await ledger.putHeld({ ...target, fileId, month: standing.month, estimateUsd: estimate.usd, reportKey });
+  await finishFile(ctx, report, heldEvent(target, fileId, estimate, standing, reportKey));
+  deps.log?.('warn', 'file held: over the Comprehend budget', { key: target.key, estimateUsd: estimate.usd });
+  return { status: 'held', fileId, reportKey, report };
 }
 
 /** Redelivery of a finished file: only make sure its file event went out. */
