@@ -1,3 +1,4 @@
+import { COMPREHEND_JOBS } from './comprehend-jobs.js';
 import { ENV, LIMIT_ENV } from './env-names.js';
 import { EVENTS } from './resources.js';
 import * as z from './zod.js';
@@ -64,6 +65,10 @@ const ingestSchema = z.object({
   [ENV.s3ForcePathStyle]: z._default(bool, false),
   [ENV.leaseSeconds]: z._default(positiveInt, 900),
   [ENV.segmentRows]: z._default(positiveInt, 20_000),
+  [ENV.asyncThreshold]: z._default(positiveInt, COMPREHEND_JOBS.defaultThreshold),
+  [ENV.comprehendJobRole]: z.optional(z.string().check(z.startsWith('arn:'))),
+  [ENV.asyncPollSeconds]: z._default(z.coerce.number().check(z.int(), z.positive(), z.lte(900)), 300),
+  [ENV.asyncMaxWaitMinutes]: z._default(positiveInt, 24 * 60),
 });
 
 const digestSchema = z.object({
@@ -117,6 +122,16 @@ export interface IngestConfig {
   segmentRows: number;
   /** Bounds on one file's work, over the defaults (see shared/ingest/limits.ts). */
   readLimits: ReadLimitOverrides;
+  /** Comprehend's asynchronous jobs for big files; absent when no job role is configured. */
+  asyncJobs?: AsyncJobsConfig;
+}
+
+export interface AsyncJobsConfig {
+  /** Uncached unique texts above which a file takes the asynchronous path. */
+  threshold: number;
+  roleArn: string;
+  pollSeconds: number;
+  maxWaitMinutes: number;
 }
 
 /** Reads and validates the ingest function's environment once (cold start). */
@@ -144,6 +159,20 @@ export function loadIngestConfig(env: NodeJS.ProcessEnv = process.env): IngestCo
     leaseSeconds: c[ENV.leaseSeconds],
     segmentRows: c[ENV.segmentRows],
     readLimits: loadReadLimits(env),
+    ...asyncJobsOf(c),
+  };
+}
+
+function asyncJobsOf(c: z.output<typeof ingestSchema>): { asyncJobs?: AsyncJobsConfig } {
+  const roleArn = c[ENV.comprehendJobRole];
+  if (!roleArn) return {};
+  return {
+    asyncJobs: {
+      threshold: c[ENV.asyncThreshold],
+      roleArn,
+      pollSeconds: c[ENV.asyncPollSeconds],
+      maxWaitMinutes: c[ENV.asyncMaxWaitMinutes],
+    },
   };
 }
 

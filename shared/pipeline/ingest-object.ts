@@ -7,7 +7,8 @@ import { fileProcessedEvent, fileRejectedEvent } from '../events/factories.js';
 import type { PendingEvent } from '../events/publisher.js';
 import { readExport } from '../ingest/read-export.js';
 import type { ExportMeta, ResumeState } from '../ingest/types.js';
-import type { IngestPorts, IngestTarget } from '../ports/ingest.js';
+import type { FileLedgerEntry, IngestPorts, IngestTarget } from '../ports/ingest.js';
+import { type AsyncSentiment, asyncSentimentGate } from './async-sentiment/gate.js';
 import { buildReport, type FileReport, reportKeyOf, roundedCost } from './file-report.js';
 import { FileRun, flushOutbox, type RunContext } from './file-run.js';
 import { mappingNotices, mappingWarnings } from './mapping-notices.js';
@@ -33,6 +34,8 @@ export interface IngestDeps {
   log?: (level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => void;
   /** Test hook: called after each committed segment (fault injection kills the worker here). */
   afterSegment?: (segment: number) => Promise<void> | void;
+  /** Comprehend's asynchronous jobs for files with many uncached texts; absent, every file is analysed in batches. */
+  asyncSentiment?: AsyncSentiment;
 }
 
 export type IngestStatus = 'processed' | 'failed' | 'already-done' | 'continued';
@@ -86,15 +89,19 @@ export async function ingestObject(target: IngestTarget, deps: IngestDeps): Prom
     config: deps.config,
     afterSegment: deps.afterSegment,
   };
-  const reader = readExport(() => ports.objects.read(target, resume?.byteOffset), {
+  const readOptions = {
     fileName: target.key,
     source,
     hashKey: deps.hashKey,
     defaultTimeZone: deps.config.timeZone,
     uploadTime: now(),
-    resume,
     ...deps.config.readLimits,
-  });
+  };
+  const early = await asyncJobsFirst(ctx, deps, entry, state, () =>
+    readExport(() => ports.objects.read(target), readOptions),
+  );
+  if (early) return early;
+  const reader = readExport(() => ports.objects.read(target, resume?.byteOffset), { ...readOptions, resume });
 
   let meta: ExportMeta;
   try {
@@ -151,6 +158,29 @@ async function handOff(ctx: RunContext, deps: IngestDeps, nextRow: number): Prom
   await ctx.ports.files.releaseFile(ctx.fileId, ctx.token);
   deps.log?.('info', 'handed off to a continuation', { key: ctx.target.key, nextRow });
   return { status: 'continued', fileId: ctx.fileId };
+}
+
+/**
+ * Comprehend's asynchronous jobs, when configured: a result here ends the invocation (the jobs run and a delayed
+ * check is on the queue, or a job failed); none, and the file is read with its texts' results in the cache.
+ */
+async function asyncJobsFirst(
+  ctx: RunContext,
+  deps: IngestDeps,
+  entry: FileLedgerEntry,
+  state: ReportState,
+  openReader: () => ReturnType<typeof readExport>,
+): Promise<IngestResult | undefined> {
+  if (!deps.asyncSentiment) return undefined;
+  const { target, fileId, token } = ctx;
+  const input = { target, fileId, token, entry, openReader, remainingMs: deps.remainingMs };
+  const gate = await asyncSentimentGate(input, deps.asyncSentiment);
+  if (gate.kind === 'failed') return rejectFile(ctx, deps, gate.error, state);
+  if (gate.kind === 'proceed') return undefined;
+  // The jobs run and a delayed check is on the queue: give the lease up until it comes.
+  await ctx.ports.files.releaseFile(fileId, token);
+  deps.log?.('info', 'waiting for Comprehend jobs', { key: target.key });
+  return { status: 'continued', fileId };
 }
 
 async function processed(
