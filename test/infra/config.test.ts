@@ -66,6 +66,7 @@ describe('cdk.json configuration', () => {
       memoryMiB: 1536,
       ephemeralStorageMiB: 2048,
       themesEnabled: true,
+      asyncJobs: { enabled: true, threshold: 100_000, pollSeconds: 300, maxWaitMinutes: 1440, alarmAfterMinutes: 120 },
     });
     expect(config.spike).toEqual({ ratio: 1.5, minVolume: 10 });
     expect(config.retention).toMatchObject({
