@@ -8,6 +8,7 @@ import type { PendingEvent } from '../events/publisher.js';
 import { readExport } from '../ingest/read-export.js';
 import type { ExportMeta, ResumeState } from '../ingest/types.js';
 import type { FileLedgerEntry, IngestPorts, IngestTarget } from '../ports/ingest.js';
+import { USD_PER_UNIT } from '../sentiment/comprehend-adapter.js';
 import { type AsyncSentiment, asyncSentimentGate } from './async-sentiment/gate.js';
 import { buildReport, type FileReport, reportKeyOf, roundedCost } from './file-report.js';
 import { FileRun, flushOutbox, type RunContext } from './file-run.js';
@@ -176,11 +177,20 @@ async function asyncJobsFirst(
   const input = { target, fileId, token, entry, openReader, remainingMs: deps.remainingMs };
   const gate = await asyncSentimentGate(input, deps.asyncSentiment);
   if (gate.kind === 'failed') return rejectFile(ctx, deps, gate.error, state);
-  if (gate.kind === 'proceed') return undefined;
+  if (gate.kind === 'proceed') {
+    // Counted into the file's usage once: before its first commit, the state is still the fresh one.
+    if (gate.jobUnits && entry.nextRow === 1 && entry.segment === 0) addJobUnits(state, gate.jobUnits);
+    return undefined;
+  }
   // The jobs run and a delayed check is on the queue: give the lease up until it comes.
   await ctx.ports.files.releaseFile(fileId, token);
   deps.log?.('info', 'waiting for Comprehend jobs', { key: target.key });
   return { status: 'continued', fileId };
+}
+
+function addJobUnits(state: ReportState, units: number): void {
+  state.usage.units += units;
+  state.usage.estimatedCostUsd = Math.round((state.usage.estimatedCostUsd + units * USD_PER_UNIT) * 1e6) / 1e6;
 }
 
 async function processed(

@@ -18,6 +18,8 @@ export interface AsyncJobGroup {
   /** Key of the file naming the cache key of each input line. */
   keysKey: string;
   documents: number;
+  /** Billable units of the group's documents, once per job (what the jobs cost). */
+  units: number;
   jobs: { kind: JobKind; jobId: string }[];
   /** Set once the group's results are in the text cache. */
   filled: boolean;

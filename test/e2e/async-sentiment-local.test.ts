@@ -71,6 +71,7 @@ describe('asynchronous Comprehend jobs on the local stack', () => {
     expect(calls.some((c) => c.operation === 'DescribeSentimentDetectionJob')).toBe(true);
     expect(calls.filter((c) => c.operation === 'BatchDetectSentiment')).toHaveLength(0);
     expect(report?.comprehend.calls).toBe(0);
+    expect(report?.comprehend.units).toBeGreaterThan(0);
     const { positive, negative, neutral, mixed } = report?.sentiment ?? {
       positive: 0,
       negative: 0,

@@ -207,6 +207,8 @@ describe('asynchronous Comprehend jobs for big files', () => {
     expect(callsSince(mark, 'BatchDetectSentiment')).toHaveLength(0);
     expect(callsSince(mark, 'BatchDetectKeyPhrases')).toHaveLength(0);
     expect(result.report?.comprehend.calls).toBe(0);
+    // The jobs' documents are still paid for, and the report says so.
+    expect(result.report?.comprehend.units).toBeGreaterThan(0);
   });
 
   it('keeps the synchronous path for a file at or under the threshold', async () => {

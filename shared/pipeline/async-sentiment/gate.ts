@@ -18,7 +18,9 @@ import { startAsyncJobs } from './start-jobs.js';
 
 export type { AsyncSentiment } from './context.js';
 
-export type GateOutcome = { kind: 'proceed' } | { kind: 'waiting' } | { kind: 'failed'; error: FileRejectedError };
+export type GateOutcome =
+  /** Read the file; `jobUnits`: what its jobs cost, when it has had any (for the file's usage). */
+  { kind: 'proceed'; jobUnits?: number } | { kind: 'waiting' } | { kind: 'failed'; error: FileRejectedError };
 
 export interface GateInput extends AsyncFile {
   entry: FileLedgerEntry;
@@ -27,6 +29,8 @@ export interface GateInput extends AsyncFile {
   remainingMs?: () => number;
 }
 
+/** The fewest bytes a record with a text of its own takes (a character and two separators): smaller files skip. */
+const MIN_BYTES_PER_TEXT = 3;
 /** Below this much time left, fill no further group: check again at once in a new invocation. */
 const FILL_MARGIN_MS = 120_000;
 const PROCEED: GateOutcome = { kind: 'proceed' };
@@ -35,13 +39,16 @@ const WAITING: GateOutcome = { kind: 'waiting' };
 export async function asyncSentimentGate(input: GateInput, deps: AsyncSentiment): Promise<GateOutcome> {
   const record = await deps.ports.ledger.readAsyncJobs(input.fileId);
   if (!record) return startIfWorthIt(input, deps);
-  if (record.status === 'filled') return PROCEED;
+  if (record.status === 'filled') return proceedAfter(record);
   return checkJobs(input, deps, record);
 }
 
 /** Only before the file's first commit: a file already under way keeps the synchronous path. */
 async function startIfWorthIt(input: GateInput, deps: AsyncSentiment): Promise<GateOutcome> {
   if (input.entry.nextRow !== 1 || input.entry.segment !== 0) return PROCEED;
+  // Too small to hold that many texts: spare it the pre-pass's read.
+  const { size } = input.target;
+  if (size !== undefined && size < deps.config.threshold * MIN_BYTES_PER_TEXT) return PROCEED;
   let plan: Awaited<ReturnType<typeof planAsyncJobs>>;
   try {
     plan = await planAsyncJobs(input.openReader(), deps.ports.cache, deps.config.threshold);
@@ -113,7 +120,11 @@ async function finish(input: GateInput, deps: AsyncSentiment, record: AsyncJobsR
   record.status = 'filled';
   await deps.ports.ledger.writeAsyncJobs(input.fileId, input.token, record);
   deps.log?.('info', 'Comprehend job results are in the cache; resuming the file', { key: input.target.key });
-  return PROCEED;
+  return proceedAfter(record);
+}
+
+function proceedAfter(record: AsyncJobsRecord): GateOutcome {
+  return { kind: 'proceed', jobUnits: record.groups.reduce((sum, g) => sum + (g.units ?? 0), 0) };
 }
 
 /** Jobs stuck past the wait limit: stop them and let the synchronous path analyse what they did not. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { COMPREHEND_JOBS } from '../../config/comprehend-jobs.js';
 import type { AsyncJobGroup, AsyncJobsRecord } from '../../ports/async-jobs.js';
 import type { JobKind } from '../../sentiment/async/job-client.js';
+import { documentUnits } from '../../sentiment/comprehend-adapter.js';
 import { type AsyncFile, type AsyncSentiment, clockOf } from './context.js';
 import type { AsyncPlan, PlannedGroup } from './plan.js';
 
@@ -55,6 +56,7 @@ async function startGroup(file: AsyncFile, planned: PlannedGroup, deps: AsyncSen
     inputKey,
     keysKey,
     documents: planned.docs.length,
+    units: planned.docs.reduce((sum, doc) => sum + documentUnits(doc), 0) * jobs.length,
     jobs,
     filled: false,
   };
