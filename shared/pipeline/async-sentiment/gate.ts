@@ -65,37 +65,57 @@ async function startIfWorthIt(input: GateInput, deps: AsyncSentiment): Promise<G
 async function checkJobs(input: GateInput, deps: AsyncSentiment, record: AsyncJobsRecord): Promise<GateOutcome> {
   const pending = record.groups.filter((g) => !g.filled);
   const views = await describeAll(pending, deps);
-  const failed = pending.flatMap((g) =>
-    g.jobs.filter((j) => views.get(j.jobId)?.state === 'failed').map((j) => ({ g, j })),
-  );
-  const first = failed[0];
-  if (first) {
-    deps.metric?.(COMPREHEND_JOBS.metrics.jobsFailed, failed.length);
-    await stopRunning(pending, views, deps);
-    const view = views.get(first.j.jobId);
-    const error = new FileRejectedError(
-      'SENTIMENT_JOB_FAILED',
-      diagnostic`Comprehend ${first.j.kind} job ${first.j.jobId} (${first.g.language}) ended ${view?.status ?? 'FAILED'}: ${{ message: view?.message ?? 'no message' }}`,
-    );
-    return { kind: 'failed', error };
-  }
-  let timeLow = false;
-  for (const [index, group] of record.groups.entries()) {
-    if (group.filled || !group.jobs.every((j) => views.get(j.jobId)?.state === 'completed')) continue;
-    if (input.remainingMs !== undefined && input.remainingMs() < FILL_MARGIN_MS) {
-      timeLow = true;
-      break;
-    }
-    await fillGroup(input, group, new Map(group.jobs.map((j) => [j.kind, views.get(j.jobId) as JobView])), deps);
-    group.filled = true;
-    await deps.ports.ledger.writeAsyncJobs(input.fileId, input.token, record);
-    await deps.afterFill?.(index);
-  }
+  const error = await failedJobs(input, pending, views, deps);
+  if (error) return { kind: 'failed', error };
+  const timeLow = await fillFinished(input, record, views, deps);
   if (record.groups.every((g) => g.filled)) return finish(input, deps, record);
   const waited = (clockOf(deps)().getTime() - Date.parse(record.startedAt)) / 60_000;
   deps.metric?.(COMPREHEND_JOBS.metrics.jobWaitMinutes, Math.round(waited));
   if (waited > deps.config.maxWaitMinutes) return abandon(input, deps, record, views);
   return scheduleNext(input, deps, record, timeLow ? 0 : deps.config.pollSeconds);
+}
+
+/** A job that ended failed or stopped fails the file: the others are stopped, the first one names the error. */
+async function failedJobs(
+  input: GateInput,
+  pending: readonly AsyncJobGroup[],
+  views: ReadonlyMap<string, JobView>,
+  deps: AsyncSentiment,
+): Promise<FileRejectedError | undefined> {
+  const failed = pending.flatMap((g) =>
+    g.jobs.filter((j) => views.get(j.jobId)?.state === 'failed').map((j) => ({ g, j })),
+  );
+  const first = failed[0];
+  if (!first) return undefined;
+  deps.metric?.(COMPREHEND_JOBS.metrics.jobsFailed, failed.length);
+  await stopRunning(pending, views, deps);
+  const view = views.get(first.j.jobId);
+  deps.log?.('error', 'a Comprehend job failed; rejecting the file', {
+    key: input.target.key,
+    jobs: failed.map(({ j }) => ({ kind: j.kind, jobId: j.jobId, status: views.get(j.jobId)?.status })),
+  });
+  return new FileRejectedError(
+    'SENTIMENT_JOB_FAILED',
+    diagnostic`The Comprehend ${first.j.kind} job for ${first.g.language} ended ${view?.status ?? 'FAILED'}: ${{ message: view?.message ?? 'no message' }}`,
+  );
+}
+
+/** Puts the results of groups whose jobs all completed in the cache; true when time ran short first. */
+async function fillFinished(
+  input: GateInput,
+  record: AsyncJobsRecord,
+  views: ReadonlyMap<string, JobView>,
+  deps: AsyncSentiment,
+): Promise<boolean> {
+  for (const [index, group] of record.groups.entries()) {
+    if (group.filled || !group.jobs.every((j) => views.get(j.jobId)?.state === 'completed')) continue;
+    if (input.remainingMs !== undefined && input.remainingMs() < FILL_MARGIN_MS) return true;
+    await fillGroup(input, group, new Map(group.jobs.map((j) => [j.kind, views.get(j.jobId) as JobView])), deps);
+    group.filled = true;
+    await deps.ports.ledger.writeAsyncJobs(input.fileId, input.token, record);
+    await deps.afterFill?.(index);
+  }
+  return false;
 }
 
 async function describeAll(groups: readonly AsyncJobGroup[], deps: AsyncSentiment): Promise<Map<string, JobView>> {
