@@ -3,12 +3,19 @@
  * one entry per environment (`dev`, `prod`, …). It is validated here at synth time, so a bad cron, an
  * unknown time zone or a malformed address fails `cdk synth` with a message that names the setting.
  */
+import { dirname, isAbsolute, normalize, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
 import { COMPREHEND_JOBS } from '../shared/config/comprehend-jobs.js';
 import { EVENTS, INGEST_QUEUE } from '../shared/config/resources.js';
 import { SEGMENT_DIMENSIONS } from '../shared/domain/cells.js';
 import { DEFAULT_LIMITS, LIMIT_NAMES, type ReadLimits } from '../shared/ingest/limits.js';
+import { InvalidTaxonomyError, loadTaxonomy } from '../shared/themes/taxonomy.js';
+
+/** The project root: relative paths in the context (the taxonomy file) are read from here. */
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const DEFAULT_TAXONOMY_FILE = 'config/taxonomy.json';
 
 /** Thrown for any invalid deployment setting; the message starts with the setting's full context path. */
 export class InvalidConfigurationError extends Error {
@@ -188,6 +195,16 @@ const environmentSchema = z
         /** `/tmp`: worksheets before a workbook's shared strings are spooled there, up to `maxInflatedBytes`. */
         ephemeralStorageMiB: z.number().int().min(512).max(10240).default(2048),
         themesEnabled: z.boolean().default(true),
+        /**
+         * The theme taxonomy (categories, themes, keywords, urgency cues): a JSON file inside the project, bundled with
+         * the ingest and digest functions at the same relative path. Validated at synth.
+         */
+        taxonomyFile: z
+          .string()
+          .refine((p) => !isAbsolute(p) && !normalize(p).startsWith('..'), {
+            error: 'must be a path inside the project, relative to it (e.g. "config/taxonomy.json")',
+          })
+          .default(DEFAULT_TAXONOMY_FILE),
         /** Read limits other than the defaults of shared/ingest/limits.ts, set on the function as `MAX_*` variables. */
         limits: readLimitsSchema.optional(),
         /** Comprehend's asynchronous jobs for big files (shared/config/comprehend-jobs.ts explains the threshold). */
@@ -285,6 +302,12 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
       return `${path}: ${issue.message}`;
     });
     throw new InvalidConfigurationError(`Invalid cdk.json context:\n  ${problems.join('\n  ')}`);
+  }
+  try {
+    loadTaxonomy(result.data.ingest.taxonomyFile, PROJECT_ROOT);
+  } catch (error) {
+    if (!(error instanceof InvalidTaxonomyError)) throw error;
+    throw new InvalidConfigurationError(`environments.${name}.ingest.taxonomyFile: ${error.message}`, { cause: error });
   }
   return { ...result.data, name };
 }

@@ -12,6 +12,7 @@ export function sharedSettings(config: EnvironmentConfig): Record<string, string
     [ENV.spikeRatio]: String(config.spike.ratio),
     [ENV.spikeMinVolume]: String(config.spike.minVolume),
     [ENV.themesEnabled]: String(config.ingest.themesEnabled),
+    [ENV.taxonomyFile]: config.ingest.taxonomyFile,
   };
 }
 

@@ -20,6 +20,7 @@ const SHARED_RANK: Record<string, number> = {
   config: 1,
   clients: 2,
   ingest: 3,
+  themes: 3,
   sentiment: 3,
   events: 3,
   ports: 4,

@@ -1,6 +1,6 @@
 /** What a benchmark phase prints (one JSON line), shared by the phase process and the driver. */
 
-export const STAGES = ['read', 'dedupe', 'sentiment', 'aggregate'] as const;
+export const STAGES = ['read', 'dedupe', 'sentiment', 'themes', 'aggregate'] as const;
 export type Stage = (typeof STAGES)[number];
 
 export interface PhaseResult {

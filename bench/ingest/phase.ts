@@ -14,6 +14,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { pipeline as pump } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse';
 import { detectSentimentOffline } from '../../local/comprehend/offline/model.js';
 import { CellDeltas } from '../../shared/domain/cell-deltas.js';
@@ -23,6 +24,8 @@ import { InMemoryDeduper } from '../../shared/ingest/dedupe.js';
 import { readExport } from '../../shared/ingest/read-export.js';
 import type { RowOutcome } from '../../shared/ingest/types.js';
 import { detectScript, languageFromScript, mapLanguageTag } from '../../shared/sentiment/language.js';
+import { ThemeMatcher } from '../../shared/themes/matcher.js';
+import { loadTaxonomy } from '../../shared/themes/taxonomy.js';
 import { dedupeBatches } from './batches.js';
 import type { PhaseResult } from './phase-result.js';
 import { TextMemo } from './text-memo.js';
@@ -34,6 +37,8 @@ const DEDUPE_CAPACITY = 1_500_000;
 const LABELS: readonly SentimentLabel[] = ['POSITIVE', 'NEGATIVE', 'NEUTRAL', 'MIXED'];
 /** Code of an accepted record without text (no label, no language): above every memo value (1 + 3 × 16 + 15). */
 const NO_TEXT = 255;
+/** The project's taxonomy, as the ingest function loads it. */
+const TAXONOMY_FILE = fileURLToPath(new URL('../../config/taxonomy.json', import.meta.url));
 
 /** CPU milliseconds (user + system) since the `process.cpuUsage()` reading `from`. */
 function cpuSince(from: NodeJS.CpuUsage): number {
@@ -97,6 +102,7 @@ async function pipeline(file: string, timeZone: string, segmentRows: number): Pr
   detectSentimentOffline('warm up the lexicon', 'en');
   detectSentimentOffline('预热词典', 'zh');
 
+  const themes = new ThemeMatcher(loadTaxonomy(TAXONOMY_FILE));
   const clock = startClock();
   const reader = readExport(() => createReadStream(file), {
     fileName: file,
@@ -133,7 +139,10 @@ async function pipeline(file: string, timeZone: string, segmentRows: number): Pr
   const read = { ms: 0 };
   const readAndDedupe = { ms: 0 };
   let sentimentMs = 0;
+  let themesMs = 0;
   let aggregateMs = 0;
+  /** Per outcome of the batch: the taxonomy themes its text names (as the pipeline matches them, per record). */
+  let themesOf: (string[] | undefined)[] = [];
   /** Per accepted outcome of the batch (pass 2 reads only those): 1 + label index × 16 + language index (as the memo). */
   let codes = new Uint8Array(1024);
   for await (const batch of timed(dedupeBatches(timed(reader.batches(), read), deduper), readAndDedupe)) {
@@ -177,6 +186,11 @@ async function pipeline(file: string, timeZone: string, segmentRows: number): Pr
       }
     }
     sentimentMs += cpuSince(start);
+    start = process.cpuUsage();
+    themesOf = batch.map((o) =>
+      o.kind === 'accepted' && o.record.text ? themes.match(o.record.text).themes : undefined,
+    );
+    themesMs += cpuSince(start);
     // Pass 2: contributions into the segment's cell deltas; a segment committed every `segmentRows` records.
     start = process.cpuUsage();
     for (let i = 0; i < batch.length; i++) {
@@ -186,7 +200,7 @@ async function pipeline(file: string, timeZone: string, segmentRows: number): Pr
         const v = codes[i] as number;
         const label = v === NO_TEXT ? undefined : LABELS[(v - 1) >> 4];
         const language = v === NO_TEXT ? undefined : languages[(v - 1) & 15];
-        deltas.add(toContribution(o.record, { label, language }, timeZone));
+        deltas.add(toContribution(o.record, { label, language, themes: themesOf[i] }, timeZone));
       }
       rows++;
       if (++rowsInSegment >= segmentRows) commitSegment();
@@ -213,6 +227,7 @@ async function pipeline(file: string, timeZone: string, segmentRows: number): Pr
       read: read.ms,
       dedupe: readAndDedupe.ms - read.ms,
       sentiment: sentimentMs,
+      themes: themesMs,
       aggregate: aggregateMs,
     },
     peakRssMb: peakRssMb(),

@@ -24,8 +24,11 @@ import { ingestObject } from '../../shared/pipeline/ingest-object.js';
 import { targetsOf } from '../../shared/pipeline/queue-message.js';
 import { analyze } from '../../shared/sentiment/comprehend-adapter.js';
 import { DynamoTextCache } from '../../shared/store/text-cache.js';
+import { ThemeMatcher } from '../../shared/themes/matcher.js';
+import { loadTaxonomy } from '../../shared/themes/taxonomy.js';
 
 const config = loadIngestConfig();
+const themes = config.themes ? new ThemeMatcher(loadTaxonomy(config.taxonomyFile)) : undefined;
 const logger = new Logger({ serviceName: SERVICE_NAMES.ingest });
 const metrics = new Metrics({ namespace: PIPELINE_METRICS.namespace, serviceName: SERVICE_NAMES.ingest });
 // X-Ray: the invocation segment plus one subsegment per AWS call (a no-op off Lambda, e.g. on the local stack).
@@ -54,6 +57,7 @@ async function processRecord(record: SQSRecord, context?: Context): Promise<void
       const result = await ingestObject(target, {
         ports,
         config,
+        themes,
         hashKey,
         remainingMs,
         analyzer: {

@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { Duration, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
@@ -79,6 +80,8 @@ export interface FeedbackFunctionProps {
   readonly reservedConcurrentExecutions?: number;
   /** Plain settings (no grant attached); use the `bind…` methods for anything that needs permissions. */
   readonly environment?: Readonly<Record<string, string>>;
+  /** Project files the handler reads at run time, copied into the bundle at the same relative path. */
+  readonly bundledFiles?: readonly string[];
 }
 
 /**
@@ -135,7 +138,7 @@ export class FeedbackFunction extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
-      bundling: FeedbackFunction.bundling,
+      bundling: FeedbackFunction.bundlingWith(props.bundledFiles ?? []),
     });
 
     acknowledge(
@@ -161,6 +164,23 @@ export class FeedbackFunction extends Construct {
     mainFields: [...ESBUILD_SETTINGS.mainFields],
     banner: ESBUILD_SETTINGS.banner,
   };
+
+  /** The house bundling, plus `files` copied from the project into the bundle after esbuild. */
+  static bundlingWith(files: readonly string[]): BundlingOptions {
+    if (files.length === 0) return FeedbackFunction.bundling;
+    return {
+      ...FeedbackFunction.bundling,
+      commandHooks: {
+        beforeBundling: () => [],
+        beforeInstall: () => [],
+        afterBundling: (inputDir, outputDir) =>
+          files.map(
+            (f) =>
+              `mkdir -p "${posix.join(outputDir, posix.dirname(f))}" && cp "${posix.join(inputDir, f)}" "${posix.join(outputDir, f)}"`,
+          ),
+      },
+    };
+  }
 
   /** Sets a plain setting (no permissions attached). */
   setEnvironment(name: string, value: string): this {

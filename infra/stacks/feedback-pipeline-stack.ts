@@ -257,6 +257,7 @@ export class FeedbackPipelineStack extends Stack {
       logRetention: config.retention.logDays,
       logRemovalPolicy: removalPolicy,
       environment: ingestSettings(config),
+      bundledFiles: [config.ingest.taxonomyFile],
     })
       .bindBucket(this.bucket, { read: [PREFIXES.incoming], write: [PREFIXES.reports, PREFIXES.processed] })
       .bindTable(this.table, [
@@ -315,6 +316,7 @@ export class FeedbackPipelineStack extends Stack {
       logRetention: config.retention.logDays,
       logRemovalPolicy: removalPolicy,
       environment: digestSettings(config),
+      bundledFiles: [config.ingest.taxonomyFile],
     })
       .bindBucket(this.bucket, { write: [PREFIXES.digests] })
       .bindTable(this.table, ['Query', 'GetItem', 'PutItem', 'UpdateItem'])

@@ -14,6 +14,8 @@ export const ENV = {
   /** Plain HMAC key: local stack and tests only (production reads the SSM parameter). */
   hashKey: 'HASH_KEY',
   themesEnabled: 'THEMES_ENABLED',
+  /** The theme taxonomy file, relative to the function's root (the Lambda task root, or the project locally). */
+  taxonomyFile: 'THEME_TAXONOMY_FILE',
   comprehendConcurrency: 'COMPREHEND_CONCURRENCY',
   spikeRatio: 'SPIKE_RATIO',
   spikeMinVolume: 'SPIKE_MIN_VOLUME',

@@ -57,6 +57,7 @@ const ingestSchema = z.object({
   [ENV.hashKeyParameter]: z.optional(nonEmpty()),
   [ENV.hashKey]: z.optional(z.string().check(z.minLength(16))),
   [ENV.themesEnabled]: z._default(bool, true),
+  [ENV.taxonomyFile]: nonEmpty(),
   [ENV.comprehendConcurrency]: z._default(positiveInt, 4),
   [ENV.spikeRatio]: z._default(z.coerce.number().check(z.positive()), 1.5),
   [ENV.spikeMinVolume]: z._default(positiveInt, 10),
@@ -88,6 +89,7 @@ const digestSchema = z.object({
   ),
   [ENV.spikeRatio]: z._default(z.coerce.number().check(z.positive()), 1.5),
   [ENV.spikeMinVolume]: z._default(positiveInt, 10),
+  [ENV.taxonomyFile]: nonEmpty(),
   [ENV.digestSegments]: z.pipe(
     z._default(z.string(), 'channel,source,product,region,language'),
     z.transform((s) => s.split(',').filter(Boolean)),
@@ -114,6 +116,8 @@ export interface IngestConfig {
   hashKeyParameter?: string;
   hashKey?: string;
   themes: boolean;
+  /** The theme taxonomy file (see `loadTaxonomy`). */
+  taxonomyFile: string;
   comprehendConcurrency: number;
   spike: { ratio: number; minVolume: number };
   ledgerTtlDays: number;
@@ -152,6 +156,7 @@ export function loadIngestConfig(env: NodeJS.ProcessEnv = process.env): IngestCo
     hashKeyParameter: c[ENV.hashKeyParameter],
     hashKey: c[ENV.hashKey],
     themes: c[ENV.themesEnabled],
+    taxonomyFile: c[ENV.taxonomyFile],
     comprehendConcurrency: c[ENV.comprehendConcurrency],
     spike: { ratio: c[ENV.spikeRatio], minVolume: c[ENV.spikeMinVolume] },
     ledgerTtlDays: c[ENV.ledgerTtlDays],
@@ -187,6 +192,8 @@ export interface DigestConfig {
   recipients: string[];
   spike: { ratio: number; minVolume: number };
   segments: string[];
+  /** The theme taxonomy file, for theme labels (see `loadTaxonomy`). */
+  taxonomyFile: string;
 }
 
 /** Reads and validates the digest function's environment once (cold start). */
@@ -203,5 +210,6 @@ export function loadDigestConfig(env: NodeJS.ProcessEnv = process.env): DigestCo
     recipients: c[ENV.digestRecipients],
     spike: { ratio: c[ENV.spikeRatio], minVolume: c[ENV.spikeMinVolume] },
     segments: c[ENV.digestSegments],
+    taxonomyFile: c[ENV.taxonomyFile],
   };
 }

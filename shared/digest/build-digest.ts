@@ -8,6 +8,7 @@ import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { AggregateReader, SegmentDimension } from '../domain/cells.js';
 import { InvalidOptionsError } from '../domain/errors.js';
 import type { SpikeOptions } from '../domain/spike.js';
+import { type Taxonomy, themeLabels } from '../themes/taxonomy.js';
 import { archiveDigest } from './archive.js';
 import { digestPublishedDetail, type KpiDigestPublishedDetail } from './event.js';
 import { computeDigestFigures, type DigestFigures } from './figures.js';
@@ -49,6 +50,8 @@ export interface BuildDigestRequest {
   topThemes?: number;
   verbatims?: number;
   minSegmentN?: number;
+  /** The theme taxonomy: labels for theme ids and its version in the figures. */
+  taxonomy?: Taxonomy;
   /** Header title. @default 'Customer feedback' */
   title?: string;
 }
@@ -85,6 +88,9 @@ export async function buildDigest(deps: BuildDigestDeps, request: BuildDigestReq
     ...(request.topThemes === undefined ? {} : { topThemes: request.topThemes }),
     ...(request.verbatims === undefined ? {} : { verbatims: request.verbatims }),
     ...(request.minSegmentN === undefined ? {} : { minSegmentN: request.minSegmentN }),
+    ...(request.taxonomy === undefined
+      ? {}
+      : { themeLabels: themeLabels(request.taxonomy), taxonomyVersion: request.taxonomy.version }),
   });
   const { subject, html, text } = renderDigest(figures, {
     generatedAt: now,

@@ -17,12 +17,20 @@ export interface DigestFigureOptions {
   segments: readonly SegmentDimension[];
   /** Spike rule. @default { ratio: 1.5, minVolume: 5, trailingDays: 7 } */
   spike?: Partial<SpikeOptions>;
-  /** How many negative themes to list. @default 5 */
+  /** How many themes and emerging phrases to list. @default 5 */
   topThemes?: number;
+  /** Labels of theme ids (from the taxonomy); an unknown id is shown as itself. */
+  themeLabels?: ReadonlyMap<string, ThemeLabel>;
+  /** Minimum n (responses naming a theme, and not naming it) for its impact to be ranked. @default 10 */
+  minThemeN?: number;
+  /** Themes listed per direction in "What drives the score". @default 3 */
+  drivers?: number;
   /** How many representative negative verbatims to include. @default 3 */
   verbatims?: number;
   /** Minimum n (in each period) for a segment to be ranked as a mover. @default 10 */
   minSegmentN?: number;
+  /** Version of the taxonomy the theme labels come from, carried into the figures. */
+  taxonomyVersion?: string;
   /** Movers listed per metric. @default 3 */
   movers?: number;
   /** Segment values listed per dimension in the breakdown (the rest are summed as "others"). @default 6 */
@@ -121,8 +129,63 @@ export interface SegmentBreakdown {
   others: { values: number; volume: number } | null;
 }
 
+export interface ThemeLabel {
+  en: string;
+  zh: string;
+  category: string;
+}
+
+/** A theme's impact on one score (see domain/impact.ts), rounded to one decimal. */
+export interface ImpactFigure {
+  /** Responses naming the theme that have this score. */
+  n: number;
+  /** The score among them; null when n = 0. */
+  score: number | null;
+  /** score(all) − score(without the theme); null when n = 0 or the theme is in every response. */
+  impact: number | null;
+  ci95: { low: number; high: number } | null;
+  /** n and the rest's n are at least `minThemeN` and the interval excludes 0. */
+  reliable: boolean;
+  /** The impact in the previous period, and the change; null where either is null. */
+  previousImpact: number | null;
+  change: number | null;
+}
+
 export interface ThemeFigure {
   theme: string;
+  label: ThemeLabel;
+  /** Responses naming the theme, this period and the previous one. */
+  volume: number;
+  previousVolume: number;
+  /** Of them, negative or mixed. */
+  negative: number;
+  previousNegative: number;
+  sentiment: SentimentFigure;
+  nps: ImpactFigure;
+  csat: ImpactFigure;
+}
+
+/** A theme that moves a score, with a representative redacted quote of the same polarity. */
+export interface DriverFigure {
+  theme: string;
+  label: ThemeLabel;
+  impact: ImpactFigure;
+  quote: { text: string; source: string; day: string } | null;
+}
+
+/** What drives one score: the themes that pull it down most and those that lift it most. */
+export interface ScoreDrivers {
+  metric: 'nps' | 'csat';
+  /** The score of all responses in the period and its n. */
+  score: number | null;
+  n: number;
+  negative: DriverFigure[];
+  positive: DriverFigure[];
+}
+
+/** A key phrase of negative feedback that named no theme: a candidate for the taxonomy. */
+export interface EmergingFigure {
+  phrase: string;
   count: number;
   previous: number;
 }
@@ -146,12 +209,17 @@ export interface DigestFigures {
   spikes: SegmentSpike[];
   movers: Record<MoverMetric, SegmentMove[]>;
   breakdown: SegmentBreakdown[];
+  /** Every theme named in the period, most-mentioned first. */
   themes: ThemeFigure[];
+  /** What drives NPS and CSAT (each only when the period has answers). */
+  drivers: ScoreDrivers[];
+  /** Emerging themes, most frequent first. */
+  emerging: EmergingFigure[];
   verbatims: Verbatim[];
   /**
    * Files whose column mapping is in doubt that counted rows in the period, by file name, with the days they counted
    * for and their warnings: the footnote that keeps a doubtful figure from being silent.
    */
   mappingNotices: FileMappingNotice[];
-  options: { spike: SpikeOptions; minSegmentN: number };
+  options: { spike: SpikeOptions; minSegmentN: number; minThemeN: number; taxonomyVersion: string | null };
 }

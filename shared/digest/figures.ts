@@ -34,6 +34,7 @@ import type {
 import { csatFigure, difference, npsFigure, rawScores, roundOrNull, sentimentFigure } from './kpi-figures.js';
 import { rankMoves, segmentMovers } from './movers.js';
 import { customPeriod, previousPeriod } from './period.js';
+import { emergingFigures, quotedThemes, scoreDrivers, themeFigures, withQuotes } from './theme-figures.js';
 
 export type * from './figure-types.js';
 export type { CsatFigure, NpsFigure, SentimentFigure } from './kpi-figures.js';
@@ -76,6 +77,8 @@ interface ResolvedOptions {
   previous: ReturnType<typeof previousPeriod>;
   spike: SpikeOptions;
   topThemes: number;
+  minThemeN: number;
+  driverLimit: number;
   verbatimLimit: number;
   minSegmentN: number;
   moverLimit: number;
@@ -94,6 +97,8 @@ function resolveOptions(options: DigestFigureOptions): ResolvedOptions {
     previous: previousPeriod(period),
     spike: resolveSpikeOptions(options.spike),
     topThemes: nonNegativeInteger(options.topThemes, 5, 'topThemes'),
+    minThemeN: nonNegativeInteger(options.minThemeN, 10, 'minThemeN'),
+    driverLimit: nonNegativeInteger(options.drivers, 3, 'drivers'),
     verbatimLimit: nonNegativeInteger(options.verbatims, 3, 'verbatims'),
     minSegmentN: nonNegativeInteger(options.minSegmentN, 10, 'minSegmentN'),
     moverLimit: nonNegativeInteger(options.movers, 3, 'movers'),
@@ -115,8 +120,9 @@ export async function computeDigestFigures(
   const { period, previous } = o;
   const seriesFrom = [previous.from, addDays(period.to, 1 - Math.max(1, o.seriesDays))].sort()[0] ?? previous.from;
   const readFrom = [seriesFrom, addDays(period.from, -o.spike.trailingDays)].sort()[0] ?? seriesFrom;
-  const [cells, verbatims, notices] = await Promise.all([
+  const [cells, themeCells, verbatims, notices] = await Promise.all([
     reader.readCells({ from: readFrom, to: period.to, dimensions: ['all', ...o.segmentDimensions] }),
+    reader.readThemeCells({ from: previous.from, to: period.to, dimensions: ['all'] }),
     o.verbatimLimit > 0
       ? reader.readVerbatims({ from: period.from, to: period.to, limit: o.verbatimLimit })
       : Promise.resolve([]),
@@ -127,6 +133,20 @@ export async function computeDigestFigures(
   const before = index.sum('all', 'all', previous.from, previous.to);
   const spikes = spikeFigures(index, o, readFrom);
   const spikeDays = new Set(spikes.filter((s) => s.dimension === 'all').map((s) => s.day));
+  const themes = themeFigures(
+    themeCells,
+    { current, previous: before },
+    {
+      period,
+      previous,
+      labels: options.themeLabels ?? new Map(),
+      minThemeN: o.minThemeN,
+      topThemes: o.topThemes,
+      drivers: o.driverLimit,
+    },
+  );
+  const unquoted = scoreDrivers(themes, current, { minThemeN: o.minThemeN, drivers: o.driverLimit });
+  const quotes = await reader.readThemeQuotes({ from: period.from, to: period.to, themes: quotedThemes(unquoted) });
   return {
     version: '1',
     kind: options.kind ?? 'custom',
@@ -138,17 +158,20 @@ export async function computeDigestFigures(
     spikes,
     movers: moverFigures(index, o, current, before),
     breakdown: o.segmentDimensions.map((dimension) => breakdownOf(index, dimension, o, current)),
-    themes: Object.entries(current.themes)
-      .filter(([, count]) => count > 0)
-      .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
-      .slice(0, o.topThemes)
-      .map(([theme, count]) => ({ theme, count, previous: before.themes[theme] ?? 0 })),
+    themes,
+    drivers: withQuotes(unquoted, quotes),
+    emerging: emergingFigures(current, before, o.topThemes),
     verbatims: [...verbatims]
       .filter((v) => v.day >= period.from && v.day <= period.to)
       .sort((a, b) => b.negative - a.negative || b.day.localeCompare(a.day))
       .slice(0, o.verbatimLimit),
     mappingNotices: noticesByFile(notices),
-    options: { spike: o.spike, minSegmentN: o.minSegmentN },
+    options: {
+      spike: o.spike,
+      minSegmentN: o.minSegmentN,
+      minThemeN: o.minThemeN,
+      taxonomyVersion: options.taxonomyVersion ?? null,
+    },
   };
 }
 

@@ -118,6 +118,16 @@ export function section(title: string, body: string, note = ''): string {
 </div></td></tr>`;
 }
 
+/**
+ * A quote-like tile with a coloured bar on its left, as one table row. The bar is its own cell: the dark-mode rule
+ * that recolours `.tile` borders would otherwise hide a coloured left border.
+ */
+export function accentTile(inner: string, color: string, padding = '12px 16px'): string {
+  return `<tr><td width="3"${attr(`width:3px;background:${color};border-radius:4px 0 0 4px;font-size:0;line-height:0;`)}>&nbsp;</td><td class="tile"${attr(
+    `background:${COLOR.tile};border-radius:0 4px 4px 0;padding:${padding};`,
+  )}>${inner}</td></tr>`;
+}
+
 export function muted(text: string, style = ''): string {
   return `<span class="mu"${attr(`color:${COLOR.muted};${style}`)}>${text}</span>`;
 }

@@ -33,6 +33,8 @@ export const METRIC_LABELS: Record<MoverMetric, string> = {
 export const MAX_SPIKES_SHOWN = 6;
 /** Files listed under "Figures in doubt" before "and N more", in both parts. */
 export const MAX_NOTICES_SHOWN = 8;
+/** Themes listed in "Themes in negative feedback". */
+export const MAX_THEMES_SHOWN = 6;
 
 export const KIND_LABELS = { daily: 'daily', weekly: 'weekly', custom: 'digest' } as const;
 

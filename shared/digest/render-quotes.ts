@@ -5,7 +5,7 @@
 import type { Verbatim } from '../domain/cells.js';
 import type { DigestFigures } from './figures.js';
 import { formatDay } from './format.js';
-import { attr, COLOR, esc, muted, section, table, WRAP } from './render-blocks.js';
+import { accentTile, attr, COLOR, esc, muted, section, table, WRAP } from './render-blocks.js';
 import { MAX_NOTICES_SHOWN } from './render-common.js';
 import { cleanText, truncate } from './text-safety.js';
 
@@ -21,11 +21,10 @@ export function verbatimsSection(f: DigestFigures, maxLength: number): string {
   const items = f.verbatims
     .map((v) => {
       const text = esc(truncate(cleanText(v.text), maxLength)).replace(/\n+/g, '<br>');
-      return `<tr><td class="tile"${attr(
-        `background:${COLOR.tile};border-left:3px solid ${COLOR.negative};border-radius:4px;padding:12px 16px;`,
-      )}><div class="tx" dir="auto"${attr(`font-size:15px;line-height:1.5;color:${COLOR.text};${WRAP}`)}>${text}</div><div class="mu"${attr(
+      const inner = `<div class="tx" dir="auto"${attr(`font-size:15px;line-height:1.5;color:${COLOR.text};${WRAP}`)}>${text}</div><div class="mu"${attr(
         `font-size:12px;line-height:1.5;color:${COLOR.muted};padding-top:6px;${WRAP}`,
-      )}>${verbatimMeta(v)}</div></td></tr><tr><td height="10"${attr('height:10px;font-size:0;line-height:0;')}>&nbsp;</td></tr>`;
+      )}>${verbatimMeta(v)}</div>`;
+      return `${accentTile(inner, COLOR.negative)}<tr><td colspan="2" height="10"${attr('height:10px;font-size:0;line-height:0;')}>&nbsp;</td></tr>`;
     })
     .join('');
   return section(

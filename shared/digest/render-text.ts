@@ -9,7 +9,7 @@ import {
   formatSigned,
   NO_DATA,
 } from './format.js';
-import { MAX_NOTICES_SHOWN, METRIC_LABELS, type RenderOptions, share } from './render-common.js';
+import { MAX_NOTICES_SHOWN, MAX_THEMES_SHOWN, METRIC_LABELS, type RenderOptions, share } from './render-common.js';
 import { cleanText, isolateBidi, neutraliseFormula, truncate } from './text-safety.js';
 
 const SPARK = '▁▂▃▄▅▆▇█';
@@ -76,11 +76,7 @@ export function renderText(figures: DigestFigures, subject: string, options: Ren
       `- ${m.dimension} ${plain(m.value, 80)}: ${METRIC_LABELS[m.metric]} ${now} (${formatChange(m.change, 1, ' pts')}), n ${formatInteger(m.n)}`,
     );
   }
-  lines.push('', 'TOP THEMES IN NEGATIVE FEEDBACK');
-  if (figures.themes.length === 0) lines.push(`- ${NO_DATA}`);
-  for (const t of figures.themes) {
-    lines.push(`- ${plain(t.theme, 60)}: ${formatInteger(t.count)} (previous ${formatInteger(t.previous)})`);
-  }
+  lines.push('', ...driverLines(figures), '', ...themeLines(figures));
   lines.push('', 'WHAT CUSTOMERS SAID');
   if (figures.verbatims.length === 0) lines.push('- no negative verbatims');
   for (const v of figures.verbatims) {
@@ -109,6 +105,45 @@ export function renderText(figures: DigestFigures, subject: string, options: Ren
   );
   if (options.generatedAt) lines.push(`Generated ${options.generatedAt.toISOString()}.`);
   return `${lines.join('\n')}\n`;
+}
+
+function driverLines(figures: DigestFigures): string[] {
+  const lines = ['WHAT DRIVES THE SCORE'];
+  if (figures.drivers.length === 0) lines.push(`- ${NO_DATA} (no NPS or CSAT answers)`);
+  for (const d of figures.drivers) {
+    const score = d.metric === 'nps' ? `NPS ${formatSigned(d.score, 0)}` : `CSAT ${formatPercent(d.score, 0)}`;
+    lines.push(`${score}, n ${formatInteger(d.n)}:`);
+    const listed = [...d.negative, ...d.positive];
+    if (listed.length === 0) lines.push(`- no theme has ${figures.options.minThemeN}+ answers on both sides`);
+    for (const t of listed) {
+      const i = t.impact;
+      const ci = i.ci95 ? ` (95% ${formatSigned(i.ci95.low, 1)} to ${formatSigned(i.ci95.high, 1)})` : '';
+      const change = formatChange(i.change, 1, ' pts');
+      const notes = [`n ${formatInteger(i.n)}`, change ? `${change} vs previous` : '', i.reliable ? '' : 'uncertain']
+        .filter(Boolean)
+        .join(', ');
+      lines.push(`- ${plain(t.label.en, 60)}: ${formatSigned(i.impact, 1)} pts${ci}; ${notes}`);
+      if (t.quote) lines.push(`  "${plain(t.quote.text, 220)}"`);
+    }
+  }
+  return lines;
+}
+
+function themeLines(figures: DigestFigures): string[] {
+  const lines = ['THEMES IN NEGATIVE FEEDBACK'];
+  const themes = figures.themes.filter((t) => t.negative > 0).sort((a, b) => b.negative - a.negative);
+  if (themes.length === 0) lines.push(`- ${NO_DATA}`);
+  for (const t of themes.slice(0, MAX_THEMES_SHOWN)) {
+    lines.push(
+      `- ${plain(t.label.en, 60)}: ${formatInteger(t.negative)} (previous ${formatInteger(t.previousNegative)})`,
+    );
+  }
+  if (figures.emerging.length > 0) {
+    lines.push(
+      `Emerging: ${figures.emerging.map((e) => `${plain(e.phrase, 40)} ${formatInteger(e.count)}`).join(', ')}`,
+    );
+  }
+  return lines;
 }
 
 /** Subject, HTML and text parts of the digest. */

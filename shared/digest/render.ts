@@ -38,12 +38,14 @@ import {
   DIMENSION_LABELS,
   digestSubject,
   MAX_SPIKES_SHOWN,
+  MAX_THEMES_SHOWN,
   METRIC_LABELS,
   type RenderOptions,
   share,
 } from './render-common.js';
 import { mappingNoticesSection, verbatimsSection } from './render-quotes.js';
 import { renderText } from './render-text.js';
+import { driversSection, themesSection } from './render-themes.js';
 
 export type { RenderOptions } from './render-common.js';
 export { digestSubject } from './render-common.js';
@@ -342,27 +344,6 @@ function breakdownSection(f: DigestFigures): string {
   return section('By segment', blocks, esc('Net sentiment, NPS and CSAT in the period; – where there are no answers.'));
 }
 
-function themesSection(f: DigestFigures): string {
-  if (f.themes.length === 0) return section('Top themes in negative feedback', muted(`Themes: ${NO_DATA}`));
-  const max = Math.max(...f.themes.map((t) => t.count));
-  const rows = f.themes
-    .map(
-      (t) =>
-        `<tr><td class="tx" width="40%"${attr(`width:40%;font-size:14px;color:${COLOR.text};padding:5px 10px 5px 0;${WRAP}`)}>${userText(
-          t.theme,
-          60,
-        )}</td><td${attr('padding:5px 0;')}>${meter((100 * t.count) / max, COLOR.negative, 8)}</td><td class="tx" width="80" align="right"${attr(
-          `width:80px;font-size:13px;color:${COLOR.text};text-align:right;white-space:nowrap;padding:5px 0 5px 8px;`,
-        )}><strong>${formatInteger(t.count)}</strong> ${muted(esc(`(${formatInteger(t.previous)})`), 'font-size:11px;')}</td></tr>`,
-    )
-    .join('');
-  return section(
-    'Top themes in negative feedback',
-    table(rows, 'table-layout:fixed;'),
-    esc('Key phrases in negative and mixed feedback; previous period in brackets.'),
-  );
-}
-
 const STYLE_BLOCK = `
 :root{color-scheme:light dark;supported-color-schemes:light dark;}
 body{margin:0;padding:0;-webkit-text-size-adjust:100%;}
@@ -416,7 +397,8 @@ Days are business days${esc(zone ? ` in ${figures.timeZone}` : '')}.${esc(genera
     spikesSection(figures),
     moversSection(figures),
     breakdownSection(figures),
-    themesSection(figures),
+    driversSection(figures),
+    themesSection(figures, MAX_THEMES_SHOWN),
     verbatimsSection(figures, options.maxVerbatimLength ?? 600),
     mappingNoticesSection(figures),
     footer,

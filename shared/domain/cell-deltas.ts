@@ -1,4 +1,11 @@
-import { type CellCounts, cellKey, emptyCounts, isZeroCounts, type SegmentDimension } from './cells.js';
+import {
+  type CellCounts,
+  cellKey,
+  emptyCounts,
+  isZeroCounts,
+  SEGMENT_DIMENSIONS,
+  type SegmentDimension,
+} from './cells.js';
 import type { Contribution } from './contribution.js';
 import { npsCategory } from './kpis.js';
 
@@ -40,9 +47,10 @@ function addTo(counts: CellCounts, c: Contribution, sign: 1 | -1): void {
     else if (star === 4) counts.rating4 += sign;
     else if (star === 5) counts.rating5 += sign;
   }
-  if (c.themes) {
-    for (const theme of c.themes) counts.themes[theme] = (counts.themes[theme] ?? 0) + sign;
-  }
+}
+
+function addPhrases(counts: CellCounts, phrases: readonly string[], sign: 1 | -1): void {
+  for (const phrase of phrases) counts.phrases[phrase] = (counts.phrases[phrase] ?? 0) + sign;
 }
 
 /** The cells of one dimension value by day, with the last one used. */
@@ -78,6 +86,25 @@ export class CellDeltas {
     if (s.product !== undefined) this.addCell(this.product, 'product', s.product, c, sign);
     if (s.region !== undefined) this.addCell(this.region, 'region', s.region, c, sign);
     if (s.language !== undefined) this.addCell(this.language, 'language', s.language, c, sign);
+    if (c.themes) for (const theme of c.themes) this.addThemeCells(theme, c, sign);
+  }
+
+  /** The theme's cell in every segment of the record (the same additive counters, without phrases). */
+  private addThemeCells(theme: string, c: Contribution, sign: 1 | -1): void {
+    this.addThemeCell(cellKey('all', 'all', c.day, theme), c, sign);
+    for (const dimension of SEGMENT_DIMENSIONS) {
+      const value = dimension === 'all' ? undefined : c.segments[dimension];
+      if (value !== undefined) this.addThemeCell(cellKey(dimension, value, c.day, theme), c, sign);
+    }
+  }
+
+  private addThemeCell(key: string, c: Contribution, sign: 1 | -1): void {
+    let counts = this.cells.get(key);
+    if (!counts) {
+      counts = emptyCounts();
+      this.cells.set(key, counts);
+    }
+    addTo(counts, c, sign);
   }
 
   private addCell(
@@ -106,6 +133,7 @@ export class CellDeltas {
     byDay.lastDay = c.day;
     byDay.last = counts;
     addTo(counts, c, sign);
+    if (c.phrases) addPhrases(counts, c.phrases, sign);
   }
 
   get size(): number {

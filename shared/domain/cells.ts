@@ -30,8 +30,11 @@ export interface CellCounts {
   rating3: number;
   rating4: number;
   rating5: number;
-  /** Key-phrase counts of negative and mixed feedback. */
-  themes: Record<string, number>;
+  /**
+   * Emerging themes: normalised key phrases of negative and mixed feedback that matched no taxonomy theme, by count
+   * (kept on segment cells only; theme cells leave it empty).
+   */
+  phrases: Record<string, number>;
 }
 
 export interface AggregateCell {
@@ -43,6 +46,11 @@ export interface AggregateCell {
   counts: CellCounts;
 }
 
+/** The responses of one day × segment that name one taxonomy theme (a response naming two counts in both). */
+export interface ThemeCell extends AggregateCell {
+  theme: string;
+}
+
 /** A redacted negative piece of feedback kept for the digest. */
 export interface Verbatim {
   day: string;
@@ -51,6 +59,18 @@ export interface Verbatim {
   negative: number;
   rating?: number;
   nps?: number;
+}
+
+/** A redacted response that names a theme: the most negative or most positive one kept per day and theme. */
+export interface ThemeQuote {
+  day: string;
+  theme: string;
+  polarity: 'negative' | 'positive';
+  /** Comprehend's confidence in the polarity, 0–1. */
+  score: number;
+  text: string;
+  source: string;
+  fingerprint: string;
 }
 
 /**
@@ -69,6 +89,10 @@ export interface MappingNotice {
 export interface AggregateReader {
   /** Cells for days in [from, to] (inclusive, YYYY-MM-DD) for the given dimensions. */
   readCells(query: { from: string; to: string; dimensions: readonly SegmentDimension[] }): Promise<AggregateCell[]>;
+  /** Theme cells for days in [from, to] (inclusive) for the given dimensions. */
+  readThemeCells(query: { from: string; to: string; dimensions: readonly SegmentDimension[] }): Promise<ThemeCell[]>;
+  /** The most telling quote of each theme and polarity in [from, to]. */
+  readThemeQuotes(query: { from: string; to: string; themes: readonly string[] }): Promise<ThemeQuote[]>;
   /** The most negative verbatims for days in [from, to]. */
   readVerbatims(query: { from: string; to: string; limit: number }): Promise<Verbatim[]>;
   /** The mapping notices of days in [from, to]. */
@@ -95,21 +119,22 @@ export function emptyCounts(): CellCounts {
     rating3: 0,
     rating4: 0,
     rating5: 0,
-    themes: {},
+    phrases: {},
   };
 }
 
-/** Key of an aggregate cell in a delta map. */
-export function cellKey(dimension: SegmentDimension, value: string, day: string): string {
-  return `${dimension}\u0000${value}\u0000${day}`;
+/** Key of an aggregate cell in a delta map; with `theme`, of that theme's cell in the segment. */
+export function cellKey(dimension: SegmentDimension, value: string, day: string, theme?: string): string {
+  const key = `${dimension}\u0000${value}\u0000${day}`;
+  return theme === undefined ? key : `${key}\u0000${theme}`;
 }
 
-export function parseCellKey(key: string): { dimension: SegmentDimension; value: string; day: string } {
-  const [dimension, value, day] = key.split('\u0000') as [SegmentDimension, string, string];
-  return { dimension, value, day };
+export function parseCellKey(key: string): { dimension: SegmentDimension; value: string; day: string; theme?: string } {
+  const [dimension, value, day, theme] = key.split('\u0000') as [SegmentDimension, string, string, string?];
+  return theme === undefined ? { dimension, value, day } : { dimension, value, day, theme };
 }
 
-/** Adds `source` into `target` (themes merged). */
+/** Adds `source` into `target` (phrases merged). */
 export function addCounts(target: CellCounts, source: CellCounts): CellCounts {
   target.volume += source.volume;
   target.texts += source.texts;
@@ -129,16 +154,16 @@ export function addCounts(target: CellCounts, source: CellCounts): CellCounts {
   target.rating3 += source.rating3;
   target.rating4 += source.rating4;
   target.rating5 += source.rating5;
-  for (const [theme, count] of Object.entries(source.themes)) {
-    target.themes[theme] = (target.themes[theme] ?? 0) + count;
+  for (const [phrase, count] of Object.entries(source.phrases)) {
+    target.phrases[phrase] = (target.phrases[phrase] ?? 0) + count;
   }
   return target;
 }
 
-/** Whether every counter (and every theme count) of `c` is zero. */
+/** Whether every counter (and every phrase count) of `c` is zero. */
 export function isZeroCounts(c: CellCounts): boolean {
   for (const [k, v] of Object.entries(c)) {
-    if (k === 'themes') {
+    if (k === 'phrases') {
       if (Object.values(v as Record<string, number>).some((n) => n !== 0)) return false;
     } else if (v !== 0) return false;
   }

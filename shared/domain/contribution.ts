@@ -15,8 +15,10 @@ export interface Contribution {
   sentiment?: SentimentLabel;
   nps?: number;
   rating?: number;
-  /** Themes (key phrases of negative or mixed text). */
+  /** Taxonomy themes the text names, whatever its sentiment (each adds to that theme's cells). */
   themes?: string[];
+  /** Emerging themes: normalised key phrases of negative or mixed text that named no taxonomy theme. */
+  phrases?: string[];
 }
 
 export type SegmentValues = Partial<Record<Exclude<SegmentDimension, 'all'>, string>>;
@@ -40,7 +42,7 @@ function segmentValue(v: string | undefined): string | undefined {
 
 export function toContribution(
   record: CanonicalRecord,
-  analysis: { label?: SentimentLabel; language?: string; themes?: readonly string[] },
+  analysis: { label?: SentimentLabel; language?: string; themes?: readonly string[]; phrases?: readonly string[] },
   timeZone: string,
 ): Contribution {
   // Fixed shapes (absent values undefined) so that CellDeltas reads them through monomorphic inline caches.
@@ -52,7 +54,8 @@ export function toContribution(
     language: segmentValue(analysis.language ?? record.language?.toLowerCase()),
   };
   const sentiment = analysis.label;
-  const themes = analysis.themes;
+  const { themes, phrases } = analysis;
+  const negative = sentiment === 'NEGATIVE' || sentiment === 'MIXED';
   return {
     day: businessDay(record.submittedAt, timeZone),
     segments,
@@ -60,8 +63,8 @@ export function toContribution(
     sentiment,
     nps: record.nps,
     rating: record.rating,
-    themes:
-      themes && themes.length > 0 && (sentiment === 'NEGATIVE' || sentiment === 'MIXED') ? [...themes] : undefined,
+    themes: themes && themes.length > 0 ? [...themes] : undefined,
+    phrases: phrases && phrases.length > 0 && negative && !(themes && themes.length > 0) ? [...phrases] : undefined,
   };
 }
 

@@ -79,6 +79,12 @@ export const detractorDetail = z.strictObject({
   segment: described(z.record(z.string(), z.string()), 'Segment values: channel, source, product, region, language.'),
   customerHash: described(z.optional(z.string()), 'Keyed hash of the customer id, never the id itself.'),
   source: z.strictObject({ bucket: z.string(), key: z.string(), row: int(z.gte(1)) }),
+  urgent: described(
+    z.optional(z.boolean()),
+    'The text names an urgency cue (safety, legal threat, churn intent, escalation) and is not praise: route it first. ' +
+      "Urgent feedback gets this event even when its scores are not a detractor's.",
+  ),
+  urgency: described(z.optional(z.array(z.string())), 'The urgency cue ids the text names (taxonomy `urgency`).'),
 });
 
 export const spikeDetail = z.strictObject({
@@ -91,6 +97,21 @@ export const spikeDetail = z.strictObject({
   baseline: described(z.number().check(z.gte(0)), 'Mean daily negative count over the trailing window.'),
   ratio: described(z.nullable(z.number()), 'negative / baseline; null when the baseline is 0.'),
   trailingDays: int(z.gte(1)),
+});
+
+const themeRef = z.strictObject({
+  id: described(z.string(), 'Theme id in the taxonomy, e.g. "delivery.speed".'),
+  category: z.string(),
+  label: z.strictObject({ en: z.string(), zh: z.string() }),
+  taxonomyVersion: z.string(),
+});
+
+/** Version 2 of the spike event: the same spike rule run on one theme's negative mentions. */
+export const themeSpikeDetail = z.extend(spikeDetail, {
+  version: described(z.literal('2'), 'Contract version 2: a spike of one theme (v1 spikes carry no theme).'),
+  theme: themeRef,
+  negative: described(count(), 'Negative and mixed responses naming the theme that day in the segment.'),
+  volume: described(count(), 'Responses naming the theme that day in the segment.'),
 });
 
 const digestCount = count();
@@ -117,17 +138,32 @@ export const digestDetail = z.strictObject({
   recipients: described(digestCount, 'How many recipients; never their addresses.'),
 });
 
+/** Every version of every detail type; each has its JSON Schema file. */
+export const CONTRACT_VERSIONS = [
+  { detailType: EVENTS.detailTypes.fileProcessed, version: '1', schema: fileProcessedDetail },
+  { detailType: EVENTS.detailTypes.fileRejected, version: '1', schema: fileRejectedDetail },
+  { detailType: EVENTS.detailTypes.detractor, version: '1', schema: detractorDetail },
+  { detailType: EVENTS.detailTypes.spike, version: '1', schema: spikeDetail },
+  { detailType: EVENTS.detailTypes.spike, version: '2', schema: themeSpikeDetail },
+  { detailType: EVENTS.detailTypes.digest, version: '1', schema: digestDetail },
+] as const;
+
+/** The schema each detail type's events are validated against (all of its versions). */
 export const DETAIL_SCHEMAS = {
   [EVENTS.detailTypes.fileProcessed]: fileProcessedDetail,
   [EVENTS.detailTypes.fileRejected]: fileRejectedDetail,
   [EVENTS.detailTypes.detractor]: detractorDetail,
-  [EVENTS.detailTypes.spike]: spikeDetail,
+  [EVENTS.detailTypes.spike]: z.union([spikeDetail, themeSpikeDetail]),
   [EVENTS.detailTypes.digest]: digestDetail,
 } as const satisfies Record<DetailType, z.ZodMiniType>;
 
 export type DetailOf<T extends DetailType> = z.input<(typeof DETAIL_SCHEMAS)[T]>;
 
-/** JSON Schema file name of a detail type, e.g. `feedback-file-processed.json`. */
-export function schemaFileName(detailType: DetailType): string {
-  return `${detailType.toLowerCase().replace(/\s+/g, '-')}.json`;
+/**
+ * JSON Schema file name of a detail type's version, e.g. `feedback-file-processed.json` (version 1 keeps the name it
+ * always had) or `negative-sentiment-spike-detected.v2.json`.
+ */
+export function schemaFileName(detailType: DetailType, version = '1'): string {
+  const base = detailType.toLowerCase().replace(/\s+/g, '-');
+  return version === '1' ? `${base}.json` : `${base}.v${version}.json`;
 }

@@ -3,7 +3,12 @@
  * schema does not know, or a missing one, fails type-checking rather than validation at send time.
  */
 import { type DetailType, EVENTS } from '../config/resources.js';
-import type { DetailOf } from './contract.js';
+import type * as z from '../config/zod.js';
+import type {
+  DetailOf,
+  spikeDetail as spikeDetailSchema,
+  themeSpikeDetail as themeSpikeDetailSchema,
+} from './contract.js';
 import type { PendingEvent } from './publisher.js';
 
 function event<T extends DetailType>(detailType: T, detail: DetailOf<T>): PendingEvent {
@@ -45,7 +50,8 @@ export function detractorEvent(
   });
 }
 
-export type SpikeDetail = DetailOf<typeof EVENTS.detailTypes.spike>;
+export type SpikeDetail = z.input<typeof spikeDetailSchema>;
+export type ThemeSpikeDetail = z.input<typeof themeSpikeDetailSchema>;
 
 export function spikeDetail(detail: Omit<SpikeDetail, Omitted>): SpikeDetail {
   return {
@@ -55,6 +61,15 @@ export function spikeDetail(detail: Omit<SpikeDetail, Omitted>): SpikeDetail {
   };
 }
 
-export function spikeEvent(detail: SpikeDetail): PendingEvent {
+/** A theme's spike: version 2 of the spike event, which names the theme. */
+export function themeSpikeDetail(detail: Omit<ThemeSpikeDetail, Omitted>): ThemeSpikeDetail {
+  return {
+    version: '2',
+    eventId: `theme-spike-${detail.day}-${detail.theme.id}-${detail.segment.dimension}-${detail.segment.value}`,
+    ...detail,
+  };
+}
+
+export function spikeEvent(detail: SpikeDetail | ThemeSpikeDetail): PendingEvent {
   return event(EVENTS.detailTypes.spike, detail);
 }

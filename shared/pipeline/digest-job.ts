@@ -7,6 +7,7 @@ import { buildDigest, type DigestResult } from '../digest/build-digest.js';
 import type { PeriodRequest } from '../digest/period.js';
 import { type AggregateReader, SEGMENT_DIMENSIONS, type SegmentDimension } from '../domain/cells.js';
 import { publishEvents } from '../events/publisher.js';
+import { loadTaxonomy, type Taxonomy } from '../themes/taxonomy.js';
 
 export interface DigestJobDeps {
   reader: AggregateReader;
@@ -14,6 +15,8 @@ export interface DigestJobDeps {
   ses: SESv2Client;
   events: EventBridgeClient;
   config: DigestConfig;
+  /** The theme taxonomy; read from `config.taxonomyFile` when absent. */
+  taxonomy?: Taxonomy;
   clock?: () => Date;
 }
 
@@ -44,6 +47,7 @@ export async function runDigestJob(
       segments,
       send: request.send,
       spike: { ratio: deps.config.spike.ratio, minVolume: deps.config.spike.minVolume },
+      taxonomy: deps.taxonomy ?? loadTaxonomy(deps.config.taxonomyFile),
     },
   );
   await publishEvents(

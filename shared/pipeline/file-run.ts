@@ -1,9 +1,11 @@
 import type { IngestConfig } from '../config/env.js';
+import { SEGMENT_DIMENSIONS } from '../domain/cells.js';
 import { toContribution } from '../domain/contribution.js';
 import { addIssue, countDuplicate, countLines, countRead, countRejected } from '../domain/row-tally.js';
 import type { CanonicalRecord } from '../domain/types.js';
 import type { ExportReader, RowOutcome } from '../ingest/types.js';
 import type { FileLedgerEntry, IngestPorts, IngestTarget, RowClaim } from '../ports/ingest.js';
+import { MAX_THEMES_PER_RESPONSE, type ThemeMatcher } from '../themes/matcher.js';
 import { forEachLimited } from '../util/concurrency.js';
 import { ChunkAnalyser, textKey, versionOf } from './chunk-analysis.js';
 import { claimRow } from './claim.js';
@@ -11,8 +13,19 @@ import { cloneReportState, MAX_LISTED_ISSUES, mergeUsage, type ReportState } fro
 import { type ClaimedRecord, SegmentWork } from './segment.js';
 import type { Analysis, TextAnalyzer } from './text-analyzer.js';
 
-/** Rows read and claimed together; a segment (one checkpoint) is made of many chunks. */
-const CHUNK_ROWS = 500;
+/** Rows read and claimed together at most; a segment (one checkpoint) is made of many chunks. */
+const MAX_CHUNK_ROWS = 500;
+const MIN_CHUNK_ROWS = 50;
+
+/**
+ * Rows per chunk such that one chunk cannot add more than a third of the cells a commit may write: a record adds to
+ * its cell in each segment dimension, and to a theme cell per dimension for each theme it names.
+ */
+export function chunkRowsFor(maxSegmentCells: number, themesOn: boolean): number {
+  const cellsPerRow = SEGMENT_DIMENSIONS.length * (1 + (themesOn ? MAX_THEMES_PER_RESPONSE : 0));
+  const rows = Math.floor(maxSegmentCells / 3 / cellsPerRow);
+  return Math.max(MIN_CHUNK_ROWS, Math.min(MAX_CHUNK_ROWS, rows));
+}
 const CLAIM_CONCURRENCY = 16;
 
 export interface RunContext {
@@ -25,6 +38,8 @@ export interface RunContext {
   ports: IngestPorts;
   analyzer: TextAnalyzer;
   config: IngestConfig;
+  /** The taxonomy's matcher; absent when themes are off. */
+  themes?: ThemeMatcher;
   /** Test hook: called after each committed segment (fault injection kills the worker here). */
   afterSegment?: (segment: number) => Promise<void> | void;
 }
@@ -44,6 +59,8 @@ export class FileRun {
   private committed: ReportState;
   private readonly work: SegmentWork;
   private readonly analyser: ChunkAnalyser;
+  private readonly chunkRows: number;
+  private readonly cellsPerChunk: number;
 
   constructor(
     private readonly ctx: RunContext,
@@ -59,6 +76,8 @@ export class FileRun {
     const touched = new Set<string>((entry.state?.touched as string[] | undefined) ?? []);
     this.work = new SegmentWork({ target: ctx.target, source: ctx.source, fileId: ctx.fileId }, state, touched);
     this.analyser = new ChunkAnalyser(ctx.analyzer, ctx.fileId);
+    this.chunkRows = chunkRowsFor(ctx.ports.files.maxSegmentCells, ctx.themes !== undefined);
+    this.cellsPerChunk = this.chunkRows * SEGMENT_DIMENSIONS.length * (1 + (ctx.themes ? MAX_THEMES_PER_RESPONSE : 0));
   }
 
   /** First row not yet committed: rows before it were counted by an earlier invocation. */
@@ -94,12 +113,12 @@ export class FileRun {
     }
     this.lastRow = outcome.row;
     this.rowsInSegment++;
-    if (this.chunk.length - this.carriedRows >= CHUNK_ROWS) await this.processChunk(false);
+    if (this.chunk.length - this.carriedRows >= this.chunkRows) await this.processChunk(false);
   }
 
   /** Whether the segment is as large as it may grow (rows, or cells one commit can write). */
   segmentFull(): boolean {
-    const cellsNearLimit = this.work.deltas.size > this.ctx.ports.files.maxSegmentCells - CHUNK_ROWS * 6;
+    const cellsNearLimit = this.work.deltas.size > this.ctx.ports.files.maxSegmentCells - this.cellsPerChunk;
     return this.rowsInSegment >= this.ctx.config.segmentRows || cellsNearLimit;
   }
 
@@ -118,6 +137,7 @@ export class FileRun {
       await ports.objects.put(target.bucket, key, `${work.lines.join('\n')}\n`, 'application/x-ndjson');
     }
     if (work.verbatims.length > 0) await ports.digestNotes.putVerbatims(work.verbatims);
+    if (work.quotes.size > 0) await ports.digestNotes.putThemeQuotes(work.quotes.list());
     if (work.outbox.length > 0) await ports.outbox.putOutbox(fileId, work.outbox);
     this.state.segments++;
     // The writes this commit makes, saved with the checkpoint so a resumed run reports the same total.
@@ -166,7 +186,7 @@ export class FileRun {
     claims: ReadonlyMap<string, RowClaim>,
     results: ReadonlyMap<string, Analysis>,
   ): Promise<Map<number, ClaimedRecord>> {
-    const { ports, fileId, config } = this.ctx;
+    const { ports, fileId, config, themes } = this.ctx;
     const groups = new Map<string, CanonicalRecord[]>();
     for (const r of records) {
       const g = groups.get(r.fingerprint);
@@ -178,12 +198,14 @@ export class FileRun {
       let known: RowClaim | undefined = claims.get(group[0]?.fingerprint ?? '');
       for (const record of group) {
         const analysis = record.text ? results.get(textKey(record.text)) : undefined;
+        const match = themes && record.text ? themes.match(record.text) : undefined;
         const contribution = toContribution(
           record,
           {
             label: analysis?.sentiment?.label,
             language: analysis?.sentiment?.language,
-            themes: config.themes ? analysis?.keyPhrases : undefined,
+            themes: match?.themes,
+            phrases: themes && analysis?.keyPhrases ? themes.emerging(analysis.keyPhrases) : undefined,
           },
           config.timeZone,
         );
@@ -196,7 +218,7 @@ export class FileRun {
           known,
           segmentStartRow: this.segmentStart,
         });
-        out.set(record.row, { record, outcome, contribution, analysis });
+        out.set(record.row, { record, outcome, contribution, analysis, urgency: match?.urgency });
         // Re-read before the next record of the group: this claim may have changed it.
         known =
           group.length > 1 ? (await ports.rows.getClaims([record.fingerprint])).get(record.fingerprint) : undefined;

@@ -9,6 +9,7 @@ import { readExport } from '../ingest/read-export.js';
 import type { ExportMeta, ResumeState } from '../ingest/types.js';
 import type { FileLedgerEntry, IngestPorts, IngestTarget } from '../ports/ingest.js';
 import { USD_PER_UNIT } from '../sentiment/comprehend-adapter.js';
+import type { ThemeMatcher } from '../themes/matcher.js';
 import { type AsyncSentiment, asyncSentimentGate } from './async-sentiment/gate.js';
 import { buildReport, type FileReport, reportKeyOf, roundedCost } from './file-report.js';
 import { FileRun, flushOutbox, type RunContext } from './file-run.js';
@@ -28,6 +29,8 @@ export interface IngestDeps {
   ports: IngestPorts;
   analyzer: TextAnalyzer;
   config: IngestConfig;
+  /** Theme matching from the taxonomy; absent when themes are off. */
+  themes?: ThemeMatcher;
   hashKey: string;
   /** Milliseconds left in this invocation (Lambda's context); unlimited when absent. */
   remainingMs?: () => number;
@@ -88,6 +91,7 @@ export async function ingestObject(target: IngestTarget, deps: IngestDeps): Prom
     ports,
     analyzer: deps.analyzer,
     config: deps.config,
+    themes: deps.themes,
     afterSegment: deps.afterSegment,
   };
   const readOptions = {
@@ -222,7 +226,7 @@ async function processed(
   const notices = mappingNotices(target, ctx.source, meta, touched);
   if (notices.length > 0) await ctx.ports.digestNotes.putMappingNotices(fileId, notices);
   await finishFile(ctx, report, fileEvent, async () => {
-    const spikes = await newSpikes(touched, ctx.ports, ctx.config.spike);
+    const spikes = await newSpikes(touched, ctx.ports, ctx.config.spike, ctx.themes?.taxonomy);
     if (spikes.length > 0) await ctx.ports.events.publish(spikes);
   });
   deps.log?.('info', 'file processed', { key: target.key, rows: state.rows });

@@ -10,6 +10,7 @@ import { versionOf } from './chunk-analysis.js';
 import type { ClaimOutcome } from './claim.js';
 import { MAX_LISTED_ISSUES, type ReportState } from './report.js';
 import type { Analysis } from './text-analyzer.js';
+import { ThemeQuotes } from './theme-quotes.js';
 
 /** Negative verbatims kept for the digest need at least this negative confidence. */
 const VERBATIM_MIN_NEGATIVE = 0.6;
@@ -22,6 +23,8 @@ export interface ClaimedRecord {
   outcome: ClaimOutcome;
   contribution: Contribution;
   analysis?: Analysis;
+  /** Urgency cues the text names (safety, legal, churn, escalation). */
+  urgency?: string[];
 }
 
 /** What a claim outcome does to the aggregates and to this file's report. */
@@ -85,6 +88,7 @@ export class SegmentWork {
   deltas = new CellDeltas();
   lines: string[] = [];
   verbatims: VerbatimInput[] = [];
+  quotes = new ThemeQuotes();
   outbox: OutboxEntry[] = [];
 
   constructor(
@@ -105,17 +109,18 @@ export class SegmentWork {
       this.state.rows.duplicates++;
       if (s.duplicate.crossFile) this.state.crossFileDuplicates++;
     }
-    if (s.counted) this.count(claimed.record, s.counted, claimed.analysis);
+    if (s.counted) this.count(claimed.record, s.counted, claimed.analysis, claimed.urgency ?? []);
   }
 
   reset(): void {
     this.deltas = new CellDeltas();
     this.lines = [];
     this.verbatims = [];
+    this.quotes = new ThemeQuotes();
     this.outbox = [];
   }
 
-  private count(r: CanonicalRecord, counted: Contribution, analysis: Analysis | undefined): void {
+  private count(r: CanonicalRecord, counted: Contribution, analysis: Analysis | undefined, urgency: string[]): void {
     this.deltas.add(counted);
     if (this.touched.size < MAX_TRACKED_CELLS) for (const k of cellKeysOf(counted)) this.touched.add(k);
     countAccepted(this.state, { hasText: Boolean(r.text), nps: r.nps, rating: r.rating });
@@ -145,10 +150,13 @@ export class SegmentWork {
         sentimentScore: sentiment?.score,
         sentimentLanguage: sentiment?.language,
         themes: counted.themes,
+        urgency: urgency.length > 0 ? urgency : undefined,
         file: this.ctx.target.key,
       }),
     );
-    if (isDetractor(r)) this.outbox.push(this.detractor(r, counted, sentiment?.label));
+    const urgent = isUrgent(urgency, sentiment?.label);
+    if (isDetractor(r) || urgent) this.outbox.push(this.detractor(r, counted, sentiment?.label, urgent ? urgency : []));
+    if (r.text && sentiment && counted.themes) this.quotes.offer(r, counted, sentiment.score, this.ctx.source);
     if (r.text && sentiment && sentiment.score.Negative >= VERBATIM_MIN_NEGATIVE) {
       this.verbatims.push({
         day: counted.day,
@@ -162,7 +170,12 @@ export class SegmentWork {
     }
   }
 
-  private detractor(r: CanonicalRecord, counted: Contribution, label: Contribution['sentiment']): OutboxEntry {
+  private detractor(
+    r: CanonicalRecord,
+    counted: Contribution,
+    label: Contribution['sentiment'],
+    urgency: string[],
+  ): OutboxEntry {
     const { target } = this.ctx;
     const e = detractorEvent(
       {
@@ -176,6 +189,8 @@ export class SegmentWork {
         segment: presentSegments(counted.segments),
         customerHash: r.customerHash,
         source: { bucket: target.bucket, key: target.key, row: r.row },
+        urgent: urgency.length > 0,
+        ...(urgency.length > 0 ? { urgency } : {}),
       },
       versionOf(r),
     );
@@ -185,6 +200,15 @@ export class SegmentWork {
 
 function isDetractor(r: CanonicalRecord): boolean {
   return (r.nps !== undefined && r.nps <= 6) || (r.rating !== undefined && r.rating <= 2);
+}
+
+/**
+ * Urgent: the text names an urgency cue and does not read as praise ("never again" in a happy review is a figure of
+ * speech, "I'll never order again" in an angry one is churn). Urgent feedback gets a detractor event even when its
+ * scores are not a detractor's, flagged so a ticketing flow can route it first.
+ */
+function isUrgent(urgency: readonly string[], label: Contribution['sentiment']): boolean {
+  return urgency.length > 0 && label !== 'POSITIVE';
 }
 
 export function countSentiment(state: ReportState, label: Contribution['sentiment'], sign: 1 | -1): void {
@@ -201,10 +225,12 @@ function retractFromReport(state: ReportState, c: Contribution): void {
   countSentiment(state, c.sentiment, -1);
 }
 
+/** The cells whose spikes the file may have caused: every segment's, and each theme's overall cell. */
 function cellKeysOf(c: Contribution): string[] {
   const out = [cellKey('all', 'all', c.day)];
   for (const [dimension, value] of Object.entries(c.segments)) {
     if (value !== undefined) out.push(cellKey(dimension as SegmentDimension, value, c.day));
   }
+  for (const theme of c.themes ?? []) out.push(cellKey('all', 'all', c.day, theme));
   return out;
 }

@@ -3,7 +3,14 @@
  * wired by `pipeline/aws-ports.ts`) implement them over S3, DynamoDB, SQS and EventBridge; the unit tests implement them in
  * memory, so the exactly-once logic is tested in milliseconds and the emulated stack only end to end.
  */
-import type { AggregateCell, CellCounts, MappingNotice, SegmentDimension } from '../domain/cells.js';
+import type {
+  AggregateCell,
+  CellCounts,
+  MappingNotice,
+  SegmentDimension,
+  ThemeCell,
+  ThemeQuote,
+} from '../domain/cells.js';
 import type { Contribution } from '../domain/contribution.js';
 import type { PendingEvent } from '../events/publisher.js';
 
@@ -143,9 +150,11 @@ export interface VerbatimInput {
   nps?: number;
 }
 
-/** What the digest quotes besides the cells: negative verbatims, and the files whose mapping is in doubt. */
+/** What the digest quotes besides the cells: negative verbatims, theme quotes, and files whose mapping is in doubt. */
 export interface DigestNotes {
   putVerbatims(items: readonly VerbatimInput[]): Promise<void>;
+  /** Keeps the given quotes of themes (idempotent: a retry rewrites the same items). */
+  putThemeQuotes(quotes: readonly ThemeQuote[]): Promise<void>;
   /** Notes a file's mapping doubts on the days it counted rows for (idempotent: one item per day and file). */
   putMappingNotices(fileId: string, notices: readonly MappingNotice[]): Promise<void>;
 }
@@ -157,6 +166,7 @@ export interface SpikeLedger {
 
 export interface CellReader {
   readCells(query: { from: string; to: string; dimensions: readonly SegmentDimension[] }): Promise<AggregateCell[]>;
+  readThemeCells(query: { from: string; to: string; dimensions: readonly SegmentDimension[] }): Promise<ThemeCell[]>;
 }
 
 /** Everything `ingestObject` talks to. */

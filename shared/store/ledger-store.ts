@@ -6,7 +6,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { type CellCounts, type MappingNotice, parseCellKey } from '../domain/cells.js';
+import { type CellCounts, type MappingNotice, parseCellKey, type ThemeQuote } from '../domain/cells.js';
 import { FileLeaseHeldError, FileLeaseLostError } from '../domain/errors.js';
 import type {
   DigestNotes,
@@ -20,7 +20,7 @@ import type {
   VerbatimInput,
 } from '../ports/ingest.js';
 import { batchWrite, isConditionFailure, isTransactionCanceled, itemOfConditionFailure, names } from './dynamo.js';
-import { keys, THEME_ATTRIBUTE_PREFIX, ttlAfterDays } from './feedback-table.js';
+import { keys, PHRASE_ATTRIBUTE_PREFIX, ttlAfterDays } from './feedback-table.js';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
@@ -30,8 +30,8 @@ const MAX_TRANSACTION_ACTIONS = 100;
 export const CELLS_PER_TRANSACTION = MAX_TRANSACTION_ACTIONS - 1;
 /** Largest segment we stage: 99 staged parts of 99 cells each, committed with one checkpoint. */
 export const MAX_SEGMENT_CELLS = CELLS_PER_TRANSACTION * (MAX_TRANSACTION_ACTIONS - 1);
-/** Themes kept per cell update, so an update expression stays well inside DynamoDB's 4 KB expression limit. */
-const MAX_THEMES_PER_UPDATE = 60;
+/** Phrases kept per cell update, so an update expression stays well inside DynamoDB's 4 KB expression limit. */
+const MAX_PHRASES_PER_UPDATE = 60;
 
 /**
  * The file ledger (lease, checkpoint, staged parts, outcome), the event outbox, the spike ledger, negative
@@ -370,6 +370,21 @@ export class LedgerStore implements FileLedger, Outbox, DigestNotes, SpikeLedger
     );
   }
 
+  /** Keeps each theme quote (idempotent: keyed by day, theme, polarity, score and fingerprint). */
+  async putThemeQuotes(quotes: readonly ThemeQuote[]): Promise<void> {
+    const expiresAt = ttlAfterDays(this.now(), this.options.ledgerTtlDays);
+    const byKey = new Map<string, Record<string, unknown>>();
+    for (const q of quotes) {
+      const key = keys.themeQuote(q.day, q.theme, q.polarity, q.score, q.fingerprint);
+      byKey.set(`${key.pk}\u0000${key.sk}`, { ...key, ...q, expiresAt });
+    }
+    await batchWrite(
+      this.db,
+      this.table,
+      [...byKey.values()].map((Item) => ({ PutRequest: { Item } })),
+    );
+  }
+
   /** One item per day and file: a retry rewrites the same items. */
   async putMappingNotices(fileId: string, notices: readonly MappingNotice[]): Promise<void> {
     const expiresAt = ttlAfterDays(this.now(), this.options.ledgerTtlDays);
@@ -392,24 +407,24 @@ export class LedgerStore implements FileLedger, Outbox, DigestNotes, SpikeLedger
   }
 
   private cellUpdate(cellKeyString: string, counts: CellCounts): TransactItem {
-    const { dimension, value, day } = parseCellKey(cellKeyString);
+    const { dimension, value, day, theme } = parseCellKey(cellKeyString);
     const names: Record<string, string> = {};
     const values: Record<string, number> = {};
     const adds: string[] = [];
     let i = 0;
     for (const [field, n] of Object.entries(counts)) {
-      if (field === 'themes' || n === 0) continue;
+      if (field === 'phrases' || n === 0) continue;
       names[`#f${i}`] = field;
       values[`:v${i}`] = n as number;
       adds.push(`#f${i} :v${i}`);
       i++;
     }
-    const themes = Object.entries(counts.themes)
+    const phrases = Object.entries(counts.phrases)
       .filter(([, n]) => n !== 0)
       .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
-      .slice(0, MAX_THEMES_PER_UPDATE);
-    for (const [theme, n] of themes) {
-      names[`#f${i}`] = `${THEME_ATTRIBUTE_PREFIX}${theme}`;
+      .slice(0, MAX_PHRASES_PER_UPDATE);
+    for (const [phrase, n] of phrases) {
+      names[`#f${i}`] = `${PHRASE_ATTRIBUTE_PREFIX}${phrase}`;
       values[`:v${i}`] = n;
       adds.push(`#f${i} :v${i}`);
       i++;
@@ -417,13 +432,20 @@ export class LedgerStore implements FileLedger, Outbox, DigestNotes, SpikeLedger
     names['#dim'] = 'dimension';
     names['#val'] = 'value';
     names['#day'] = 'day';
+    const set = ['#dim = :dim', '#val = :val', '#day = :day'];
+    const attributes: Record<string, string | number> = { ...values, ':dim': dimension, ':val': value, ':day': day };
+    if (theme !== undefined) {
+      names['#theme'] = 'theme';
+      set.push('#theme = :theme');
+      attributes[':theme'] = theme;
+    }
     return {
       Update: {
         TableName: this.table,
-        Key: keys.cell(dimension, day, value),
-        UpdateExpression: `SET #dim = :dim, #val = :val, #day = :day ADD ${adds.join(', ')}`,
+        Key: theme === undefined ? keys.cell(dimension, day, value) : keys.themeCell(dimension, day, value, theme),
+        UpdateExpression: `SET ${set.join(', ')} ADD ${adds.join(', ')}`,
         ExpressionAttributeNames: names,
-        ExpressionAttributeValues: { ...values, ':dim': dimension, ':val': value, ':day': day },
+        ExpressionAttributeValues: attributes,
       },
     };
   }

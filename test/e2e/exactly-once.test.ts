@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { feedbackTableDefinition } from '../../local/stack.js';
 import { type IngestConfig, loadIngestConfig } from '../../shared/config/env.js';
-import { SEGMENT_DIMENSIONS } from '../../shared/domain/cells.js';
+import { isZeroCounts, SEGMENT_DIMENSIONS } from '../../shared/domain/cells.js';
 import { FileLeaseHeldError } from '../../shared/domain/errors.js';
 import { awsIngestPorts } from '../../shared/pipeline/aws-ports.js';
 import {
@@ -20,6 +20,7 @@ import { targetsOf } from '../../shared/pipeline/queue-message.js';
 import { analyze } from '../../shared/sentiment/comprehend-adapter.js';
 import { DynamoAggregateReader } from '../../shared/store/aggregate-reader.js';
 import { localClients, localStack } from '../helpers/clients.js';
+import { projectThemes } from '../helpers/memory-ports.js';
 
 const stack = localStack();
 const clients = localClients(stack);
@@ -108,6 +109,7 @@ async function sandbox(env: Record<string, string> = {}): Promise<Sandbox> {
     QUEUE_URL: queueUrl,
     BUSINESS_TIME_ZONE: 'Europe/Berlin',
     SPIKE_MIN_VOLUME: '3',
+    THEME_TAXONOMY_FILE: 'config/taxonomy.json',
     SEGMENT_ROWS: '10',
     LEASE_SECONDS: '1',
     ...env,
@@ -115,6 +117,7 @@ async function sandbox(env: Record<string, string> = {}): Promise<Sandbox> {
   const deps = ({ db, ...overrides }: DepsOverrides = {}): IngestDeps => ({
     ports: awsIngestPorts({ ...clients, db: db ?? clients.db }, config),
     config,
+    themes: config.themes ? projectThemes : undefined,
     hashKey: 'test-hash-key-0123456789',
     analyzer: {
       analyze: (requests, options) => analyze(requests, { ...options, client: comprehend, themes: config.themes }),
@@ -129,10 +132,17 @@ async function sandbox(env: Record<string, string> = {}): Promise<Sandbox> {
       const out = await clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
       return { bucket, key, etag: (out.ETag ?? '').replace(/"/g, '') };
     },
+    /** Segment and theme cells (themes are counted by the same commits, so they must be exact too). */
     cells: async () => {
       const reader = new DynamoAggregateReader(clients.db, table);
-      const cells = await reader.readCells({ from: '2000-01-01', to: '2100-01-01', dimensions: SEGMENT_DIMENSIONS });
-      return cells.map((c) => JSON.stringify([c.dimension, c.value, c.day, c.counts])).sort();
+      const range = { from: '2000-01-01', to: '2100-01-01', dimensions: SEGMENT_DIMENSIONS };
+      const [cells, themeCells] = await Promise.all([reader.readCells(range), reader.readThemeCells(range)]);
+      return [
+        ...cells.map((c) => JSON.stringify([c.dimension, c.value, c.day, c.counts])),
+        ...themeCells
+          .filter((c) => !isZeroCounts(c.counts))
+          .map((c) => JSON.stringify([c.theme, c.dimension, c.value, c.day, c.counts])),
+      ].sort();
     },
   };
 }

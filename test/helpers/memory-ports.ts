@@ -9,8 +9,11 @@ import {
   addCounts,
   type CellCounts,
   emptyCounts,
+  isZeroCounts,
   type MappingNotice,
   parseCellKey,
+  type ThemeCell,
+  type ThemeQuote,
 } from '../../shared/domain/cells.js';
 import { FileLeaseHeldError, FileLeaseLostError, FileRejectedError } from '../../shared/domain/errors.js';
 import type { PendingEvent } from '../../shared/events/publisher.js';
@@ -27,6 +30,8 @@ import type {
   RowLedger,
   SegmentCommit,
 } from '../../shared/ports/ingest.js';
+import { ThemeMatcher } from '../../shared/themes/matcher.js';
+import { loadTaxonomy } from '../../shared/themes/taxonomy.js';
 
 export class MemoryRowLedger implements RowLedger {
   readonly claims = new Map<string, RowClaim>();
@@ -62,6 +67,8 @@ export class MemoryLedgers implements FileLedger {
   readonly outbox = new Map<string, OutboxEntry & { sk: string }>();
   readonly spikes = new Set<string>();
   readonly verbatims: unknown[] = [];
+  /** Theme quotes by day, theme, polarity and fingerprint. */
+  readonly quotes = new Map<string, ThemeQuote>();
   /** Mapping notices by day and file. */
   readonly notices = new Map<string, MappingNotice>();
   private commits = 0;
@@ -123,8 +130,12 @@ export class MemoryLedgers implements FileLedger {
   /** Non-zero cells as sorted strings, for comparing two runs. */
   cellLines(): string[] {
     return [...this.cells]
+      .filter(([, c]) => !isZeroCounts(c))
       .map(([k, c]) =>
-        JSON.stringify([k, { ...c, themes: Object.fromEntries(Object.entries(c.themes).filter(([, n]) => n !== 0)) }]),
+        JSON.stringify([
+          k,
+          { ...c, phrases: Object.fromEntries(Object.entries(c.phrases).filter(([, n]) => n !== 0)) },
+        ]),
       )
       .sort();
   }
@@ -214,6 +225,10 @@ export function memoryPorts(): MemoryPorts & { put(key: string, body: string | U
     },
     digestNotes: {
       putVerbatims: async (items) => void ledgers.verbatims.push(...items),
+      putThemeQuotes: async (quotes) => {
+        for (const q of quotes)
+          ledgers.quotes.set(`${q.day}\u0000${q.theme}\u0000${q.polarity}\u0000${q.fingerprint}`, q);
+      },
       putMappingNotices: async (fileId, notices) => {
         for (const n of notices) ledgers.notices.set(`${n.day}\u0000${fileId}`, structuredClone(n));
       },
@@ -230,8 +245,18 @@ export function memoryPorts(): MemoryPorts & { put(key: string, body: string | U
       readCells: async ({ from, to, dimensions }) => {
         const out: AggregateCell[] = [];
         for (const [key, counts] of ledgers.cells) {
-          const { dimension, value, day } = parseCellKey(key);
-          if (day >= from && day <= to && dimensions.includes(dimension)) out.push({ dimension, value, day, counts });
+          const { dimension, value, day, theme } = parseCellKey(key);
+          if (theme === undefined && day >= from && day <= to && dimensions.includes(dimension))
+            out.push({ dimension, value, day, counts });
+        }
+        return out;
+      },
+      readThemeCells: async ({ from, to, dimensions }) => {
+        const out: ThemeCell[] = [];
+        for (const [key, counts] of ledgers.cells) {
+          const { dimension, value, day, theme } = parseCellKey(key);
+          if (theme !== undefined && day >= from && day <= to && dimensions.includes(dimension))
+            out.push({ dimension, value, day, theme, counts });
         }
         return out;
       },
@@ -251,8 +276,12 @@ export function memoryIngestConfig(segmentRows: number): IngestConfig {
     LEASE_SECONDS: '60',
     SPIKE_MIN_VOLUME: '3',
     HASH_KEY: 'test-hash-key-0123456789',
+    THEME_TAXONOMY_FILE: 'config/taxonomy.json',
   });
 }
+
+/** The project's taxonomy, matched as the ingest function does. */
+export const projectThemes = new ThemeMatcher(loadTaxonomy('config/taxonomy.json'));
 
 /** `ingestObject` over a fresh set of in-memory ports, at a fixed clock. */
 export function memoryHarness(analyzer: TextAnalyzer, config: IngestConfig) {
@@ -261,6 +290,7 @@ export function memoryHarness(analyzer: TextAnalyzer, config: IngestConfig) {
     ports,
     analyzer,
     config,
+    themes: config.themes ? projectThemes : undefined,
     hashKey: 'test-hash-key-0123456789',
     now: () => new Date('2026-11-01T00:00:00Z'),
     ...overrides,

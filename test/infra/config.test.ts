@@ -66,6 +66,7 @@ describe('cdk.json configuration', () => {
       memoryMiB: 1536,
       ephemeralStorageMiB: 2048,
       themesEnabled: true,
+      taxonomyFile: 'config/taxonomy.json',
       asyncJobs: { enabled: true, threshold: 100_000, pollSeconds: 300, maxWaitMinutes: 1440, alarmAfterMinutes: 120 },
     });
     expect(config.spike).toEqual({ ratio: 1.5, minVolume: 10 });
@@ -179,6 +180,22 @@ describe('cdk.json configuration', () => {
       setting: 'ingest.limits',
       value: { maxRowz: 10 },
       message: /environments\.dev\.ingest\.limits: Unrecognized key: "maxRowz"/,
+    },
+    {
+      setting: 'ingest.taxonomyFile',
+      value: 'test/fixtures/taxonomy/broken.json',
+      message:
+        /environments\.dev\.ingest\.taxonomyFile: Invalid theme taxonomy .*broken\.json:\n {2}categories\.0\.themes\.0\.id: ids are lower-case/,
+    },
+    {
+      setting: 'ingest.taxonomyFile',
+      value: 'config/no-such-taxonomy.json',
+      message: /environments\.dev\.ingest\.taxonomyFile: Theme taxonomy .*no-such-taxonomy\.json cannot be read/,
+    },
+    {
+      setting: 'ingest.taxonomyFile',
+      value: '../outside.json',
+      message: /environments\.dev\.ingest\.taxonomyFile: must be a path inside the project/,
     },
     {
       setting: 'eventSource',

@@ -39,6 +39,7 @@ describe('FeedbackFunction', () => {
       serviceName: 'test-service',
       metricsNamespace: 'TestNamespace',
       environment: { EXTRA: 'value' },
+      bundledFiles: ['config/taxonomy.json'],
     })
       .bindTable(table, ['GetItem', 'Query', 'GetItem'])
       .bindBucket(bucket, { read: ['in/'], write: ['out'] })
@@ -170,6 +171,10 @@ describe('FeedbackFunction', () => {
 
     // Assess
     expect(existsSync(`${bundle}.map`)).toBe(true);
+    // Files the handler reads at run time sit at the same relative path as in the project.
+    expect(readFileSync(join(assetDir, 'config/taxonomy.json'), 'utf8')).toBe(
+      readFileSync('config/taxonomy.json', 'utf8'),
+    );
     expect(source.startsWith("import { createRequire as __feedbackCreateRequire } from 'node:module';")).toBe(true);
     // Minified: the only line breaks are inside string literals (iconv-lite's code-page tables), none between statements.
     expect(source.length / source.split('\n').length).toBeGreaterThan(10_000);

@@ -207,6 +207,7 @@ describe('FeedbackPipelineStack (dev, from cdk.json)', () => {
             [ENV.businessTimeZone]: 'Europe/Berlin',
             [ENV.hashKeyParameter]: { Ref: logicalIdOf(stack.node.findChild('customer-id-hash-key')) },
             [ENV.themesEnabled]: 'true',
+            [ENV.taxonomyFile]: 'config/taxonomy.json',
             [ENV.spikeRatio]: '1.5',
             [ENV.spikeMinVolume]: '10',
             [ENV.ledgerTtlDays]: '400',

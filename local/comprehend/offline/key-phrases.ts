@@ -1,8 +1,15 @@
 /**
- * A small key-phrase extractor for the local Comprehend endpoint: noun-phrase-ish runs of content words in English
- * ("battery life", "customer service"), and content words from `Intl.Segmenter` in Chinese ("服务态度", "房间").
+ * Key phrases for the local Comprehend endpoint, shaped like the real service's (noun phrases with offsets):
+ * - English: runs of content words ("battery life", "customer service"), stop words from the theme module;
+ * - Chinese: words from jieba (a real segmenter, with part-of-speech tags) merged into noun runs ("客服 态度" →
+ *   "客服态度"); the taxonomy's Chinese keywords are in its dictionary, so "送得慢" or "服务态度" stay whole.
+ * Taxonomy-aware, so the local digest's themes and emerging phrases read like those from the real service.
  */
-import { segmentChinese } from './model.js';
+import { fileURLToPath } from 'node:url';
+import { Jieba } from '@node-rs/jieba';
+import { dict } from '@node-rs/jieba/dict.js';
+import { CHINESE_STOP_WORDS, ENGLISH_STOP_WORDS } from '../../../shared/themes/stop-words.js';
+import { loadTaxonomy, type Taxonomy, themesOf } from '../../../shared/themes/taxonomy.js';
 
 export interface OfflineKeyPhrase {
   Text: string;
@@ -11,34 +18,61 @@ export interface OfflineKeyPhrase {
   EndOffset: number;
 }
 
-/** Words that never start, end or sit inside a key phrase: function words, common verbs and sentiment adverbs. */
-const EN_STOP = new Set(
-  `a an the and or but if then than so to of in on at by for with from as into onto about over under after before
-  i me my mine we us our you your he him his she her it its they them their this that these those there here
-  is am are was were be been being do does did done doing have has had having will would shall should can could
-  may might must not no never very really too quite just also only even still again ever all any some more most
-  what which who whom whose when where why how
-  get got gets getting go goes went gone going make made makes come came take took give gave say said tell told
-  use used using want wanted need needed like liked love loved hate hated know knew think thought feel felt look
-  looked seem seemed try tried keep kept let put see saw seen buy bought order ordered work works worked working
-  good great bad nice poor terrible awful excellent amazing horrible best worst better worse fine ok okay
-  well much many lot lots thing things something anything everything nothing way time times day days
-  one two three first last other another same new old own such every each both either neither
-  please thanks thank yes yeah hi hello dont doesnt didnt cant wont isnt wasnt arent werent im ive id youre its`.split(
-    /\s+/,
-  ),
-);
-
-const ZH_STOP = new Set(
-  `我们 你们 他们 她们 它们 自己 这个 那个 这些 那些 这样 那样 这么 那么 什么 怎么 为什么 因为 所以 但是 不过 可是 然后
-  而且 还是 或者 如果 虽然 就是 只是 已经 一直 一个 一些 一下 一点 有点 非常 特别 比较 还有 没有 不是 可以 觉得 感觉 知道
-  时候 现在 今天 昨天 明天 以后 以前 下次 东西 问题 真的 确实 应该 需要 出来 起来 一样 好像 不错 很好 满意 喜欢 推荐`.split(
-    /\s+/,
-  ),
-);
+const PROJECT_TAXONOMY = fileURLToPath(new URL('../../../config/taxonomy.json', import.meta.url));
+/** jieba's noun-like tags: nouns, names, places, organisations, other proper nouns, verbal nouns, Latin words. */
+const NOUN_TAGS = /^(n|nr|ns|nt|nz|nw|vn|an|eng|ng)$/;
+/** A frequency high enough that a taxonomy keyword wins over splitting it. */
+const KEYWORD_FREQUENCY = 100_000;
 
 function isWordChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 39 || c === 0x2019;
+}
+
+export class OfflineKeyPhrases {
+  private readonly jieba: Jieba;
+
+  constructor(taxonomy: Taxonomy) {
+    this.jieba = Jieba.withDict(dict);
+    const keywords = [...themesOf(taxonomy), ...taxonomy.urgency].flatMap((t) => t.keywords.zh);
+    this.jieba.loadDict(Buffer.from(keywords.map((k) => `${k} ${KEYWORD_FREQUENCY} n`).join('\n')));
+  }
+
+  /** Key phrases of a text; `language` is a Comprehend code (Chinese codes use the segmenter). */
+  detect(text: string, language: string, max = 20): OfflineKeyPhrase[] {
+    return language === 'zh' || language === 'zh-TW' ? this.chinese(text, max) : englishPhrases(text, max);
+  }
+
+  private chinese(text: string, max: number): OfflineKeyPhrase[] {
+    const out: OfflineKeyPhrase[] = [];
+    let at = 0;
+    let run: { start: number; end: number } | undefined;
+    const flush = (): void => {
+      if (run && out.length < max) {
+        const phrase = text.slice(run.start, run.end).trim();
+        if ([...phrase].length >= 2 && !CHINESE_STOP_WORDS.has(phrase) && !/^[\d\s\p{P}\p{S}]+$/u.test(phrase)) {
+          out.push({ Text: phrase, Score: 0.9, BeginOffset: run.start, EndOffset: run.end });
+        }
+      }
+      run = undefined;
+    };
+    for (const { word, tag } of this.jieba.tag(text, true)) {
+      const start = text.indexOf(word, at);
+      if (start < 0) continue;
+      at = start + word.length;
+      const noun = NOUN_TAGS.test(tag) && !CHINESE_STOP_WORDS.has(word);
+      if (!noun) {
+        if (word.trim() !== '') flush();
+        continue;
+      }
+      if (run && start === run.end) run.end = at;
+      else {
+        flush();
+        run = { start, end: at };
+      }
+    }
+    flush();
+    return out;
+  }
 }
 
 function englishPhrases(text: string, max: number): OfflineKeyPhrase[] {
@@ -68,7 +102,7 @@ function englishPhrases(text: string, max: number): OfflineKeyPhrase[] {
         .slice(start, i)
         .toLowerCase()
         .replace(/['\u2019]/g, '');
-      if (EN_STOP.has(word) || word.length < 2 || /^\d+$/.test(word) || runWords >= 4) {
+      if (ENGLISH_STOP_WORDS.has(word) || word.length < 2 || /^\d+$/.test(word) || runWords >= 4) {
         flush();
       } else {
         if (runStart < 0) runStart = start;
@@ -84,23 +118,10 @@ function englishPhrases(text: string, max: number): OfflineKeyPhrase[] {
   return out;
 }
 
-function chinesePhrases(text: string, max: number): OfflineKeyPhrase[] {
-  const out: OfflineKeyPhrase[] = [];
-  let from = 0;
-  for (const word of segmentChinese(text)) {
-    const at = text.indexOf(word, from);
-    if (at < 0) continue;
-    from = at + word.length;
-    if ([...word].length < 2 || ZH_STOP.has(word) || /^[\d\s\p{P}]+$/u.test(word)) continue;
-    out.push({ Text: word, Score: 0.9, BeginOffset: at, EndOffset: at + word.length });
-    if (out.length >= max) break;
-  }
-  return out;
-}
+let projectExtractor: OfflineKeyPhrases | undefined;
 
-/** Key phrases of a text; `language` is a Comprehend code (Chinese codes use the Chinese extractor). */
+/** Key phrases with the project's taxonomy (built on first use: loading jieba's dictionary takes a moment). */
 export function detectKeyPhrasesOffline(text: string, language: string, max = 20): OfflineKeyPhrase[] {
-  return language === 'zh' || language === 'zh-TW' || language === 'ja'
-    ? chinesePhrases(text, max)
-    : englishPhrases(text, max);
+  projectExtractor ??= new OfflineKeyPhrases(loadTaxonomy(PROJECT_TAXONOMY));
+  return projectExtractor.detect(text, language, max);
 }

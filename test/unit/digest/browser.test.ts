@@ -11,12 +11,14 @@ import { computeDigestFigures, type DigestFigures } from '../../../shared/digest
 import { formatInteger, formatPercent, formatSigned } from '../../../shared/digest/format.js';
 import { renderDigest } from '../../../shared/digest/render.js';
 import { sendDigestEmail } from '../../../shared/digest/send.js';
+import { loadTaxonomy, themeLabels } from '../../../shared/themes/taxonomy.js';
 import { HOSTILE, HOSTILE_CELLS, HOSTILE_VERBATIMS, MemoryAggregateReader, showcaseData } from './fixtures.js';
 import { type SesLocal, type StoredEmail, startSesLocal } from './ses-local.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 const SCREENSHOT = new URL('../../../docs/digest-email.png', import.meta.url);
+const DRIVERS_SCREENSHOT = new URL('../../../docs/digest-drivers.png', import.meta.url);
 const PHONE = 375;
 
 if (!hasChromium) {
@@ -71,13 +73,18 @@ describe.skipIf(!hasChromium)(`digest e-mail in Chromium${hasChromium ? '' : ` (
       }),
     ]);
     const data = showcaseData();
-    showcase = await computeDigestFigures(new MemoryAggregateReader(data.cells, data.verbatims), {
+    const reader = new MemoryAggregateReader(data.cells, data.verbatims, [], {
+      cells: data.themeCells,
+      quotes: data.quotes,
+    });
+    showcase = await computeDigestFigures(reader, {
       from: '2026-11-16',
       to: '2026-11-22',
       kind: 'weekly',
       timeZone: 'Europe/Berlin',
       segments: ['channel', 'region'],
       spike: { minVolume: 10 },
+      themeLabels: themeLabels(loadTaxonomy('config/taxonomy.json')),
     });
     const hostile = await weekOf(HOSTILE_CELLS);
     const generatedAt = new Date('2026-11-23T07:00:04Z');
@@ -156,23 +163,8 @@ describe.skipIf(!hasChromium)(`digest e-mail in Chromium${hasChromium ? '' : ` (
     await page.close();
   }, 60_000);
 
-  it('saves a screenshot at desktop and phone widths, light and dark', async () => {
-    // Prepare
-    const html = stored[0]?.body.html ?? '';
-    const shoot = async (width: number, colorScheme: 'light' | 'dark'): Promise<string> => {
-      const page = await browser.newPage({ viewport: { width, height: 900 }, colorScheme });
-      await page.setContent(html);
-      const png = await page.screenshot({ fullPage: true });
-      await page.close();
-      return png.toString('base64');
-    };
-
-    // Act
-    const shots = [
-      { label: 'Desktop', png: await shoot(680, 'light'), width: 680 },
-      { label: 'Phone', png: await shoot(PHONE, 'light'), width: PHONE },
-      { label: 'Phone, dark mode', png: await shoot(PHONE, 'dark'), width: PHONE },
-    ];
+  /** Lays the shots side by side on one board and saves it as a PNG. */
+  const saveBoard = async (shots: { label: string; png: string; width: number }[], file: URL): Promise<Buffer> => {
     const board = await browser.newPage({ viewport: { width: 1520, height: 900 } });
     await board.setContent(
       `<body style="margin:0;padding:24px;background:#d9dde4;font:600 15px system-ui,sans-serif;color:#333">
@@ -186,10 +178,52 @@ describe.skipIf(!hasChromium)(`digest e-mail in Chromium${hasChromium ? '' : ` (
     await board.waitForFunction('[...document.images].every((image) => image.complete)');
     const png = await board.screenshot({ fullPage: true });
     await board.close();
-    await mkdir(new URL('.', SCREENSHOT), { recursive: true });
-    await writeFile(SCREENSHOT, png);
+    await mkdir(new URL('.', file), { recursive: true });
+    await writeFile(file, png);
+    return png;
+  };
+
+  /** The whole e-mail, or only the section under the given heading, at a width and colour scheme. */
+  const shoot = async (width: number, colorScheme: 'light' | 'dark', heading?: string): Promise<string> => {
+    const page = await browser.newPage({ viewport: { width, height: 900 }, colorScheme });
+    await page.setContent(stored[0]?.body.html ?? '');
+    const png = heading
+      ? await page.locator('td.card', { has: page.locator('h2', { hasText: heading }) }).screenshot()
+      : await page.screenshot({ fullPage: true });
+    await page.close();
+    return png.toString('base64');
+  };
+
+  it('saves a screenshot at desktop and phone widths, light and dark', async () => {
+    // Act
+    const png = await saveBoard(
+      [
+        { label: 'Desktop', png: await shoot(680, 'light'), width: 680 },
+        { label: 'Phone', png: await shoot(PHONE, 'light'), width: PHONE },
+        { label: 'Phone, dark mode', png: await shoot(PHONE, 'dark'), width: PHONE },
+      ],
+      SCREENSHOT,
+    );
 
     // Assess
     expect(png.byteLength).toBeGreaterThan(50_000);
+  }, 90_000);
+
+  it('saves "What drives the score" on desktop and phone, light and dark', async () => {
+    // Act
+    const heading = 'What drives the score';
+    const shots = [];
+    for (const [label, width] of [
+      ['Desktop', 680],
+      ['Phone', PHONE],
+    ] as const) {
+      for (const scheme of ['light', 'dark'] as const) {
+        shots.push({ label: `${label}, ${scheme}`, png: await shoot(width, scheme, heading), width });
+      }
+    }
+    const png = await saveBoard(shots, DRIVERS_SCREENSHOT);
+
+    // Assess
+    expect(png.byteLength).toBeGreaterThan(20_000);
   }, 90_000);
 });

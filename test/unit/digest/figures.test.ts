@@ -131,13 +131,13 @@ describe('computeDigestFigures', () => {
     ]);
   });
 
-  it('lists top negative themes, the most negative verbatims and a daily series', async () => {
+  it('lists top emerging phrases, the most negative verbatims and a daily series', async () => {
     const f = await week();
 
     // refund 6 + 3 = 9 (previous 0); delivery 1 + 4 = 5 (previous 7 × 1); app crash 2 is cut by topThemes 2
-    expect(f.themes).toEqual([
-      { theme: 'refund', count: 9, previous: 0 },
-      { theme: 'delivery', count: 5, previous: 7 },
+    expect(f.emerging).toEqual([
+      { phrase: 'refund', count: 9, previous: 0 },
+      { phrase: 'delivery', count: 5, previous: 7 },
     ]);
     expect(f.verbatims.map((v) => v.negative)).toEqual([0.97, 0.91, 0.88]);
     // 14 days (previous week for context + this week); Fri 20 has no data → nulls, Thu 19 has no NPS/ratings.

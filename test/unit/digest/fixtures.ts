@@ -9,6 +9,8 @@ import {
   emptyCounts,
   type MappingNotice,
   type SegmentDimension,
+  type ThemeCell,
+  type ThemeQuote,
   type Verbatim,
 } from '../../../shared/domain/cells.js';
 
@@ -20,7 +22,30 @@ export class MemoryAggregateReader implements AggregateReader {
     private readonly cells: readonly AggregateCell[],
     private readonly verbatims: readonly Verbatim[] = [],
     private readonly notices: readonly MappingNotice[] = [],
+    private readonly themes: { cells?: readonly ThemeCell[]; quotes?: readonly ThemeQuote[] } = {},
   ) {}
+
+  async readThemeCells(query: {
+    from: string;
+    to: string;
+    dimensions: readonly SegmentDimension[];
+  }): Promise<ThemeCell[]> {
+    return (this.themes.cells ?? []).filter(
+      (c) => c.day >= query.from && c.day <= query.to && query.dimensions.includes(c.dimension),
+    );
+  }
+
+  /** The best quote per theme and polarity, as the DynamoDB reader returns them. */
+  async readThemeQuotes(query: { from: string; to: string; themes: readonly string[] }): Promise<ThemeQuote[]> {
+    const best = new Map<string, ThemeQuote>();
+    for (const q of this.themes.quotes ?? []) {
+      if (q.day < query.from || q.day > query.to || !query.themes.includes(q.theme)) continue;
+      const key = `${q.theme}\u0000${q.polarity}`;
+      const seen = best.get(key);
+      if (!seen || q.score > seen.score) best.set(key, q);
+    }
+    return [...best.values()];
+  }
 
   async readCells(query: {
     from: string;
@@ -51,7 +76,7 @@ interface CellSpec {
   sentiment?: [positive: number, negative: number, neutral: number, mixed: number];
   nps?: [promoters: number, passives: number, detractors: number];
   ratings?: Ratings;
-  themes?: Record<string, number>;
+  phrases?: Record<string, number>;
 }
 
 /** Builds a cell; NPS sums use 10 / 7 / 3 per promoter / passive / detractor (only n and groups matter). */
@@ -80,7 +105,7 @@ export function cell(day: string, dimension: SegmentDimension, value: string, sp
     ratingN: stars.reduce((n, s) => n + (r[s] ?? 0), 0),
     ratingSum: stars.reduce((sum, s) => sum + s * (r[s] ?? 0), 0),
   });
-  counts.themes = { ...(spec.themes ?? {}) };
+  counts.phrases = { ...(spec.phrases ?? {}) };
   return { day, dimension, value, counts };
 }
 
@@ -93,7 +118,7 @@ const ordinaryDay: CellSpec = {
   sentiment: [4, 2, 2, 0],
   nps: [2, 1, 2],
   ratings: { 5: 1, 4: 1, 3: 1, 1: 1 },
-  themes: { delivery: 1 },
+  phrases: { delivery: 1 },
 };
 
 /**
@@ -120,7 +145,7 @@ export const WEEK_CELLS: AggregateCell[] = [
     sentiment: [4, 12, 1, 1],
     nps: [0, 1, 3],
     ratings: { 1: 3, 2: 2, 5: 1 },
-    themes: { refund: 6, delivery: 4, 'app crash': 2 },
+    phrases: { refund: 6, delivery: 4, 'app crash': 2 },
   }),
   all('2026-11-19', { volume: 8, texts: 6, sentiment: [3, 1, 2, 0] }),
   all('2026-11-21', {
@@ -128,7 +153,7 @@ export const WEEK_CELLS: AggregateCell[] = [
     texts: 9,
     sentiment: [2, 6, 1, 0],
     ratings: { 1: 1, 2: 1, 4: 1 },
-    themes: { refund: 3 },
+    phrases: { refund: 3 },
   }),
   all('2026-11-22', { volume: 5, nps: [5, 0, 0] }),
   // channel: previous week email 30 + app 40 = 70; this week email 20 + app 44 = 64.
@@ -176,7 +201,7 @@ export const HOSTILE_CELLS: AggregateCell[] = [
   cell('2026-11-18', 'channel', HOSTILE.arabic, { volume: 12, texts: 12, sentiment: [1, 10, 1, 0] }),
   cell('2026-11-18', 'all', 'all', {
     volume: 0,
-    themes: { [HOSTILE.script]: 9, [HOSTILE.formula]: 8, [HOSTILE.longWord]: 7 },
+    phrases: { [HOSTILE.script]: 9, [HOSTILE.formula]: 8, [HOSTILE.longWord]: 7 },
   }),
 ];
 
@@ -205,7 +230,12 @@ function random(seed: number): () => number {
  * A realistic four weeks (2026-10-26 – 2026-11-22) for the screenshot: ~150 responses a day over three
  * channels and two regions, a refund-related spike on Wednesday 18 November.
  */
-export function showcaseData(): { cells: AggregateCell[]; verbatims: Verbatim[] } {
+export function showcaseData(): {
+  cells: AggregateCell[];
+  verbatims: Verbatim[];
+  themeCells: ThemeCell[];
+  quotes: ThemeQuote[];
+} {
   const next = random(42);
   const cells: AggregateCell[] = [];
   const channels = [
@@ -217,6 +247,7 @@ export function showcaseData(): { cells: AggregateCell[]; verbatims: Verbatim[] 
     ['EMEA', 0.55],
     ['Americas', 0.45],
   ] as const;
+  const themeCells: ThemeCell[] = [];
   for (let i = 0; i < 28; i += 1) {
     const day = new Date(Date.UTC(2026, 9, 26 + i)).toISOString().slice(0, 10);
     const weekend = i % 7 >= 5;
@@ -239,7 +270,7 @@ export function showcaseData(): { cells: AggregateCell[]; verbatims: Verbatim[] 
     const r1 = Math.round(ratingN * (spike ? 0.2 : 0.06));
     const r2 = Math.round(ratingN * 0.06);
     const r3 = Math.max(0, ratingN - r5 - r4 - r1 - r2);
-    const themes: Record<string, number> = {
+    const phrases: Record<string, number> = {
       'refund delay': Math.round(negative * (spike ? 0.5 : 0.12)),
       'late delivery': Math.round(negative * 0.2),
       'app crashes at checkout': Math.round(negative * 0.1),
@@ -252,9 +283,10 @@ export function showcaseData(): { cells: AggregateCell[]; verbatims: Verbatim[] 
       sentiment: [positive, negative, neutral, mixed],
       nps: [promoters, passives, detractors],
       ratings: { 1: r1, 2: r2, 3: r3, 4: r4, 5: r5 },
-      themes,
+      phrases,
     };
     cells.push(all(day, spec));
+    themeCells.push(...showcaseThemeCells(day, volume, spike));
     // Segments differ in tone: help desk contacts skew negative (more so in the last week), app reviews positive.
     const tone: Record<string, [positive: number, negative: number, promoters: number, detractors: number]> = {
       'App store': [1.12, 0.85, 1.05, 0.9],
@@ -307,5 +339,87 @@ export function showcaseData(): { cells: AggregateCell[]; verbatims: Verbatim[] 
       nps: 2,
     },
   ];
-  return { cells, verbatims };
+  return { cells, verbatims, themeCells, quotes: SHOWCASE_QUOTES };
 }
+
+/** Theme, share of the day's responses, promoter and detractor rates, share of 1★ and of 5★ among its ratings. */
+const SHOWCASE_THEMES = [
+  ['payment.refund', 0.08, 0.1, 0.7, 0.55, 0.05],
+  ['delivery.speed', 0.12, 0.25, 0.45, 0.3, 0.15],
+  ['app.stability', 0.06, 0.2, 0.5, 0.4, 0.1],
+  ['service.attitude', 0.1, 0.72, 0.06, 0.03, 0.7],
+  ['product.quality', 0.14, 0.66, 0.1, 0.05, 0.62],
+  ['price.value', 0.09, 0.35, 0.3, 0.15, 0.3],
+] as const;
+
+function showcaseThemeCells(day: string, volume: number, spike: boolean): ThemeCell[] {
+  return SHOWCASE_THEMES.map(([theme, share, promoterRate, detractorRate, oneStar, fiveStar]) => {
+    const v = Math.round(volume * share * (spike && theme === 'payment.refund' ? 3 : 1));
+    const npsN = Math.round(v * 0.4);
+    const promoters = Math.round(npsN * promoterRate);
+    const detractors = Math.round(npsN * detractorRate);
+    const ratingN = Math.round(v * 0.5);
+    const r1 = Math.round(ratingN * oneStar);
+    const r5 = Math.round(ratingN * fiveStar);
+    const negative = Math.round(v * 0.8 * detractorRate);
+    const positive = Math.round(v * 0.8 * promoterRate);
+    return {
+      theme,
+      ...cell(day, 'all', 'all', {
+        volume: v,
+        texts: v,
+        sentiment: [positive, negative, Math.max(0, v - positive - negative), 0],
+        nps: [promoters, npsN - promoters - detractors, detractors],
+        ratings: { 1: r1, 3: ratingN - r1 - r5, 5: r5 },
+      }),
+    };
+  });
+}
+
+const SHOWCASE_QUOTES: ThemeQuote[] = [
+  {
+    day: '2026-11-18',
+    theme: 'payment.refund',
+    polarity: 'negative',
+    score: 0.98,
+    text: 'Three weeks since I returned it and still no refund. Support only sends templates.',
+    source: 'Help desk',
+    fingerprint: 'q1',
+  },
+  {
+    day: '2026-11-20',
+    theme: 'delivery.speed',
+    polarity: 'negative',
+    score: 0.95,
+    text: '等了一个小时还没送到，骑手电话也打不通。',
+    source: 'App store',
+    fingerprint: 'q2',
+  },
+  {
+    day: '2026-11-17',
+    theme: 'app.stability',
+    polarity: 'negative',
+    score: 0.93,
+    text: 'The app crashes every time I open my orders.',
+    source: 'App store',
+    fingerprint: 'q3',
+  },
+  {
+    day: '2026-11-19',
+    theme: 'service.attitude',
+    polarity: 'positive',
+    score: 0.97,
+    text: 'Lovely, patient agent on the phone – sorted in five minutes.',
+    source: 'Email survey',
+    fingerprint: 'q4',
+  },
+  {
+    day: '2026-11-21',
+    theme: 'product.quality',
+    polarity: 'positive',
+    score: 0.96,
+    text: '质量很好，做工扎实，和描述一致。',
+    source: 'Email survey',
+    fingerprint: 'q5',
+  },
+];

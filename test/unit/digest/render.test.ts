@@ -103,8 +103,8 @@ describe('renderDigest', () => {
     expect(longWordCell?.[1]).toContain('overflow-wrap:anywhere');
     expect(html).toContain(`<div class="tx" dir="auto" style="${longWordCell?.[1]}">${HOSTILE.arabic}</div>`);
     expect(html).toMatch(new RegExp(`<bdi[^>]*>${HOSTILE.arabic}</bdi>`));
-    // The theme name is shortened (60 characters), not the verbatim (600).
-    expect(html).toContain(`${'A'.repeat(59)}…`);
+    // The emerging phrase is shortened (40 characters), not the verbatim (600).
+    expect(html).toContain(`${'A'.repeat(39)}…`);
     // Plain text: formula neutralised and bidi-isolated, nothing interpreted.
     expect(text).toContain(`\u2068'=HYPERLINK("http://x","y")\u2069`);
     expect(text).toContain(`\u2068'@import\u2069`);

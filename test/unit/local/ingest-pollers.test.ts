@@ -72,6 +72,7 @@ describe('ingest handler under concurrent invocations (the local stack runs para
     vi.stubEnv(ENV.eventBusName, 'feedback-local');
     vi.stubEnv(ENV.businessTimeZone, 'Europe/Berlin');
     vi.stubEnv(ENV.hashKey, 'unit-test-hash-key-0123456789');
+    vi.stubEnv(ENV.taxonomyFile, 'config/taxonomy.json');
     vi.stubEnv('AWS_REGION', 'eu-central-1');
     vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
     vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');

@@ -33,7 +33,7 @@ describe('CellDeltas', () => {
     // Prepare
     const c = toContribution(
       record({ channel: ' email ', product: 'App', nps: 3, rating: 2, text: 'Slow' }),
-      { label: 'NEGATIVE', language: 'en', themes: ['checkout'] },
+      { label: 'NEGATIVE', language: 'en', phrases: ['checkout'] },
       'UTC',
     );
     // Act
@@ -59,8 +59,34 @@ describe('CellDeltas', () => {
       ratingN: 1,
       ratingSum: 2,
       rating2: 1,
-      themes: { checkout: 1 },
+      phrases: { checkout: 1 },
     });
+  });
+
+  it('adds a theme cell per segment for each theme the text names, with the same counters and no phrases', () => {
+    // Prepare: two themes, segments channel + source + language (+ all).
+    const c = toContribution(
+      record({ channel: 'app', nps: 2, rating: 1, text: 'Crashes, and no refund' }),
+      { label: 'NEGATIVE', language: 'en', themes: ['app.stability', 'payment.refund'], phrases: ['crash'] },
+      'UTC',
+    );
+    // Act
+    const deltas = new CellDeltas();
+    deltas.add(c);
+    // Assess: 4 segment cells + 2 themes × 4 segments; a text with themes keeps no emerging phrases.
+    expect(deltas.size).toBe(12);
+    const theme = deltas.cells.get(cellKey('channel', 'app', '2026-03-29', 'payment.refund'));
+    expect(theme).toMatchObject({ volume: 1, negative: 1, npsDetractors: 1, rating1: 1, phrases: {} });
+    expect(deltas.cells.get(cellKey('all', 'all', '2026-03-29'))?.phrases).toEqual({});
+  });
+
+  it('keeps emerging phrases only for negative or mixed text that named no theme', () => {
+    const base = record({ text: 'Odd smell from the box' });
+    expect(toContribution(base, { label: 'NEGATIVE', phrases: ['odd smell'] }, 'UTC').phrases).toEqual(['odd smell']);
+    expect(toContribution(base, { label: 'POSITIVE', phrases: ['odd smell'] }, 'UTC').phrases).toBeUndefined();
+    expect(
+      toContribution(base, { label: 'MIXED', themes: ['delivery.damage'], phrases: ['box'] }, 'UTC').phrases,
+    ).toBeUndefined();
   });
 
   it('has a cell for every segment dimension when a record has them all', () => {
@@ -92,7 +118,11 @@ describe('CellDeltas', () => {
   });
 
   it('takes a retracted contribution back out exactly', () => {
-    const old = toContribution(record({ rating: 1, text: 'Broken' }), { label: 'NEGATIVE', themes: ['crash'] }, 'UTC');
+    const old = toContribution(
+      record({ rating: 1, text: 'Broken' }),
+      { label: 'NEGATIVE', themes: ['product.quality'], phrases: ['crash'] },
+      'UTC',
+    );
     const newer = toContribution(record({ rating: 5, text: 'Fixed' }), { label: 'POSITIVE' }, 'UTC');
     const deltas = new CellDeltas();
     deltas.add(old);
@@ -100,7 +130,12 @@ describe('CellDeltas', () => {
     deltas.add(newer);
     const all = deltas.cells.get(cellKey('all', 'all', '2026-03-29'));
     expect(all).toMatchObject({ volume: 1, negative: 0, positive: 1, rating1: 0, rating5: 1, ratingSum: 5 });
-    expect(all?.themes).toEqual({ crash: 0 });
+    expect(deltas.cells.get(cellKey('all', 'all', '2026-03-29', 'product.quality'))).toMatchObject({
+      volume: 0,
+      negative: 0,
+      rating1: 0,
+    });
+    expect(deltas.nonZeroCells().some(([k]) => k.endsWith('product.quality'))).toBe(false);
   });
 
   it('keeps missing scores missing, never zero', () => {
