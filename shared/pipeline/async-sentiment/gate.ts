@@ -13,7 +13,7 @@ import type { FileLedgerEntry } from '../../ports/ingest.js';
 import type { JobKind, JobView } from '../../sentiment/async/job-client.js';
 import { type AsyncFile, type AsyncSentiment, clockOf } from './context.js';
 import { fillGroup } from './fill-cache.js';
-import { planAsyncJobs } from './plan.js';
+import { PrePassTimeoutError, planAsyncJobs } from './plan.js';
 import { startAsyncJobs } from './start-jobs.js';
 
 export type { AsyncSentiment } from './context.js';
@@ -31,6 +31,8 @@ export interface GateInput extends AsyncFile {
 
 /** The fewest bytes a record with a text of its own takes (a character and two separators): smaller files skip. */
 const MIN_BYTES_PER_TEXT = 3;
+/** Below this much time left, the pre-pass gives up (writing inputs and starting jobs still needs time). */
+const PRE_PASS_MARGIN_MS = 120_000;
 /** Below this much time left, fill no further group: check again at once in a new invocation. */
 const FILL_MARGIN_MS = 120_000;
 const PROCEED: GateOutcome = { kind: 'proceed' };
@@ -50,11 +52,18 @@ async function startIfWorthIt(input: GateInput, deps: AsyncSentiment): Promise<G
   const { size } = input.target;
   if (size !== undefined && size < deps.config.threshold * MIN_BYTES_PER_TEXT) return PROCEED;
   let plan: Awaited<ReturnType<typeof planAsyncJobs>>;
+  const { remainingMs } = input;
+  const timeShort = () => remainingMs !== undefined && remainingMs() < PRE_PASS_MARGIN_MS;
   try {
-    plan = await planAsyncJobs(input.openReader(), deps.ports.cache, deps.config.threshold);
+    plan = await planAsyncJobs(input.openReader(), deps.ports.cache, deps.config.threshold, timeShort);
   } catch (err) {
     // The normal read meets the same error and reports it as the file's.
     if (err instanceof FileRejectedError) return PROCEED;
+    // Retrying would time out again: the file goes the synchronous way, handing off as it goes.
+    if (err instanceof PrePassTimeoutError) {
+      deps.log?.('warn', 'the pre-pass ran out of time; the file is analysed synchronously', { key: input.target.key });
+      return PROCEED;
+    }
     throw err;
   }
   if (!plan) return PROCEED;

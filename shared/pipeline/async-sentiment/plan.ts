@@ -26,6 +26,11 @@ export interface AsyncPlan {
   documents: number;
 }
 
+/** The pre-pass ran out of time: the file is too big for one invocation's read, so it stays synchronous. */
+export class PrePassTimeoutError extends Error {
+  override name = 'PrePassTimeoutError';
+}
+
 const LOOKUP_CHUNK = 1_000;
 const LOOKUP_CONCURRENCY = 4;
 /** The language the adapter gives short texts it does not detect (its `defaultLanguage`). */
@@ -53,13 +58,17 @@ export function freeLanguage(text: string, hint: string | undefined): Comprehend
   return [...text].length < MIN_DETECTION_CHARS ? DEFAULT_LANGUAGE : undefined;
 }
 
-/** Reads the whole file; returns the jobs' documents when more than `threshold` of them are uncached. */
+/**
+ * Reads the whole file; returns the jobs' documents when more than `threshold` of them are uncached. Throws
+ * PrePassTimeoutError when `timeShort` says so between two batches.
+ */
 export async function planAsyncJobs(
   reader: Pick<ExportReader, 'batches'>,
   cache: TextCache,
   threshold: number,
+  timeShort: () => boolean = () => false,
 ): Promise<AsyncPlan | undefined> {
-  const byLanguage = await collectTexts(reader);
+  const byLanguage = await collectTexts(reader, timeShort);
   let candidates = 0;
   for (const g of byLanguage.values()) candidates += g.keys.length;
   if (candidates <= threshold) return undefined;
@@ -88,10 +97,12 @@ export async function planAsyncJobs(
 
 async function collectTexts(
   reader: Pick<ExportReader, 'batches'>,
+  timeShort: () => boolean,
 ): Promise<Map<ComprehendLanguage, { keys: string[]; docs: string[] }>> {
   const seen = new Set<string>();
   const out = new Map<ComprehendLanguage, { keys: string[]; docs: string[] }>();
   for await (const batch of reader.batches()) {
+    if (timeShort()) throw new PrePassTimeoutError('The pre-pass did not finish within the invocation');
     for (const outcome of batch) {
       if (outcome.kind !== 'accepted' || !outcome.record.text) continue;
       const key = textKey(outcome.record.text);

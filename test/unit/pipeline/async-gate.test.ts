@@ -177,3 +177,16 @@ async function keysOf(fake: ReturnType<typeof fakePorts>): Promise<string[]> {
   if (group) for await (const k of fake.ports.files.readLines('b', group.keysKey)) keys.push(k);
   return keys;
 }
+
+describe('asyncSentimentGate on a file too big to read twice', () => {
+  it('gives the jobs up and proceeds synchronously when the pre-pass runs short of time', async () => {
+    const fake = fakePorts();
+    const outcome = await asyncSentimentGate(
+      input({ remainingMs: () => 60_000 }),
+      deps(fake.ports, () => new Date()),
+    );
+    expect(outcome).toEqual({ kind: 'proceed' });
+    expect(fake.records.size).toBe(0);
+    expect(fake.checks).toEqual([]);
+  });
+});
