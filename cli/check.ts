@@ -9,6 +9,9 @@ import { FileRejectedError } from '../shared/domain/errors.js';
 import { dedupe } from '../shared/ingest/dedupe.js';
 import { readExport } from '../shared/ingest/read-export.js';
 import { type CheckReport, ReportBuilder } from '../shared/ingest/report.js';
+import { recordEstimator } from '../shared/pipeline/cost-estimate.js';
+import type { CostEstimate } from '../shared/sentiment/cost.js';
+import { checkCostSettings } from './check-cost.js';
 
 export interface CheckIo {
   stdout: { write(chunk: string): unknown };
@@ -50,7 +53,17 @@ function explainChoice(m: NonNullable<CheckReport['details']['mapping']>[number]
   return `${m.field}: \`${m.column}\` (confidence ${m.confidence}) — ${m.evidence}${runner}`;
 }
 
-function human(r: CheckReport): string {
+/** What `feedback check` prints: the read, and what Comprehend would cost for it. */
+type CheckOutput = CheckReport & { comprehend: { estimate: CostEstimate } };
+
+function describeEstimate(e: CostEstimate): string {
+  const op = (name: string, o: CostEstimate['byOperation']['sentiment']) =>
+    `${name} ${o.documents} docs/${o.units} units/$${o.usd}`;
+  const { sentiment, keyPhrases, dominantLanguage } = e.byOperation;
+  return `Comprehend (estimate, before cache): ${e.units} units, $${e.usd} — ${op('sentiment', sentiment)}; ${op('key phrases (at most)', keyPhrases)}; ${op('language', dominantLanguage)}`;
+}
+
+function human(r: CheckOutput): string {
   const lines: string[] = [];
   lines.push(
     `${r.file}: ${r.format}, ${r.encoding}${r.details.delimiter ? `, delimiter ${JSON.stringify(r.details.delimiter)}` : ''}, ${r.details.headerRows} header row(s)`,
@@ -85,6 +98,7 @@ function human(r: CheckReport): string {
     `NPS: ${nps.score ?? 'n/a'} (n=${nps.n}: ${nps.promoters} promoters, ${nps.passives} passives, ${nps.detractors} detractors)`,
   );
   lines.push(`CSAT: ${csat.score ?? 'n/a'}% satisfied (n=${csat.n}), average ${csat.average ?? 'n/a'}`);
+  lines.push(describeEstimate(r.comprehend.estimate));
   return `${lines.join('\n')}\n`;
 }
 
@@ -141,14 +155,19 @@ export async function runCheck(argv: readonly string[], io: CheckIo): Promise<nu
       uploadTime: new Date(),
     });
     const builder = new ReportBuilder();
+    const estimator = recordEstimator(checkCostSettings());
     for await (const o of dedupe(reader)) {
       builder.add(o);
+      await estimator.add(o);
       if (out !== undefined && o.kind === 'accepted') {
         if (o.replaces !== undefined) replaced.add(o.replaces.row);
         if (!out.write(`${JSON.stringify(o.record)}\n`)) await once(out, 'drain');
       }
     }
-    const report = builder.build(basename(file), await reader.meta(), reader.linesRead());
+    const report: CheckOutput = {
+      ...builder.build(basename(file), await reader.meta(), reader.linesRead()),
+      comprehend: { estimate: await estimator.finish() },
+    };
     if (out !== undefined && partial !== undefined && args.records !== undefined) {
       out.end();
       await once(out, 'finish');

@@ -8,6 +8,7 @@ Commands:
                                                   Run the whole pipeline on the local stack
   digest [--from YYYY-MM-DD --to YYYY-MM-DD | --period daily|weekly] [--json] [--send] [--local --state <dir>]
                                                   Build (and send) the KPI digest against the configured stack
+  release <key> [--json] [--local --state <dir>]  Process a file held over the Comprehend budget now
 `;
 
 /** Entry point of the `feedback` binary; returns the process exit code. */
@@ -26,6 +27,10 @@ export async function main(argv: string[]): Promise<number> {
     case 'digest': {
       const { runDigestCommand } = await import('./digest.js');
       return runDigestCommand(rest, io);
+    }
+    case 'release': {
+      const { runRelease } = await import('./release.js');
+      return runRelease(rest, io);
     }
     case undefined:
     case '-h':

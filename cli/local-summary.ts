@@ -4,7 +4,8 @@ import type { FileReport } from '../shared/pipeline/file-report.js';
 /** One file's outcome as `feedback local` prints it. */
 export interface FileResult {
   key: string;
-  status: 'processed' | 'failed';
+  /** `held`: over the month's Comprehend budget, waiting for `feedback release` (see the README). */
+  status: 'processed' | 'failed' | 'held';
   rows?: FileReport['rows'];
   error?: FileReport['error'];
   report?: FileReport;
@@ -29,6 +30,14 @@ export function describeResult(r: FileResult): string[] {
     ? `${rows.total} rows: ${rows.accepted} accepted, ${rows.rejected} rejected, ${rows.duplicates} duplicates (${rows.withText} with text)`
     : '';
   const how = r.report?.format ? ` [${r.report.format}, ${r.report.encoding}]` : '';
+  if (r.status === 'held') {
+    const b = r.report?.budget;
+    const estimate = r.report?.comprehend.estimate?.usd;
+    return [
+      `  ⏸ ${r.key}${how}`,
+      `      held: estimated $${estimate} > $${b?.remainingUsd} left of $${b?.budgetUsd} (${b?.month}); feedback release <key>`,
+    ];
+  }
   return [
     `  ${r.status === 'processed' ? '✔' : '✘'} ${r.key}${how}`,
     `      ${r.status === 'processed' ? detail : `${r.error?.code}: ${r.error?.message}`}`,

@@ -66,7 +66,7 @@ async function readReport(s3: S3Client, bucket: string, key: string, etag: strin
   }
 }
 
-const FILE_DONE_EVENTS = new Set(['Feedback File Processed', 'Feedback File Rejected']);
+const FILE_DONE_EVENTS = new Set(['Feedback File Processed', 'Feedback File Rejected', 'Feedback File Held']);
 
 export interface WatchOptions {
   /** Events recorded so far by the local bus, oldest first. */

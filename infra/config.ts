@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
 import { COMPREHEND_JOBS } from '../shared/config/comprehend-jobs.js';
+import { LIST_PRICES_USD_PER_UNIT } from '../shared/config/cost.js';
 import { EVENTS, INGEST_QUEUE } from '../shared/config/resources.js';
 import { SEGMENT_DIMENSIONS } from '../shared/domain/cells.js';
 import { DEFAULT_LIMITS, LIMIT_NAMES, type ReadLimits } from '../shared/ingest/limits.js';
@@ -130,6 +131,20 @@ const readLimitsSchema = z.strictObject(
 
 /** Room in `/tmp` beyond what a workbook may spool (the runtime and libraries use it too). */
 const SPOOL_HEADROOM_MIB = 256;
+
+const usdPerUnit = z.number().nonnegative().max(1, { error: 'is dollars per 100-character unit (list: 0.0001)' });
+
+/** Comprehend prices and budget; see README "Cost and budget" and aws-facts §1.6 for the list prices. */
+const costSchema = z.strictObject({
+  /** Dollars Comprehend may cost per calendar month (UTC); a file whose estimate does not fit is held. */
+  monthlyBudgetUsd: z.number().positive(),
+  /** The budget alarm fires when the month-to-date spend reaches this share of the budget. @default 0.8 */
+  alarmAtShare: z.number().gt(0).lte(1).default(0.8),
+  /** Dollars per unit of 100 characters (minimum 3 units per document), per operation. @default list prices */
+  usdPerUnit: z
+    .strictObject({ sentiment: usdPerUnit, keyPhrases: usdPerUnit, dominantLanguage: usdPerUnit })
+    .default({ ...LIST_PRICES_USD_PER_UNIT }),
+});
 
 const scheduleSchema = z.strictObject({
   /** EventBridge Scheduler cron expression, e.g. `cron(0 8 ? * MON-FRI *)`. */
@@ -264,6 +279,8 @@ const environmentSchema = z
       accessLogDays: days.default(365),
     }),
     alarms: z.strictObject({ email }),
+    /** Comprehend's price table and monthly budget. Required: every environment states what it may spend. */
+    cost: costSchema,
   })
   .superRefine((env, ctx) => {
     const spool = (env.ingest.limits?.maxInflatedBytes ?? DEFAULT_LIMITS.maxInflatedBytes) / 1024 / 1024;

@@ -1,3 +1,4 @@
+import { costSettings } from '../shared/config/cost.js';
 import { ENV, LIMIT_ENV } from '../shared/config/env-names.js';
 import type { EnvironmentConfig } from './config.js';
 
@@ -26,6 +27,7 @@ export function ingestSettings(config: EnvironmentConfig): Record<string, string
     [ENV.asyncPollSeconds]: String(config.ingest.asyncJobs.pollSeconds),
     [ENV.asyncMaxWaitMinutes]: String(config.ingest.asyncJobs.maxWaitMinutes),
     ...limitSettings(config),
+    ...costSettings({ unitPrices: config.cost.usdPerUnit, monthlyBudgetUsd: config.cost.monthlyBudgetUsd }),
   };
 }
 

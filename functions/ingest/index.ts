@@ -20,6 +20,7 @@ import { FileLeaseLostError } from '../../shared/domain/errors.js';
 import { awsAsyncSentimentPorts } from '../../shared/pipeline/async-sentiment/aws-ports.js';
 import type { AsyncSentiment } from '../../shared/pipeline/async-sentiment/gate.js';
 import { awsIngestPorts } from '../../shared/pipeline/aws-ports.js';
+import { isRequeueHeldMessage, requeueHeldFiles } from '../../shared/pipeline/held-files.js';
 import { ingestObject } from '../../shared/pipeline/ingest-object.js';
 import { targetsOf } from '../../shared/pipeline/queue-message.js';
 import { analyze } from '../../shared/sentiment/comprehend-adapter.js';
@@ -50,6 +51,12 @@ const asyncSentiment: AsyncSentiment | undefined = config.asyncJobs && {
 
 /** One queue message; `context` comes from the batch processor, so concurrent invocations each see their own deadline. */
 async function processRecord(record: SQSRecord, context?: Context): Promise<void> {
+  // The monthly schedule's message: files held for want of budget go back to the queue.
+  if (isRequeueHeldMessage(record.body) && ports.cost) {
+    const requeued = await requeueHeldFiles({ ledger: ports.cost.ledger, continuations: ports.continuations });
+    logger.info('held files re-queued for the new month', { files: requeued.length });
+    return;
+  }
   const hashKey = await loadHashKey(config);
   const remainingMs = context ? () => context.getRemainingTimeInMillis() : undefined;
   for (const target of targetsOf(record.body)) {
@@ -73,6 +80,8 @@ async function processRecord(record: SQSRecord, context?: Context): Promise<void
         },
         log: (level, message, data) => logger[level](message, data ?? {}),
         asyncSentiment,
+        onBudgetStanding: (standing) =>
+          metrics.addMetric(PIPELINE_METRICS.comprehendSpendMonthToDate, MetricUnit.NoUnit, standing.monthToDateUsd),
       });
       if (result.status === 'processed' && result.report) {
         const r = result.report;
@@ -84,6 +93,8 @@ async function processRecord(record: SQSRecord, context?: Context): Promise<void
         metrics.addMetric(PIPELINE_METRICS.comprehendUnits, MetricUnit.Count, r.comprehend.units);
       } else if (result.status === 'failed') {
         metrics.addMetric(PIPELINE_METRICS.filesRejected, MetricUnit.Count, 1);
+      } else if (result.status === 'held') {
+        metrics.addMetric(PIPELINE_METRICS.filesHeld, MetricUnit.Count, 1);
       }
       logger.info('ingest finished', { key: target.key, status: result.status, reportKey: result.reportKey });
     } catch (err) {

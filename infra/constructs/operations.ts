@@ -28,6 +28,8 @@ export interface PipelineOperationsProps {
   readonly deadLetterQueues: Readonly<Record<string, IQueue>>;
   /** Alarm when the oldest ingest message is older than this. @default Duration.hours(1) */
   readonly maxIngestBacklogAge?: Duration;
+  /** The month's Comprehend budget: an alarm when the month-to-date spend reaches `alarmAtShare` of it. */
+  readonly comprehendBudget?: { readonly monthlyUsd: number; readonly alarmAtShare: number };
 }
 
 /**
@@ -128,6 +130,22 @@ export class PipelineOperations extends Construct {
       });
     const ingestService = props.ingest.serviceName;
     const width = 12;
+    if (props.comprehendBudget) {
+      const { monthlyUsd, alarmAtShare } = props.comprehendBudget;
+      // The ingest function reports the month's total at each admission: its maximum is the spend so far.
+      alarm(
+        'comprehend-budget',
+        new cloudwatch.Metric({
+          namespace: PIPELINE_METRICS.namespace,
+          metricName: PIPELINE_METRICS.comprehendSpendMonthToDate,
+          dimensionsMap: { service: ingestService },
+          statistic: cloudwatch.Stats.MAXIMUM,
+          period: Duration.hours(1),
+        }),
+        `Comprehend spend this month reached ${Math.round(alarmAtShare * 100)} % of its $${monthlyUsd} budget: files beyond it will be held.`,
+        monthlyUsd * alarmAtShare,
+      );
+    }
 
     this.dashboard = new cloudwatch.Dashboard(this, 'dashboard', {
       dashboardName: props.namePrefix,
@@ -140,6 +158,7 @@ export class PipelineOperations extends Construct {
             left: [
               custom(PIPELINE_METRICS.filesProcessed, 'processed', ingestService),
               custom(PIPELINE_METRICS.filesRejected, 'rejected', ingestService),
+              custom(PIPELINE_METRICS.filesHeld, 'held (over budget)', ingestService),
             ],
           }),
           new cloudwatch.GraphWidget({
@@ -158,7 +177,15 @@ export class PipelineOperations extends Construct {
             title: 'Comprehend',
             width,
             left: [custom(PIPELINE_METRICS.comprehendCalls, 'calls', ingestService)],
-            right: [custom(PIPELINE_METRICS.comprehendUnits, 'units (100 chars)', ingestService)],
+            right: [
+              custom(PIPELINE_METRICS.comprehendUnits, 'units (100 chars)', ingestService),
+              custom(
+                PIPELINE_METRICS.comprehendSpendMonthToDate,
+                'month-to-date $',
+                ingestService,
+                cloudwatch.Stats.MAXIMUM,
+              ),
+            ],
           }),
           new cloudwatch.GraphWidget({
             title: 'Duration (ms)',

@@ -25,6 +25,7 @@ import {
 import { type EnvironmentConfig, INGEST_SETTINGS } from '../config.js';
 import { ComprehendJobs } from '../constructs/comprehend-jobs.js';
 import { FeedbackFunction } from '../constructs/feedback-function.js';
+import { HeldFilesSchedule } from '../constructs/held-files-schedule.js';
 import { PipelineOperations } from '../constructs/operations.js';
 import { digestSettings, ingestSettings } from '../function-settings.js';
 import { acknowledge, arnResourceFinding } from '../nag.js';
@@ -80,12 +81,18 @@ export class FeedbackPipelineStack extends Stack {
     this.digest = this.digestFunction(env);
     const digestFailureDlq = this.digestFailureDestination();
     const scheduleDlq = this.digestSchedules(env);
+    new HeldFilesSchedule(this, 'held-files', {
+      namePrefix: env.prefix,
+      ingestQueue: this.ingestQueue,
+      deadLetterQueue: scheduleDlq,
+    });
     this.operations = new PipelineOperations(this, 'operations', {
       namePrefix: env.prefix,
       alarmEmail: config.alarms.email,
       ingest: { label: 'ingest', function: this.ingest.function, serviceName: SERVICE_NAMES.ingest },
       digest: { label: 'digest', function: this.digest.function, serviceName: SERVICE_NAMES.digest },
       ingestQueue: this.ingestQueue,
+      comprehendBudget: { monthlyUsd: config.cost.monthlyBudgetUsd, alarmAtShare: config.cost.alarmAtShare },
       deadLetterQueues: {
         'ingest-dlq': ingestDlq,
         'digest-schedule-dlq': scheduleDlq,

@@ -1,4 +1,5 @@
 import { COMPREHEND_JOBS } from './comprehend-jobs.js';
+import { type CostConfig, loadCostConfig } from './cost.js';
 import { ENV, LIMIT_ENV } from './env-names.js';
 import { EVENTS } from './resources.js';
 import * as z from './zod.js';
@@ -126,6 +127,8 @@ export interface IngestConfig {
   segmentRows: number;
   /** Bounds on one file's work, over the defaults (see shared/ingest/limits.ts). */
   readLimits: ReadLimitOverrides;
+  /** Comprehend prices and the monthly budget (see shared/config/cost.ts). */
+  cost: CostConfig;
   /** Comprehend's asynchronous jobs for big files; absent when no job role is configured. */
   asyncJobs?: AsyncJobsConfig;
 }
@@ -164,6 +167,7 @@ export function loadIngestConfig(env: NodeJS.ProcessEnv = process.env): IngestCo
     leaseSeconds: c[ENV.leaseSeconds],
     segmentRows: c[ENV.segmentRows],
     readLimits: loadReadLimits(env),
+    cost: loadCostConfig(env),
     ...asyncJobsOf(c),
   };
 }

@@ -37,6 +37,7 @@ export const EVENTS = {
   detailTypes: {
     fileProcessed: 'Feedback File Processed',
     fileRejected: 'Feedback File Rejected',
+    fileHeld: 'Feedback File Held',
     detractor: 'Detractor Feedback Received',
     spike: 'Negative Sentiment Spike Detected',
     digest: 'KPI Digest Published',
@@ -71,6 +72,9 @@ export const PIPELINE_METRICS = {
   rowsDuplicate: 'RowsDuplicate',
   comprehendCalls: 'ComprehendCalls',
   comprehendUnits: 'ComprehendUnits',
+  /** Month-to-date Comprehend spend (admitted estimates, dollars); the budget alarm watches its maximum. */
+  comprehendSpendMonthToDate: 'ComprehendSpendMonthToDateUsd',
+  filesHeld: 'FilesHeld',
   digestsSent: 'DigestsSent',
 } as const;
 

@@ -18,16 +18,17 @@ function impactText(d: DriverFigure): string {
   return `${formatSigned(i.impact, 1)} pts${ci}`;
 }
 
-function driverDetail(d: DriverFigure): string {
+function driverDetail(d: DriverFigure, metric: ScoreDrivers['metric']): string {
   const i = d.impact;
-  const parts = [`n ${formatInteger(i.n)}`, `score ${formatSigned(i.score, 0)}`];
+  const score = metric === 'nps' ? `NPS ${formatSigned(i.score, 0)}` : `CSAT ${formatNumber(i.score, 0)}%`;
+  const parts = [`n ${formatInteger(i.n)}`, `${score} among them`];
   const change = formatChange(i.change, 1, ' pts');
   if (change !== null) parts.push(`${change} vs previous`);
   if (!i.reliable) parts.push('uncertain: interval crosses 0');
   return parts.join(' · ');
 }
 
-function driverRow(d: DriverFigure, color: string): string {
+function driverRow(d: DriverFigure, metric: ScoreDrivers['metric'], color: string): string {
   const quote = d.quote
     ? `<div class="tx" dir="auto"${attr(`font-size:13px;line-height:1.5;color:${COLOR.text};padding-top:6px;font-style:italic;${WRAP}`)}>“${esc(
         truncate(cleanText(d.quote.text), MAX_QUOTE_CHARS),
@@ -40,7 +41,7 @@ function driverRow(d: DriverFigure, color: string): string {
     60,
   )}</strong> <span${attr(`color:${color};font-weight:700;white-space:nowrap;`)}>${esc(impactText(d))}</span></div><div class="mu"${attr(
     `font-size:12px;line-height:1.5;color:${COLOR.muted};${WRAP}`,
-  )}>${esc(driverDetail(d))}</div>${quote}`;
+  )}>${esc(driverDetail(d, metric))}</div>${quote}`;
   return `${accentTile(inner, color, '10px 14px')}<tr><td colspan="2" height="8"${attr('height:8px;font-size:0;line-height:0;')}>&nbsp;</td></tr>`;
 }
 
@@ -53,8 +54,8 @@ function driversBlock(d: ScoreDrivers): string {
     return `${heading}${muted(esc(`No theme has enough ${name} answers on both sides to rank.`), 'font-size:13px;')}`;
   }
   const rows = [
-    ...d.negative.map((t) => driverRow(t, COLOR.negative)),
-    ...d.positive.map((t) => driverRow(t, COLOR.positive)),
+    ...d.negative.map((t) => driverRow(t, d.metric, COLOR.negative)),
+    ...d.positive.map((t) => driverRow(t, d.metric, COLOR.positive)),
   ];
   return `${heading}${table(rows.join(''), 'table-layout:fixed;')}`;
 }

@@ -66,6 +66,38 @@ export const fileRejectedDetail = z.strictObject({
   reportKey: z.optional(z.string()),
 });
 
+const usd = () => z.number().check(z.gte(0));
+const operationEstimate = z.strictObject({ documents: count(), units: count(), usd: usd() });
+
+export const fileHeldDetail = z.strictObject({
+  version,
+  eventId: described(z.string(), 'Deterministic: file and budget month (a file held again next month is a new event).'),
+  file,
+  estimate: described(
+    z.strictObject({
+      units: count(),
+      usd: usd(),
+      byOperation: z.strictObject({
+        sentiment: operationEstimate,
+        keyPhrases: operationEstimate,
+        dominantLanguage: operationEstimate,
+      }),
+    }),
+    'Estimated Comprehend units and dollars of the file (duplicates and cached texts free; key phrases an upper bound).',
+  ),
+  budget: z.strictObject({
+    month: described(z.string().check(z.regex(/^\d{4}-\d{2}$/)), 'Budget month, UTC (YYYY-MM).'),
+    budgetUsd: usd(),
+    monthToDateUsd: usd(),
+    remainingUsd: usd(),
+  }),
+  reportKey: described(z.string(), 'S3 key of the JSON file report (status "held").'),
+  release: described(
+    z.string(),
+    'How the file resumes: `feedback release <key>` now, or automatically at the start of the next month.',
+  ),
+});
+
 export const detractorDetail = z.strictObject({
   version,
   eventId: described(z.string(), 'Deterministic: fingerprint of the record; subscribers may de-duplicate on it.'),
@@ -142,6 +174,7 @@ export const digestDetail = z.strictObject({
 export const CONTRACT_VERSIONS = [
   { detailType: EVENTS.detailTypes.fileProcessed, version: '1', schema: fileProcessedDetail },
   { detailType: EVENTS.detailTypes.fileRejected, version: '1', schema: fileRejectedDetail },
+  { detailType: EVENTS.detailTypes.fileHeld, version: '1', schema: fileHeldDetail },
   { detailType: EVENTS.detailTypes.detractor, version: '1', schema: detractorDetail },
   { detailType: EVENTS.detailTypes.spike, version: '1', schema: spikeDetail },
   { detailType: EVENTS.detailTypes.spike, version: '2', schema: themeSpikeDetail },
@@ -152,6 +185,7 @@ export const CONTRACT_VERSIONS = [
 export const DETAIL_SCHEMAS = {
   [EVENTS.detailTypes.fileProcessed]: fileProcessedDetail,
   [EVENTS.detailTypes.fileRejected]: fileRejectedDetail,
+  [EVENTS.detailTypes.fileHeld]: fileHeldDetail,
   [EVENTS.detailTypes.detractor]: detractorDetail,
   [EVENTS.detailTypes.spike]: z.union([spikeDetail, themeSpikeDetail]),
   [EVENTS.detailTypes.digest]: digestDetail,

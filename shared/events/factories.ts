@@ -38,6 +38,15 @@ export function fileRejectedEvent(file: FileRef, error: { code: string; message:
   });
 }
 
+/** One event per file and budget month it is held in. */
+export function fileHeldEvent(detail: Omit<DetailOf<typeof EVENTS.detailTypes.fileHeld>, Omitted>): PendingEvent {
+  return event(EVENTS.detailTypes.fileHeld, {
+    version: EVENTS.version,
+    eventId: `file-held-${detail.file.fileId}-${detail.budget.month}`,
+    ...detail,
+  });
+}
+
 /** One event per version of a record (an edited review may be a detractor again). */
 export function detractorEvent(
   detail: Omit<DetailOf<typeof EVENTS.detailTypes.detractor>, Omitted>,

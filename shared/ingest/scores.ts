@@ -86,6 +86,11 @@ const NUMBER = /^[+-]?(?:\d+(?:[.,]\d+)?|[.,]\d+)$/;
 const LEADING_NUMBER = /^(\d{1,2}(?:\.\d+)?)\s*(?:\/\s*(?:5|10)|stars?|颗星|星级|星|分|[-–:]\s*\S.*|[(（].*)?$/i;
 /** An NPS end label before its number (`Not at all likely 0`, `Extremely likely 10`). */
 const TRAILING_NPS = /^[^\d]{3,60}?\s(\d{1,2})$/;
+/**
+ * Star ratings scraped with their page's CSS class: Mafengwo's `s-star4`, Dianping's `sml-str40` / `allstar40`
+ * (tens of a five-star scale).
+ */
+const STAR_CLASS = /^(?:[a-z]+[-_])*(?:all)?(?:star|str)[-_]?(\d{1,2})$/i;
 /** `五星`, `四颗星`, `三星级`: Chinese star ratings written with numerals. */
 const CN_STARS = /^([一二两三四五])\s*颗?\s*星级?$/;
 const CN_NUMERALS: Record<string, number> = { 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5 };
@@ -96,6 +101,11 @@ function parseNumber(s: string): number | undefined {
   if (m?.[1] !== undefined) return Number(m[1]);
   const stars = s.replace(/[☆\s]/g, '');
   if (stars.length > 0 && stars.length <= 5 && /^★+$/.test(stars)) return stars.length;
+  const starClass = STAR_CLASS.exec(s);
+  if (starClass?.[1] !== undefined) {
+    const n = Number(starClass[1]);
+    return n >= 10 && n % 10 === 0 ? n / 10 : n;
+  }
   if (hasNonAscii(s)) {
     // Full-width digits (`５`, `１０分`) and Traditional forms (`五顆星`) read like their plain forms.
     const plain = toSimplified(s.normalize('NFKC'));

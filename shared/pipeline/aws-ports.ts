@@ -6,9 +6,11 @@ import type { IngestConfig } from '../config/env.js';
 import { publishEvents } from '../events/publisher.js';
 import type { IngestPorts } from '../ports/ingest.js';
 import { DynamoAggregateReader } from '../store/aggregate-reader.js';
+import { DynamoCostLedger } from '../store/cost-ledger.js';
 import { LedgerStore } from '../store/ledger-store.js';
 import { S3ObjectStore } from '../store/object-store.js';
 import { DynamoRowLedger } from '../store/row-ledger.js';
+import { DynamoTextCache } from '../store/text-cache.js';
 
 export interface AwsClients {
   s3: S3Client;
@@ -40,5 +42,9 @@ export function awsIngestPorts(clients: AwsClients, config: IngestConfig, now?: 
     digestNotes: ledgers,
     spikes: ledgers,
     cells: new DynamoAggregateReader(clients.db, config.table),
+    cost: {
+      ledger: new DynamoCostLedger(clients.db, config.table, ledgerOptions),
+      textCache: new DynamoTextCache(clients.db, config.table, config.cacheTtlDays, now),
+    },
   };
 }

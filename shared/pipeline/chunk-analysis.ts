@@ -13,6 +13,11 @@ export function textKey(text: string): string {
   return createHash('sha256').update(matchText(text)).digest('hex').slice(0, 40);
 }
 
+/** What the analyzer is asked for a record's text; the cost estimate prices exactly this. */
+export function analysisRequestOf(r: CanonicalRecord, text: string): AnalysisRequest {
+  return { key: textKey(text), text: matchText(text), languageHint: r.language };
+}
+
 /** The version of a record: its update time when the export has one, else 0. */
 export function versionOf(r: CanonicalRecord): number {
   return r.updatedAt ? Date.parse(r.updatedAt) || 0 : 0;
@@ -81,7 +86,7 @@ export class ChunkAnalyser {
       const key = textKey(r.text);
       analysedRows.add(r.row);
       if (!requests.has(key) && !prior.has(key)) {
-        requests.set(key, { key, text: matchText(r.text), languageHint: r.language, known: this.deferred.get(key) });
+        requests.set(key, { ...analysisRequestOf(r, r.text), known: this.deferred.get(key) });
       }
     }
     return { requests, analysedRows };

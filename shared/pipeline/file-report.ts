@@ -2,6 +2,8 @@ import { PREFIXES } from '../config/resources.js';
 import { tallyKpis } from '../domain/row-tally.js';
 import type { ExportMeta } from '../ingest/types.js';
 import type { IngestTarget } from '../ports/ingest.js';
+import type { CostEstimate } from '../sentiment/cost.js';
+import type { BudgetStanding } from './budget-guard.js';
 import type { ReportState } from './report.js';
 import { totalCalls } from './text-analyzer.js';
 
@@ -13,7 +15,8 @@ export interface FileReport {
   etag: string;
   versionId?: string;
   fileId: string;
-  status: 'processed' | 'failed';
+  /** `held`: not processed, its estimate exceeding what is left of the month's Comprehend budget. */
+  status: 'processed' | 'failed' | 'held';
   format?: string;
   encoding?: string;
   delimiter?: string;
@@ -37,7 +40,11 @@ export interface FileReport {
     estimatedCostUsd: number;
     cacheHits: number;
     failed: number;
+    /** Estimated before any call, per operation, from the configured prices (absent in reports of older runs). */
+    estimate?: CostEstimate;
   };
+  /** Where the file stood against the month's budget when it was held or admitted (absent without a budget). */
+  budget?: BudgetStanding & { release?: string };
   aggregateWrites: number;
   segments: number;
   invocations: number;
@@ -63,7 +70,7 @@ export function roundedCost(usd: number): number {
 export function buildReport(
   target: IngestTarget,
   fileId: string,
-  status: 'processed' | 'failed',
+  status: FileReport['status'],
   state: ReportState,
   meta: ExportMeta | undefined,
   recordsPrefix: string,
@@ -102,6 +109,7 @@ export function buildReport(
       estimatedCostUsd: roundedCost(state.usage.estimatedCostUsd),
       cacheHits: state.usage.cacheHits,
       failed: state.usage.failed,
+      ...(state.estimate ? { estimate: state.estimate } : {}),
     },
     aggregateWrites: state.cellWrites,
     segments: state.segments,

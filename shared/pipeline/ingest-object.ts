@@ -6,11 +6,13 @@ import { eventRowCounts } from '../domain/row-tally.js';
 import { fileProcessedEvent, fileRejectedEvent } from '../events/factories.js';
 import type { PendingEvent } from '../events/publisher.js';
 import { readExport } from '../ingest/read-export.js';
-import type { ExportMeta, ResumeState } from '../ingest/types.js';
+import type { ExportMeta, ResumeState, RowOutcome } from '../ingest/types.js';
 import type { FileLedgerEntry, IngestPorts, IngestTarget } from '../ports/ingest.js';
 import { USD_PER_UNIT } from '../sentiment/comprehend-adapter.js';
 import type { ThemeMatcher } from '../themes/matcher.js';
 import { type AsyncSentiment, asyncSentimentGate } from './async-sentiment/gate.js';
+import { type BudgetStanding, guardBudget, heldEvent, RELEASE_HINT } from './budget-guard.js';
+import { estimateFileCost } from './cost-estimate.js';
 import { buildReport, type FileReport, reportKeyOf, roundedCost } from './file-report.js';
 import { FileRun, flushOutbox, type RunContext } from './file-run.js';
 import { mappingNotices, mappingWarnings } from './mapping-notices.js';
@@ -38,11 +40,13 @@ export interface IngestDeps {
   log?: (level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => void;
   /** Test hook: called after each committed segment (fault injection kills the worker here). */
   afterSegment?: (segment: number) => Promise<void> | void;
+  /** Told the month's Comprehend spend whenever a file is admitted or held (the handler's budget metric). */
+  onBudgetStanding?: (standing: BudgetStanding) => void;
   /** Comprehend's asynchronous jobs for files with many uncached texts; absent, every file is analysed in batches. */
   asyncSentiment?: AsyncSentiment;
 }
 
-export type IngestStatus = 'processed' | 'failed' | 'already-done' | 'continued';
+export type IngestStatus = 'processed' | 'failed' | 'already-done' | 'continued' | 'held';
 
 export interface IngestResult {
   status: IngestStatus;
@@ -94,18 +98,7 @@ export async function ingestObject(target: IngestTarget, deps: IngestDeps): Prom
     themes: deps.themes,
     afterSegment: deps.afterSegment,
   };
-  const readOptions = {
-    fileName: target.key,
-    source,
-    hashKey: deps.hashKey,
-    defaultTimeZone: deps.config.timeZone,
-    uploadTime: now(),
-    ...deps.config.readLimits,
-  };
-  const early = await asyncJobsFirst(ctx, deps, entry, state, () =>
-    readExport(() => ports.objects.read(target), readOptions),
-  );
-  if (early) return early;
+  const readOptions = readOptionsOf(target, source, deps, now());
   const reader = readExport(() => ports.objects.read(target, resume?.byteOffset), { ...readOptions, resume });
 
   let meta: ExportMeta;
@@ -116,6 +109,15 @@ export async function ingestObject(target: IngestTarget, deps: IngestDeps): Prom
     throw err;
   }
 
+  // Before the first row is committed (and so before Comprehend is first called): estimate, then admit or hold.
+  // A file whose Comprehend jobs were started was admitted when they were: its checks skip the estimate's read.
+  const readFromStart = () => readExport(() => ports.objects.read(target), readOptions);
+  if (entry.nextRow === 1 && !(await asyncJobsStarted(ctx, deps))) {
+    const gate = await admitOrHold(ctx, deps, state, readFromStart);
+    if (gate.kind === 'held') return holdFile(ctx, deps, state, meta, gate.standing);
+  }
+  const early = await asyncJobsFirst(ctx, deps, entry, state, meta, readFromStart);
+  if (early) return early;
   const run = new FileRun(ctx, entry, state, reader);
   try {
     for await (const batch of reader.batches()) {
@@ -137,6 +139,61 @@ export async function ingestObject(target: IngestTarget, deps: IngestDeps): Prom
     throw err;
   }
   return processed(ctx, deps, state, meta, run.touched);
+}
+
+/** How every read of this file is made: the processing one (from its checkpoint) and the estimate's. */
+function readOptionsOf(target: IngestTarget, source: string, deps: IngestDeps, uploadTime: Date) {
+  return {
+    fileName: target.key,
+    source,
+    hashKey: deps.hashKey,
+    defaultTimeZone: deps.config.timeZone,
+    uploadTime,
+    ...deps.config.readLimits,
+  };
+}
+
+/** Estimates the file from a read of its own (unless a checkpoint kept the estimate), then asks the budget guard. */
+async function admitOrHold(
+  ctx: RunContext,
+  deps: IngestDeps,
+  state: ReportState,
+  readFromStart: () => AsyncIterable<RowOutcome>,
+) {
+  const { cost } = ctx.ports;
+  state.estimate ??= await estimateFileCost(readFromStart(), {
+    cost: deps.config.cost,
+    themes: deps.config.themes,
+    cache: cost?.textCache,
+  });
+  const now = (deps.now ?? (() => new Date()))();
+  const gate = await guardBudget(ctx.fileId, state.estimate, { cost: deps.config.cost, ledger: cost?.ledger, now });
+  if (gate.standing) deps.onBudgetStanding?.(gate.standing);
+  return gate;
+}
+
+/**
+ * A file over the month's budget: its report (status `held`, with the estimate), its entry on the held list, the
+ * ledger marked `held` (a redelivery then does nothing), and the `Feedback File Held` event.
+ */
+async function holdFile(
+  ctx: RunContext,
+  deps: IngestDeps,
+  state: ReportState,
+  meta: ExportMeta,
+  standing: BudgetStanding,
+): Promise<IngestResult> {
+  const { target, fileId } = ctx;
+  const estimate = state.estimate;
+  const ledger = ctx.ports.cost?.ledger;
+  if (!estimate || !ledger) throw new Error('A file can only be held with an estimate and a cost ledger');
+  const report = buildReport(target, fileId, 'held', state, meta, ctx.recordsPrefix);
+  report.budget = { ...standing, release: RELEASE_HINT };
+  const reportKey = reportKeyOf(target.key, target.etag);
+  await ledger.putHeld({ ...target, fileId, month: standing.month, estimateUsd: estimate.usd, reportKey });
+  await finishFile(ctx, report, heldEvent(target, fileId, estimate, standing, reportKey));
+  deps.log?.('warn', 'file held: over the Comprehend budget', { key: target.key, estimateUsd: estimate.usd });
+  return { status: 'held', fileId, reportKey, report };
 }
 
 /** Redelivery of a finished file: only make sure its file event went out. */
@@ -165,6 +222,11 @@ async function handOff(ctx: RunContext, deps: IngestDeps, nextRow: number): Prom
   return { status: 'continued', fileId: ctx.fileId };
 }
 
+async function asyncJobsStarted(ctx: RunContext, deps: IngestDeps): Promise<boolean> {
+  if (!deps.asyncSentiment) return false;
+  return (await deps.asyncSentiment.ports.ledger.readAsyncJobs(ctx.fileId)) !== undefined;
+}
+
 /**
  * Comprehend's asynchronous jobs, when configured: a result here ends the invocation (the jobs run and a delayed
  * check is on the queue, or a job failed); none, and the file is read with its texts' results in the cache.
@@ -174,13 +236,14 @@ async function asyncJobsFirst(
   deps: IngestDeps,
   entry: FileLedgerEntry,
   state: ReportState,
+  meta: ExportMeta,
   openReader: () => ReturnType<typeof readExport>,
 ): Promise<IngestResult | undefined> {
   if (!deps.asyncSentiment) return undefined;
   const { target, fileId, token } = ctx;
   const input = { target, fileId, token, entry, openReader, remainingMs: deps.remainingMs };
   const gate = await asyncSentimentGate(input, deps.asyncSentiment);
-  if (gate.kind === 'failed') return rejectFile(ctx, deps, gate.error, state);
+  if (gate.kind === 'failed') return rejectFile(ctx, deps, gate.error, state, meta);
   if (gate.kind === 'proceed') {
     // Counted into the file's usage once: before its first commit, the state is still the fresh one.
     if (gate.jobUnits && entry.nextRow === 1 && entry.segment === 0) addJobUnits(state, gate.jobUnits);

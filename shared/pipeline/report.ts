@@ -1,4 +1,5 @@
 import { emptyRowTally, type RowTally } from '../domain/row-tally.js';
+import type { CostEstimate } from '../sentiment/cost.js';
 import { type AnalysisUsage, addUsage, emptyUsage } from './text-analyzer.js';
 
 /** Issues kept verbatim in a file report; beyond this only the per-code counts grow. */
@@ -17,6 +18,8 @@ export interface ReportState extends RowTally {
   cellWrites: number;
   segments: number;
   invocations: number;
+  /** The file's Comprehend cost as estimated before the first call (persisted so continuations report it too). */
+  estimate?: CostEstimate;
 }
 
 export function emptyReportState(): ReportState {

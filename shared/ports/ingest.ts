@@ -13,6 +13,7 @@ import type {
 } from '../domain/cells.js';
 import type { Contribution } from '../domain/contribution.js';
 import type { PendingEvent } from '../events/publisher.js';
+import type { CostPorts } from './cost.js';
 
 /** The object an S3 notification (or a continuation message) points at. */
 export interface IngestTarget {
@@ -46,7 +47,8 @@ export interface EventSink {
   publish(events: readonly PendingEvent[]): Promise<number>;
 }
 
-export type FileStatus = 'processing' | 'processed' | 'failed';
+/** `held`: not processed for want of Comprehend budget, until released (see ports/cost.ts). */
+export type FileStatus = 'processing' | 'processed' | 'failed' | 'held';
 
 export interface FileLedgerEntry {
   fileId: string;
@@ -98,7 +100,7 @@ export interface FileLedger {
   completeFile(
     fileId: string,
     token: string,
-    status: 'processed' | 'failed',
+    status: Exclude<FileStatus, 'processing'>,
     summary: { rows?: unknown; error?: { code: string; message: string }; reportKey?: string; event?: PendingEvent },
   ): Promise<void>;
   markEventsPublished(fileId: string): Promise<void>;
@@ -180,4 +182,6 @@ export interface IngestPorts {
   digestNotes: DigestNotes;
   spikes: SpikeLedger;
   cells: CellReader;
+  /** The budget guard's ledger and the cache its estimate reads; absent: files are estimated, never held. */
+  cost?: CostPorts;
 }

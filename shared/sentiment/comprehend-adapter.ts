@@ -392,7 +392,8 @@ class AnalysisRun {
   }
 }
 
-function resolveHint(request: SentimentRequest): ComprehendLanguage | undefined {
+/** The language a request is analysed in without paid detection: its row's tag, else its script; else undefined. */
+export function resolveHint(request: Pick<SentimentRequest, 'text' | 'languageHint'>): ComprehendLanguage | undefined {
   const mapped = mapLanguageTag(request.languageHint);
   if (mapped === 'unsupported') return undefined;
   return mapped ?? languageFromScript(detectScript(request.text));

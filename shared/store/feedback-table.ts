@@ -9,6 +9,7 @@
  * - mapping notices of a day (files whose column mapping is in doubt): Query pk = NOTE#<day>
  * - sentiment cache by text hash: BatchGetItem pk = TXT#<hash>
  * - spike ledger: conditional PutItem pk = SPIKE#<day>, sk = <dimension>#<value>
+ * - Comprehend budget (store/cost-ledger.ts): BUDGET#<month>, COST#<fileId>, HELD (see its `costKeys`)
  */
 import type { SegmentDimension } from '../domain/cells.js';
 

@@ -6,7 +6,7 @@
  */
 import { ChineseKeywordIndex, hasHan } from './chinese.js';
 import { englishStems, englishWords, singular } from './english.js';
-import { CHINESE_EDGE_CHARACTERS, CHINESE_STOP_WORDS, ENGLISH_STOP_WORDS } from './stop-words.js';
+import { CHINESE_EDGE_CHARACTERS, CHINESE_STOP_WORDS, ENGLISH_STOP_WORDS, GENERIC_TOPIC_WORDS } from './stop-words.js';
 import { type Taxonomy, type TaxonomyEntry, themesOf } from './taxonomy.js';
 
 /** Themes counted per response: enough for a long review, bounded so a pasted essay cannot touch every cell. */
@@ -110,7 +110,8 @@ function withoutIgnored(spans: Span[]): Span[] {
 
 /** A key phrase as a theme candidate, or undefined when nothing topical is left. */
 export function normalisePhrase(phrase: string): string | undefined {
-  return hasHan(phrase) ? chinesePhrase(phrase) : englishPhrase(phrase);
+  const p = hasHan(phrase) ? chinesePhrase(phrase) : englishPhrase(phrase);
+  return p === undefined || GENERIC_TOPIC_WORDS.has(p) ? undefined : p;
 }
 
 function englishPhrase(phrase: string): string | undefined {

@@ -30,3 +30,12 @@ export const CHINESE_STOP_WORDS: ReadonlySet<string> = new Set(
 export const CHINESE_EDGE_CHARACTERS: ReadonlySet<string> = new Set([
   ...'的了着过吗呢吧啊呀哦哈嘛啦么很太真挺也都就还又再才是在有被把给让和与及或但而且并',
 ]);
+
+/**
+ * Words that name what every piece of feedback is about (the app, the place, the experience): alone they are no
+ * emerging theme, though they may sit inside one ("app store rating").
+ */
+export const GENERIC_TOPIC_WORDS: ReadonlySet<string> = new Set(
+  `app apps application experience problem issue company people person guy stuff place product service
+  地方 这里 那里 体验 大家 朋友 时间 景点 景区 产品 服务`.split(/\s+/),
+);

@@ -243,7 +243,9 @@ describe('cdk.json configuration', () => {
     // Act
     const [stack] = buildTestApp({ context: { environments, env: 'dev' } }).stacks;
     // Assess
-    const schedules = Template.fromStack(stack as unknown as Stack).findResources('AWS::Scheduler::Schedule');
+    const schedules = Template.fromStack(stack as unknown as Stack).findResources('AWS::Scheduler::Schedule', {
+      Properties: { Name: Match.stringLikeRegexp('-digest-') },
+    });
     const inputs = Object.values(schedules).map(
       (r) => (r as { Properties: { Target: { Input: string } } }).Properties.Target.Input,
     );

@@ -4,17 +4,19 @@
  * Base valences (about -4..+4) come from the VADER lexicon (`vader-sentiment`, Apache-2.0, lexicon MIT, by
  * C.J. Hutto); words VADER lacks fall back to AFINN-165 (`sentiment`, MIT, by Finn Årup Nielsen), scaled to VADER's
  * range; emoji come from the Emoji Sentiment Ranking shipped with `sentiment`. On top sit hand-written entries for the
- * vocabulary of customer feedback (products, service, delivery, apps, travel) that general-purpose lexicons miss.
+ * vocabulary of customer feedback (products, service, delivery, apps, travel) that general-purpose lexicons miss, in
+ * `lexicon-en-feedback.ts`.
  * Only the local endpoint and benchmarks load this file: it reads from node_modules and is never in a Lambda bundle.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { FEEDBACK_BIGRAMS, FEEDBACK_WORDS, NEGATED, NEGATOR_ALONE } from './lexicon-en-feedback.js';
 
 /** Everything the tokenizer needs to know about one word, looked up once. */
 export interface EnglishWord {
   /** Own valence (for a negator: the valence it keeps when it negates nothing). */
   v: number;
-  /** Bit set: 1 negator, 4 contrast, 8 concessive, 16 degree word, 32 function word, 128 summary. */
+  /** Bit set: 1 negator, 4 contrast, 8 concessive, 16 degree word, 32 function word, 128 summary, 1024 "why" or "where". */
   flags: number;
   /** Degree added to the next sentiment word's magnitude (negative damps). */
   boost: number;
@@ -47,273 +49,6 @@ export interface EnglishLexicon {
 }
 
 const B = 0.293;
-
-/** Feedback vocabulary missing from, or weighted differently than, the general lexicons. */
-const FEEDBACK_WORDS: Record<string, number> = {
-  // Things that function (so "doesn't work" / "stopped working" reads negative).
-  work: 0.9,
-  works: 1.1,
-  worked: 0.9,
-  working: 0.8,
-  functional: 1.0,
-  reliable: 1.9,
-  reliably: 1.5,
-  durable: 1.8,
-  sturdy: 1.6,
-  solid: 1.2,
-  quick: 1.0,
-  quickly: 0.9,
-  fast: 1.2,
-  prompt: 1.3,
-  promptly: 1.3,
-  responsive: 1.4,
-  smooth: 1.3,
-  smoothly: 1.3,
-  seamless: 1.8,
-  intuitive: 1.6,
-  tasty: 2.1,
-  yummy: 2.2,
-  delicious: 2.7,
-  flavorful: 2.0,
-  crisp: 1.0,
-  clear: 0.9,
-  affordable: 1.5,
-  recommended: 1.8,
-  recommend: 1.9,
-  'must-have': 2.2,
-  handy: 1.4,
-  courteous: 2.0,
-  attentive: 1.8,
-  knowledgeable: 1.6,
-  professional: 1.4,
-  polite: 1.7,
-  spacious: 1.3,
-  cozy: 1.6,
-  clean: 1.3,
-  spotless: 2.0,
-  impressed: 2.2,
-  impressive: 2.3,
-  exceeded: 1.4,
-  flawless: 2.6,
-  flawlessly: 2.4,
-  superb: 3.0,
-  outstanding: 3.0,
-  'top-notch': 2.8,
-  gem: 2.0,
-  thanks: 1.6,
-  thank: 1.5,
-  thx: 1.5,
-  // Common evaluative adjectives neither VADER nor AFINN lists.
-  incredible: 2.8,
-  phenomenal: 3.0,
-  decent: 1.2,
-  lukewarm: -1.3,
-  underwhelming: -1.8,
-  underwhelmed: -1.8,
-  flavorless: -1.8,
-  flavourless: -1.8,
-  overrated: -1.8,
-  inedible: -2.6,
-  subpar: -1.8,
-  // Epistemic and degree adverbs that VADER scores as sentiment: before a sentiment word they only intensify
-  // ("definitely not worth it"); alone they keep a mild affirmation ("I would definitely buy again").
-  definitely: 1.2,
-  certainly: 1.0,
-  honestly: 0,
-  seriously: 0,
-  genuinely: 0,
-  // Failures, defects and poor service.
-  broke: -2.0,
-  breaks: -1.8,
-  junk: -2.5,
-  garbage: -2.5,
-  trash: -2.2,
-  crap: -2.5,
-  crappy: -2.5,
-  waste: -2.2,
-  wasted: -2.1,
-  useless: -2.4,
-  unusable: -2.4,
-  worthless: -2.6,
-  defective: -2.4,
-  faulty: -2.1,
-  flimsy: -1.8,
-  cheaply: -1.2,
-  refund: -1.0,
-  refunded: -0.6,
-  returned: -1.0,
-  slow: -1.3,
-  slowly: -1.0,
-  sluggish: -1.5,
-  laggy: -1.6,
-  lag: -1.2,
-  lags: -1.3,
-  glitch: -1.4,
-  glitches: -1.4,
-  glitchy: -1.7,
-  buggy: -1.8,
-  bug: -1.0,
-  bugs: -1.0,
-  crashes: -1.7,
-  crashed: -1.7,
-  crashing: -1.7,
-  freezes: -1.6,
-  froze: -1.6,
-  freezing: -1.0,
-  died: -2.0,
-  dies: -1.8,
-  dead: -1.8,
-  stopped: -1.2,
-  disconnects: -1.5,
-  disconnected: -1.2,
-  dropped: -1.0,
-  drops: -1.0,
-  static: -0.8,
-  mediocre: -1.5,
-  meh: -1.2,
-  bland: -1.6,
-  tasteless: -2.0,
-  stale: -1.7,
-  soggy: -1.7,
-  greasy: -1.4,
-  overcooked: -1.6,
-  undercooked: -1.8,
-  overpriced: -2.0,
-  pricey: -0.8,
-  expensive: -0.9,
-  rude: -2.4,
-  unhelpful: -2.0,
-  unprofessional: -2.2,
-  incompetent: -2.5,
-  dirty: -2.0,
-  filthy: -2.6,
-  smelly: -1.8,
-  noisy: -1.4,
-  uncomfortable: -1.8,
-  unreliable: -1.9,
-  unresponsive: -1.8,
-  delayed: -1.5,
-  delay: -1.4,
-  delays: -1.4,
-  cancelled: -1.6,
-  canceled: -1.6,
-  cancellation: -1.2,
-  late: -1.2,
-  lost: -1.5,
-  missing: -1.3,
-  hassle: -1.7,
-  nightmare: -2.7,
-  unacceptable: -2.5,
-  ridiculous: -2.0,
-  pathetic: -2.6,
-  poorly: -1.9,
-  disappointment: -2.4,
-  worst: -3.1,
-  horrible: -2.9,
-  terrible: -2.9,
-  awful: -2.7,
-  sucks: -2.2,
-  sucked: -2.2,
-  beware: -1.6,
-  avoid: -1.6,
-  complaint: -1.4,
-  complain: -1.2,
-  issue: -0.8,
-  issues: -0.9,
-  problems: -1.5,
-  unfortunately: -1.5,
-  // Neutralised: frequent in feedback, with a sense that is usually not sentiment.
-  kind: 0,
-  like: 1.2,
-  pretty: 0.3,
-  free: 0.6,
-  please: 0.2,
-  lol: 0.6,
-  yes: 0.5,
-  cheap: -0.3,
-  hard: -0.4,
-  fine: 0.9,
-  ok: 0.6,
-  okay: 0.6,
-  alright: 0.6,
-  hot: 0,
-  cold: -0.4,
-  joke: -1.2,
-  fan: 1.0,
-  care: 0.3,
-  help: 0.5,
-  sure: 0.3,
-  god: 0,
-  want: 0,
-  pay: 0,
-  miss: -0.6,
-  // Time-wasting complaint markers.
-  waiting: -0.8,
-  stuck: -1.5,
-};
-
-const FEEDBACK_BIGRAMS: Record<string, number> = {
-  'stopped working': -2.6,
-  'quit working': -2.6,
-  'stops working': -2.5,
-  'fell apart': -2.4,
-  'falls apart': -2.4,
-  'waste of': -2.6,
-  'rip off': -2.6,
-  'ripped off': -2.6,
-  'never again': -2.6,
-  'no longer': -0.8,
-  'highly recommend': 2.8,
-  'highly recommended': 2.8,
-  'five stars': 2.5,
-  '5 stars': 2.5,
-  'one star': -2.2,
-  '1 star': -2.2,
-  'zero stars': -2.6,
-  '0 stars': -2.6,
-  'on hold': -1.3,
-  'customer disservice': -2.5,
-  'go wrong': -1.0,
-  'at best': -1.6,
-  'die for': 2.5,
-  'thumbs up': 2.2,
-  'thumbs down': -2.2,
-  'cant wait': 2.0,
-  'cannot wait': 2.0,
-  'a must': 2.0,
-  'not worth': -2.0,
-  'well done': 2.4,
-  'well made': 2.2,
-  'well worth': 2.4,
-  'works great': 3.0,
-  'works well': 2.6,
-  'works perfectly': 3.0,
-  'no problem': 1.7,
-  'no problems': 1.7,
-  'no issues': 1.7,
-  'no complaints': 1.8,
-  'not bad': 1.6,
-  'too bad': -1.5,
-  'come back': 1.0,
-  'coming back': 1.0,
-  'go back': 0.9,
-  'going back': 0.9,
-  'yeah right': -2.0,
-  'thank you': 1.9,
-  'waited for': -1.0,
-  'still waiting': -1.8,
-  'sent back': -1.6,
-  'be back': 1.0,
-  'had better': -1.2,
-  'expected better': -1.6,
-  'expect better': -1.6,
-  'deserve better': -1.6,
-  'expected more': -1.2,
-  'dont waste': -2.2,
-  'dont bother': -2.0,
-  'dont buy': -2.0,
-  'send back': -1.6,
-};
 
 const BOOSTERS: Record<string, number> = {
   absolutely: B,
@@ -428,42 +163,6 @@ const CONCESSIVE = ['although', 'though', 'despite', 'whilst'];
 /** Summary markers: the clause they open is the overall verdict. */
 const SUMMARY = ['overall', 'altogether'];
 
-/**
- * Asymmetric negation: words whose negation means more than a damped flip. Negated intent to return or recommend is
- * among the strongest verdicts in feedback ("won't be back", "wouldn't recommend", "not worth it"), while negated
- * complaints and challenges are praise ("can't complain", "you can't beat it", "can't go wrong").
- */
-const NEGATED: Record<string, number> = {
-  worth: -1.8,
-  recommend: -2.4,
-  recommended: -2.2,
-  return: -2.0,
-  returning: -2.0,
-  revisit: -2.0,
-  revisiting: -2.0,
-  again: -1.4,
-  complain: 1.6,
-  beat: 1.8,
-  'go back': -2.2,
-  'going back': -2.2,
-  'be back': -2.4,
-  'come back': -2.2,
-  'coming back': -2.2,
-  'go wrong': 2.0,
-};
-
-/** Valence a negator keeps when it negates nothing ("no reply", "never arrived"). */
-const NEGATOR_ALONE: Record<string, number> = {
-  no: -1.0,
-  never: -1.0,
-  nothing: -0.4,
-  nobody: -0.6,
-  lack: -1.0,
-  lacks: -1.0,
-  lacking: -1.0,
-  without: -0.2,
-};
-
 const FUNCTION_WORDS =
   'a an the to of and or i it its is was be been are were this that my me we our in on at for with as by from'.split(
     ' ',
@@ -573,6 +272,13 @@ function load(): EnglishLexicon {
     ['❌', -1.2],
     ['💯', 2.0],
     ['🔥', 1.5],
+    // Exasperation and irony; the gender signs that follow a person emoji (🤦‍♀️) say nothing.
+    ['🤦', -1.6],
+    ['🙃', -0.8],
+    ['🥲', -0.6],
+    ['🤔', 0],
+    ['♀', 0],
+    ['♂', 0],
   ];
   for (const [char, value] of emojiOverrides) {
     const cp = char.codePointAt(0);
@@ -599,6 +305,7 @@ function load(): EnglishLexicon {
   for (const w of CONCESSIVE) word(w).flags = 8;
   for (const w of CONTRAST) word(w).flags = 4;
   for (const w of SUMMARY) word(w).flags = 128;
+  for (const w of ['why', 'where', 'wheres']) word(w).flags |= 1024;
   for (const w of NEGATORS) {
     const e = word(w);
     e.flags = 1;

@@ -13,14 +13,12 @@
  * by walking a trie of the lexicon. The tables are built once, from the lexicons, on first use (tens of ms, at a cold
  * start).
  */
-import type { SentimentLabel, SentimentScore } from '../../../shared/domain/types.js';
+import { evidenceToSentiment, type OfflineSentiment } from './labels.js';
 import { type EnglishLexicon, type EnglishWord, englishLexicon } from './lexicon-en.js';
 import { type ChineseLexicon, chineseLexicon } from './lexicon-zh.js';
+import { withoutMarkup } from './markup.js';
 
-export interface OfflineSentiment {
-  label: SentimentLabel;
-  score: SentimentScore;
-}
+export { evidenceToSentiment, type OfflineSentiment } from './labels.js';
 
 /** Evidence before it is turned into scores: summed positive and negative weight. */
 export interface SentimentEvidence {
@@ -39,6 +37,11 @@ const FLAG_SUMMARY = 128;
 const FLAG_CAVEAT = 256;
 /** A break between clauses or sentences, not a word; its strength (BREAK_*) is in `val`. */
 const FLAG_BREAK = 512;
+/**
+ * "why", "where" (为什么, 凭什么): a question it opens is a complaint as often as a request ("why is my order still
+ * processing?", "where is my refund?", "为什么还没发货？"), so its complaint keeps full weight.
+ */
+const FLAG_WHY = 1024;
 /** Break strength stored in `val` of a break token. */
 const BREAK_CLAUSE = 1;
 const BREAK_SENTENCE = 2;
@@ -51,7 +54,13 @@ const SOFT_NEGATION_SCALE = -0.5;
 const CAPS_INCR = 0.733;
 const EXCLAIM_INCR = 0.292;
 const NEGATION_SCOPE = 3;
-const CAVEAT_WEIGHT = 0.6;
+/** Below this magnitude a word is too weak to be what a negator negates (see the negation in `scoreTokens`). */
+const WEAK_VALENCE = 0.5;
+/**
+ * Weight of what follows a caveat (就是, 只是): a reservation, lighter than the praise before it when it is mild
+ * ("不错，就是有点贵"), but a strong one still wins ("味道很好，就是送得太慢了").
+ */
+const CAVEAT_WEIGHT = 0.8;
 const SUMMARY_WEIGHT = 2;
 /**
  * Negativity bias for English: reviewers state complaints more mildly than praise ("not what I expected"), so
@@ -236,6 +245,24 @@ const LIKE_SUBJECTS = new Set(
   ),
 );
 
+/**
+ * Words of persistence: "still" and "keep" before a verb in -ing without sentiment, or "still" before a negator, state
+ * that a problem goes on ("still processing", "keeps logging me out", "still no reply", "still hasn't arrived"). Customers
+ * rarely report what keeps going right this way, and when they do the verb carries the praise ("still works great").
+ */
+const PERSIST_STILL = 1;
+const PERSIST_KEEP = 2;
+const PERSIST_WORDS: Record<string, number> = {
+  still: PERSIST_STILL,
+  keep: PERSIST_KEEP,
+  keeps: PERSIST_KEEP,
+  kept: PERSIST_KEEP,
+};
+/** Valence of a sentiment-free -ing verb after a word of persistence ("still processing"). */
+const ONGOING_VALENCE = -1.2;
+/** Valence a negator after "still" keeps when it negates nothing ("still no reply"), if its own is milder. */
+const STILL_MISSING_VALENCE = -1.2;
+
 const ELONGATED = /([a-z])\1\1/;
 const SQUEEZE = /([a-z])\1+/g;
 
@@ -284,6 +311,8 @@ interface EnglishTables {
   valence: Float64Array;
   /** Key of "like". */
   like: number;
+  /** PERSIST_* of key `k`, 0 for other words. */
+  persist: Uint8Array;
   /** Bigrams grouped by first word (see `keyInfo`): the second word's key, the valence, the negated valence. */
   bigramSecond: Int32Array;
   bigramVal: Float64Array;
@@ -339,6 +368,7 @@ function buildEnglishTables(lex: EnglishLexicon): EnglishTables {
   for (const w of lex.bigramStarts) addExtra(w);
   for (const key of lex.bigrams.keys()) addExtra(key.slice(key.indexOf(' ') + 1));
   for (const w of LIKE_SUBJECTS) addExtra(w);
+  for (const w of Object.keys(PERSIST_WORDS)) addExtra(w);
   addExtra('like');
   let n = extra.length;
   let chars = 0;
@@ -360,6 +390,7 @@ function buildEnglishTables(lex: EnglishLexicon): EnglishTables {
     keyValues: new Float64Array(4 * n),
     valence: new Float64Array(n).fill(Number.NaN),
     like: -1,
+    persist: new Uint8Array(n),
     bigramSecond: new Int32Array(0),
     bigramVal: new Float64Array(0),
     bigramNeg: new Float64Array(0),
@@ -394,6 +425,7 @@ function buildEnglishTables(lex: EnglishLexicon): EnglishTables {
 
   for (const w of LIKE_SUBJECTS) keyInfo[4 * keyOf(t, w) + 3] = 1;
   t.like = keyOf(t, 'like');
+  for (const [w, role] of Object.entries(PERSIST_WORDS)) t.persist[keyOf(t, w)] = role;
 
   // Bigrams by first word. A key whose second part has a space can never match two words of the text.
   const bigrams: Array<[number, number, number, number]> = [];
@@ -598,7 +630,16 @@ function pushCompoundWord(
 function pushEmoji(t: EnglishTables, cp: number): void {
   if (t.emojiLow[cp & 0xffff] === 0) return;
   const v = t.lex.emoji.get(cp);
-  if (v !== undefined) tokens.pushWord(0, v);
+  if (v !== undefined) pushFace(v);
+}
+
+/**
+ * Pushes an emoji or emoticon of valence `v` after a clause break: a face states the writer's own feeling, so no
+ * negator or degree word before it reaches it ("又没送到😤" is not "not angry").
+ */
+function pushFace(v: number): void {
+  tokens.pushBreak(BREAK_CLAUSE);
+  tokens.pushWord(0, v);
 }
 
 /** Whether an emoticon may start at `i`, where character `c` is one of EMOTICON_START (false when none can). */
@@ -622,7 +663,7 @@ function matchEmoticonEnglish(t: EnglishTables, text: string, i: number): number
       // "://" is a link, not the emoticon ":/".
       if (after === 47 && candidate.charCodeAt(l - 1) === 47) continue;
       if (!isAsciiWordChar(after) || !isAsciiWordChar(candidate.charCodeAt(l - 1))) {
-        tokens.pushWord(0, v);
+        pushFace(v);
         return l;
       }
     }
@@ -631,30 +672,28 @@ function matchEmoticonEnglish(t: EnglishTables, text: string, i: number): number
 }
 
 /**
- * Links, @handles and HTML entities: a link or handle is removed (it names no sentiment: "http://" is not the emoticon
- * ":/", "@united" is not "united"), an entity is decoded ("&lt;3" is "<3", "&amp;" is "&"). One regular expression, run
- * only on texts with one of "http", "www.", "@" or "&" (`hasMarkup`).
+ * The word just pushed, `text[start, end)`, follows a word of persistence (PERSIST_*): a sentiment-free -ing verb
+ * becomes an ongoing complaint, and a negator after "still" keeps at least STILL_MISSING_VALENCE when it negates
+ * nothing.
  */
-const MARKUP =
-  /(?:\bhttps?:\/\/|\bwww\.)[^\s<>"]*|(?<![\w.])@\w+|&(?:amp|lt|gt|quot|apos|nbsp|#\d{1,6}|#x[0-9a-f]{1,5});/gi;
-
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
-
-function hasMarkup(text: string): boolean {
-  return text.includes('@') || text.includes('&') || text.includes('http') || text.includes('www.');
+function markOngoing(role: number, text: string, start: number, end: number): void {
+  const k = tokens.n - 1;
+  const flags = tokens.flags[k] ?? 0;
+  if (flags & FLAG_NEGATOR) {
+    if (role === PERSIST_STILL) tokens.val[k] = Math.min(tokens.val[k] ?? 0, STILL_MISSING_VALENCE);
+  } else if ((flags & ~FLAG_CAPS) === 0 && tokens.val[k] === 0 && endsInIng(text, start, end)) {
+    tokens.val[k] = ONGOING_VALENCE;
+  }
 }
 
-function replaceMarkup(match: string): string {
-  if (match.charCodeAt(0) !== 38) return ' ';
-  const name = match.slice(1, -1).toLowerCase();
-  if (name.charCodeAt(0) !== 35) return ENTITIES[name] ?? ' ';
-  const cp = name.charCodeAt(1) === 120 ? Number.parseInt(name.slice(2), 16) : Number.parseInt(name.slice(1), 10);
-  return cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : ' ';
-}
-
-/** The text without links and @handles, with HTML entities decoded (itself when it has none). */
-function withoutMarkup(text: string): string {
-  return hasMarkup(text) ? text.replace(MARKUP, replaceMarkup) : text;
+/** Whether `text[start, end)` is a word of five letters or more ending in "ing" (any case). */
+function endsInIng(text: string, start: number, end: number): boolean {
+  return (
+    end - start >= 5 &&
+    (EN_FOLD[text.charCodeAt(end - 3)] ?? 0) === 105 &&
+    (EN_FOLD[text.charCodeAt(end - 2)] ?? 0) === 110 &&
+    (EN_FOLD[text.charCodeAt(end - 1)] ?? 0) === 103
+  );
 }
 
 function tokenizeEnglish(source: string): void {
@@ -706,6 +745,8 @@ function tokenizeEnglish(source: string): void {
       const caps = letters > 1 && upper === letters;
       if (caps) capsWords++;
       else if (upper < letters) hasLower = true;
+      const before = prevKey;
+      const pushed = tokens.n;
       // `codes` has bit 7 or higher set when a letter is outside ASCII.
       if (!hasHyphen && !(codes >= 128 && upper > 0)) {
         // Plain word: ASCII lower-casing is all toLowerCase would do (or there is nothing to lower-case).
@@ -714,6 +755,9 @@ function tokenizeEnglish(source: string): void {
         else pushOtherWord(t, elongated ? wordString(text, start, i, upper > 0) : undefined, caps);
       } else {
         pushCompoundWord(t, text, start, i, upper > 0, caps);
+      }
+      if (before >= 0 && tokens.n === pushed + 1 && t.persist[before] !== 0) {
+        markOngoing(t.persist[before] ?? 0, text, start, i);
       }
       continue;
     }
@@ -920,6 +964,7 @@ function tokenizeChinese(source: string): void {
   const text = toSimplified(t, withoutMarkup(source));
   const len = text.length;
   const { flags: charFlags, root, nodeWord } = t;
+  let conceded = false;
   let i = 0;
   while (i < len) {
     const c = text.charCodeAt(i);
@@ -947,6 +992,11 @@ function tokenizeChinese(source: string): void {
       const v = t.v[word] ?? 0;
       switch (t.kind[word]) {
         case 1:
+          if (matched === 1 && isInability(t, text, i)) {
+            tokens.pushWord(0, INABILITY_VALENCE);
+            i += 2;
+            continue;
+          }
           tokens.pushWord(FLAG_NEGATOR, v);
           break;
         case 2:
@@ -959,12 +1009,24 @@ function tokenizeChinese(source: string): void {
           tokens.pushWord(FLAG_CONTRAST, 0);
           break;
         case 5:
-          tokens.pushWord(FLAG_CAVEAT, 0);
+          // After a concession ("好吃是好吃，就是太贵了") the caveat is the point, not a minor reservation.
+          tokens.pushWord(conceded ? FLAG_CONTRAST : FLAG_CAVEAT, 0);
           break;
         case 6:
           tokens.pushWord(FLAG_SUMMARY, 0);
           break;
+        case 7:
+          tokens.pushWord(FLAG_WHY, v);
+          break;
         default: {
+          if (v !== 0 && isConcession(text, i, matched)) {
+            // "W是W" concedes W ("好吃是好吃", "便宜是便宜"): the clause weighs less and a caveat after it is the point.
+            tokens.pushWord(FLAG_CONCESSIVE, 0);
+            tokens.pushWord(0, v);
+            conceded = true;
+            i += 2 * matched + 1;
+            continue;
+          }
           // 好 right before another sentiment word is a degree word ("好贵", "好开心"); 快 before a number is
           // "almost" ("快2个小时").
           const special = t.special[word];
@@ -1008,7 +1070,7 @@ function tokenizeChinese(source: string): void {
         const v = i + l <= len ? en.lex.valence.get(text.slice(i, i + l).toLowerCase()) : undefined;
         // "://" is a link, not the emoticon ":/".
         if (v !== undefined && !(text.charCodeAt(i + l - 1) === 47 && text.charCodeAt(i + l) === 47)) {
-          tokens.pushWord(0, v);
+          pushFace(v);
           i += l - 1;
           break;
         }
@@ -1017,6 +1079,43 @@ function tokenizeChinese(source: string): void {
     if (c === 32 || c === 10) tokens.pushBreak(c === 10 ? BREAK_SENTENCE : BREAK_CLAUSE);
     i++;
   }
+}
+
+/**
+ * Result complements that, after "verb 不", say the verb cannot succeed: 登录不上, 充不进, 用不了, 打不开, 盖不严, 拉不动,
+ * 睡不着, 买不起, 行不通, 吃不惯. (不到, 不住, 不下 and 不完 are left out: "不到一小时就送到了" is praise, 忍不住 and
+ * 停不下来 often are, 吃不完 is about the portion.)
+ */
+const INABILITY_COMPLEMENTS = '了上进开动严着起通惯';
+/** Valence of "verb 不 complement": something that cannot be done is a complaint. */
+const INABILITY_VALENCE = -1.2;
+
+/**
+ * Whether the negator at `i` is the 不 of a potential complement ("verb 不 complement", inability): after a Han
+ * character that is not a function word, before a complement that does not start a longer lexicon word (不开心 is
+ * unhappy, not "cannot open"). Words the lexicon lists whole (打不开, 受不了, 离不开) never get here.
+ */
+function isInability(t: ChineseTables, text: string, i: number): boolean {
+  if (text.charCodeAt(i) !== 0x4e0d || i === 0 || i + 1 >= text.length) return false;
+  const before = t.flags[text.charCodeAt(i - 1)] ?? 0;
+  if (!(before & ZH_HAN) || before & ZH_FUNCTION) return false;
+  const c = text.charCodeAt(i + 1);
+  if (!INABILITY_COMPLEMENTS.includes(String.fromCharCode(c))) return false;
+  // A lexicon word of two characters or more at the complement ("开心", "上班") is that word, not a complement.
+  let node = t.root[c] ?? 0;
+  for (let j = i + 2; node !== 0 && j < text.length; j++) {
+    node = trieNext(t, node, text.charCodeAt(j));
+    if (node !== 0 && (t.nodeWord[node] ?? -1) >= 0) return false;
+  }
+  return true;
+}
+
+/** Whether the word `text[i, i + n)` is followed by 是 and itself again (the concession "W是W"). */
+function isConcession(text: string, i: number, n: number): boolean {
+  const j = i + n + 1;
+  if (text.charCodeAt(i + n) !== 0x662f || j + n > text.length) return false;
+  for (let k = 0; k < n; k++) if (text.charCodeAt(i + k) !== text.charCodeAt(j + k)) return false;
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -1056,6 +1155,7 @@ function scoreTokens(out: SentimentEvidence): SentimentEvidence {
   let sentenceWeight = 1;
   let lastContrast = -1;
   let sentenceStart = 0;
+  let why = false;
 
   for (let i = 0; i <= n; i++) {
     const end = i === n;
@@ -1090,18 +1190,23 @@ function scoreTokens(out: SentimentEvidence): SentimentEvidence {
       else if (flags & FLAG_SUMMARY) sentenceWeight = SUMMARY_WEIGHT;
       else if (!end && isBreak && (val[i] ?? 0) >= BREAK_SENTENCE) {
         sentenceWeight = 1;
-        if (val[i] === BREAK_QUESTION) {
-          for (let k = sentenceStart; k < contribN; k++) contribVal[k] = (contribVal[k] ?? 0) * QUESTION_WEIGHT;
-        }
+        if (val[i] === BREAK_QUESTION) weighQuestion(sentenceStart, why);
         sentenceStart = contribN;
+        why = false;
       }
       continue;
     }
     if (flags & FLAG_NEGATOR) {
       if (negIdx >= 0) {
-        // Double negation cancels ("not without", "不是不好").
-        negIdx = -1;
-        continue;
+        // Adjacent negators cancel ("not without", "不是不好").
+        if (negDist === 0) {
+          negIdx = -1;
+          continue;
+        }
+        // A later negator starts a new negation: the pending one negated nothing and keeps its own valence ("didn't
+        // turn up and didn't call").
+        const own = val[negIdx] ?? 0;
+        if (own !== 0) addContribution(negIdx, (concessive ? own * 0.5 : own) * sentenceWeight);
       }
       negIdx = i;
       negSoft = (flags & FLAG_SOFT_NEGATOR) !== 0;
@@ -1109,6 +1214,7 @@ function scoreTokens(out: SentimentEvidence): SentimentEvidence {
       negBoosted = false;
       continue;
     }
+    if (flags & FLAG_WHY) why = true;
     let v = val[i] ?? 0;
     const negated = negVal[i] ?? Number.NaN;
     if (negIdx >= 0 && !Number.isNaN(negated)) {
@@ -1155,7 +1261,11 @@ function scoreTokens(out: SentimentEvidence): SentimentEvidence {
     if (flags & FLAG_CAPS) v += sign * CAPS_INCR;
     v = (v + sign * boostAdd) * boostMul;
     if (negIdx >= 0) {
-      v *= negSoft || negBoosted ? SOFT_NEGATION_SCALE : NEGATION_SCALE;
+      // A word of almost no sentiment ("support" the department) gives the negation nothing to flip: the negator
+      // keeps its own valence ("no response from support").
+      const own = val[negIdx] ?? 0;
+      if (own !== 0 && Math.abs(val[i] ?? 0) < WEAK_VALENCE) v = own;
+      else v *= negSoft || negBoosted ? SOFT_NEGATION_SCALE : NEGATION_SCALE;
       negIdx = -1;
       negBoosted = false;
     }
@@ -1182,6 +1292,17 @@ function scoreTokens(out: SentimentEvidence): SentimentEvidence {
   out.positive = pos;
   out.negative = neg;
   return out;
+}
+
+/**
+ * Weighs the contributions of a question from `from` on: questions carry less sentiment than statements ("can you
+ * help with my booking?"), except the complaint in a "why" question ("why is it still not fixed?").
+ */
+function weighQuestion(from: number, why: boolean): void {
+  for (let k = from; k < contribN; k++) {
+    const v = contribVal[k] ?? 0;
+    if (!(why && v < 0)) contribVal[k] = v * QUESTION_WEIGHT;
+  }
 }
 
 /** Whether the token after `i` is a word that carries sentiment or modifies it. */
@@ -1225,52 +1346,6 @@ export function sentimentEvidence(
     tokenizeEnglish(text);
   }
   return scoreTokens(out);
-}
-
-const NEUTRAL_BASE = 2;
-/**
- * Neutral base when the evidence leans negative: complaints are often stated with one mild or negated word ("not
- * happy", "不太满意", "no reply"), so less negative evidence is needed to leave neutral than positive.
- */
-const NEUTRAL_BASE_NEGATIVE = 0.9;
-const MIXED_GAIN = 1.6;
-
-/**
- * Turns evidence into Comprehend-style scores (summing to 1) and a label.
- * More evidence means less neutral; balanced strong evidence on both sides means MIXED.
- */
-export function evidenceToSentiment(positive: number, negative: number): OfflineSentiment {
-  const lo = Math.min(positive, negative);
-  const hi = Math.max(positive, negative);
-  const balance = hi > 0 ? lo / hi : 0;
-  const mixed = MIXED_GAIN * lo * balance * balance;
-  const p = positive * positive;
-  const n = negative * negative;
-  const m = mixed * mixed;
-  const u = negative > positive ? NEUTRAL_BASE_NEGATIVE : NEUTRAL_BASE;
-  const total = p + n + m + u;
-  const score: SentimentScore = {
-    Positive: round(p / total),
-    Negative: round(n / total),
-    Neutral: round(u / total),
-    Mixed: round(m / total),
-  };
-  let label: SentimentLabel = 'NEUTRAL';
-  let best = score.Neutral;
-  if (score.Positive > best) {
-    label = 'POSITIVE';
-    best = score.Positive;
-  }
-  if (score.Negative > best) {
-    label = 'NEGATIVE';
-    best = score.Negative;
-  }
-  if (score.Mixed > best) label = 'MIXED';
-  return { label, score };
-}
-
-function round(x: number): number {
-  return Math.round(x * 1e6) / 1e6;
 }
 
 const scratch: SentimentEvidence = { positive: 0, negative: 0 };

@@ -210,6 +210,11 @@ describe('score labels', () => {
     ['5 ⭐', 5],
     ['(3)', 3],
     ['🙂 满意', 4],
+    // Star ratings scraped with their CSS class (Mafengwo, Dianping).
+    ['s-star5', 5],
+    ['s-star1', 1],
+    ['sml-rank-stars sml-str40'.split(' ')[1] ?? '', 4],
+    ['allstar30', 3],
     // The existing 5-level scale is unchanged.
     ['Excellent', 5],
     ['Very good', 4],

@@ -73,6 +73,13 @@ describe('ThemeMatcher', () => {
     expect(project.match('I will never order again, this is a scam').urgency).toEqual(['churn', 'escalation']);
   });
 
+  it('keeps derivations apart: "helpful" is not "help", "keep it up" is no courier', () => {
+    expect(project.match('Please help me, keep it up').themes).toEqual([]);
+    expect(project.match('Very helpful support').themes).toEqual(['service.attitude', 'service.support']);
+    expect(project.match('The lectures are on time').themes).toEqual(['content.teaching']);
+    expect(project.match('After the latest update it keeps crashing').themes).toEqual(['app.updates', 'app.stability']);
+  });
+
   it('keeps at most five themes for one response', () => {
     const essay =
       'Delivery was late, the packaging was crushed, customer service was rude, the price is too high, the app crashes, ' +
@@ -89,7 +96,9 @@ describe('emerging phrases', () => {
   });
 
   it('drops phrases with nothing topical left', () => {
-    for (const p of ['the', 'it', '2024', '这个', '了', '的话']) expect(normalisePhrase(p)).toBeUndefined();
+    for (const p of ['the', 'it', '2024', '这个', '了', '的话', 'the app', 'Apps', '地方']) {
+      expect(normalisePhrase(p)).toBeUndefined();
+    }
   });
 
   it('lists each normalised phrase once, at most five', () => {
