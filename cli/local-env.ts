@@ -24,6 +24,8 @@ export function localFunctionSettings(): Record<string, string> {
     [ENV.sesConfigurationSet]: 'feedback-local',
     // A crashed local worker's lease expires quickly so the retry does not wait a Lambda timeout.
     [ENV.leaseSeconds]: '30',
+    // The local endpoint's jobs take about a second: check them every two, not every few minutes.
+    [ENV.asyncPollSeconds]: '2',
     // Lambda ships logs and metrics to CloudWatch; on a terminal they would drown what `npm start` prints. A level set
     // in the environment (POWERTOOLS_LOG_LEVEL=INFO npm start) still wins: that is how a person asks to see them.
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',

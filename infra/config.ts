@@ -7,6 +7,7 @@ import { dirname, isAbsolute, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
+import { COMPREHEND_JOBS } from '../shared/config/comprehend-jobs.js';
 import { LIST_PRICES_USD_PER_UNIT } from '../shared/config/cost.js';
 import { EVENTS, INGEST_QUEUE } from '../shared/config/resources.js';
 import { SEGMENT_DIMENSIONS } from '../shared/domain/cells.js';
@@ -221,6 +222,24 @@ const environmentSchema = z
           .default(DEFAULT_TAXONOMY_FILE),
         /** Read limits other than the defaults of shared/ingest/limits.ts, set on the function as `MAX_*` variables. */
         limits: readLimitsSchema.optional(),
+        /** Comprehend's asynchronous jobs for big files (shared/config/comprehend-jobs.ts explains the threshold). */
+        asyncJobs: z
+          .strictObject({
+            enabled: z.boolean().default(true),
+            /** Uncached unique texts in a file above which its sentiment goes through jobs. */
+            threshold: z.number().int().positive().default(COMPREHEND_JOBS.defaultThreshold),
+            /** Seconds between checks of a file's running jobs (an SQS delay). */
+            pollSeconds: z.number().int().min(1).max(900).default(300),
+            /** A file's jobs running longer are stopped and the file falls back to synchronous calls. */
+            maxWaitMinutes: z
+              .number()
+              .int()
+              .positive()
+              .default(24 * 60),
+            /** The stuck-jobs alarm fires when a file's jobs have run this long. */
+            alarmAfterMinutes: z.number().int().positive().default(120),
+          })
+          .prefault({}),
       })
       .prefault({}),
     spike: z

@@ -23,6 +23,9 @@ export function ingestSettings(config: EnvironmentConfig): Record<string, string
     [ENV.comprehendConcurrency]: String(config.ingest.comprehendConcurrency),
     [ENV.ledgerTtlDays]: String(config.retention.ledgerTtlDays),
     [ENV.cacheTtlDays]: String(config.retention.cacheTtlDays),
+    [ENV.asyncThreshold]: String(config.ingest.asyncJobs.threshold),
+    [ENV.asyncPollSeconds]: String(config.ingest.asyncJobs.pollSeconds),
+    [ENV.asyncMaxWaitMinutes]: String(config.ingest.asyncJobs.maxWaitMinutes),
     ...limitSettings(config),
     ...costSettings({ unitPrices: config.cost.usdPerUnit, monthlyBudgetUsd: config.cost.monthlyBudgetUsd }),
   };

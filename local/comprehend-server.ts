@@ -10,8 +10,10 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { S3Client } from '@aws-sdk/client-s3';
 import { COMPREHEND_LANGUAGES } from '../shared/domain/types.js';
 import { detectDominantLanguageOffline } from './comprehend/dominant-language.js';
+import { type JobFault, JobRequestError, type LocalJobKind, LocalJobs } from './comprehend/jobs.js';
 import { detectKeyPhrasesOffline } from './comprehend/offline/key-phrases.js';
 import { detectSentimentOffline } from './comprehend/offline/model.js';
 
@@ -21,7 +23,20 @@ export type ComprehendOperation =
   | 'BatchDetectDominantLanguage'
   | 'DetectDominantLanguage'
   | 'BatchDetectKeyPhrases'
-  | 'DetectKeyPhrases';
+  | 'DetectKeyPhrases'
+  | JobOperation;
+
+/** The asynchronous-job operations the pipeline uses (see comprehend/jobs.ts). */
+export type JobOperation = `${'Start' | 'Describe' | 'Stop'}${'SentimentDetection' | 'KeyPhrasesDetection'}Job`;
+
+const JOB_OPERATIONS: Record<string, { kind: LocalJobKind; verb: 'Start' | 'Describe' | 'Stop' }> = {
+  StartSentimentDetectionJob: { kind: 'sentiment', verb: 'Start' },
+  DescribeSentimentDetectionJob: { kind: 'sentiment', verb: 'Describe' },
+  StopSentimentDetectionJob: { kind: 'sentiment', verb: 'Stop' },
+  StartKeyPhrasesDetectionJob: { kind: 'keyPhrases', verb: 'Start' },
+  DescribeKeyPhrasesDetectionJob: { kind: 'keyPhrases', verb: 'Describe' },
+  StopKeyPhrasesDetectionJob: { kind: 'keyPhrases', verb: 'Stop' },
+};
 
 /** One injected fault; faults are consumed in order, each for `times` matching requests (default 1). */
 export type Fault =
@@ -35,7 +50,11 @@ export type Fault =
       indexes: number[];
       /** @default 'InternalServerException' */
       errorCode?: string;
-    };
+    }
+  /** The job the matching Start request starts ends FAILED with this message. */
+  | { kind: 'job-failed'; operation?: JobOperation; times?: number; message?: string }
+  /** The job the matching Start request starts completes with these (zero-based) lines left out or as errors. */
+  | { kind: 'job-partial'; operation?: JobOperation; times?: number; missingLines?: number[]; errorLines?: number[] };
 
 export type FaultPlan = Fault | Fault[];
 
@@ -55,6 +74,8 @@ export interface ComprehendServer {
   close(): Promise<void>;
   injectFaults(f: FaultPlan): void;
   calls(): CallLog[];
+  /** Connects the job operations to the local S3 (jobs read their input from it and write their output to it). */
+  useS3(endpoint: string, credentials: { accessKeyId: string; secretAccessKey: string }): void;
 }
 
 const TARGET_PREFIX = 'Comprehend_20171127.';
@@ -212,8 +233,20 @@ function readBody(req: IncomingMessage): Promise<string> {
  * @param opts.host @default '127.0.0.1'
  * @param opts.port @default 0 (a free port)
  */
-export async function startComprehendServer(opts: { host?: string; port?: number } = {}): Promise<ComprehendServer> {
+export async function startComprehendServer(
+  opts: {
+    host?: string;
+    port?: number;
+    /** Milliseconds an asynchronous job takes. @default 1500 */
+    jobDelayMs?: number;
+    /** Account and region in job ARNs and output folders. @default '000000000000', 'us-east-1' */
+    accountId?: string;
+    region?: string;
+  } = {},
+): Promise<ComprehendServer> {
   const host = opts.host ?? '127.0.0.1';
+  const region = opts.region ?? 'us-east-1';
+  const jobs = new LocalJobs({ delayMs: opts.jobDelayMs ?? 1500, accountId: opts.accountId ?? '000000000000', region });
   const faults: Array<Fault & { remaining: number }> = [];
   const log: CallLog[] = [];
 
@@ -277,6 +310,11 @@ export async function startComprehendServer(opts: { host?: string; port?: number
       const injectedCode = fault?.kind === 'item-errors' ? (fault.errorCode ?? 'InternalServerException') : '';
 
       let result: unknown;
+      const jobOperation = JOB_OPERATIONS[operation];
+      if (jobOperation) {
+        send(res, 200, runJobOperation(jobs, jobOperation, body, fault));
+        return;
+      }
       switch (operation) {
         case 'DetectSentiment': {
           const language = requireLanguage(body);
@@ -332,7 +370,9 @@ export async function startComprehendServer(opts: { host?: string; port?: number
       const e =
         error instanceof ServiceError
           ? error
-          : new ServiceError('InternalServerException', 'Internal server error', 500);
+          : error instanceof JobRequestError
+            ? new ServiceError(error.type, error.message, error.status)
+            : new ServiceError('InternalServerException', 'Internal server error', 500);
       entry.status = e.status;
       entry.errorType = e.type;
       // awsJson1_1: the error type in `__type`; ThrottlingException uses lower-case `message` like other AWS services.
@@ -359,6 +399,7 @@ export async function startComprehendServer(opts: { host?: string; port?: number
     port,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        jobs.close();
         server.closeAllConnections();
         server.close((err) => (err ? reject(err) : resolve()));
       }),
@@ -366,5 +407,24 @@ export async function startComprehendServer(opts: { host?: string; port?: number
       for (const fault of Array.isArray(f) ? f : [f]) faults.push({ ...fault, remaining: fault.times ?? 1 });
     },
     calls: () => log.map((c) => ({ ...c })),
+    useS3: (endpoint, credentials) =>
+      jobs.useS3(new S3Client({ endpoint, region, credentials, forcePathStyle: true, maxAttempts: 3 })),
   };
+}
+
+function runJobOperation(
+  jobs: LocalJobs,
+  op: { kind: LocalJobKind; verb: 'Start' | 'Describe' | 'Stop' },
+  body: Body,
+  fault: Fault | undefined,
+): unknown {
+  if (op.verb === 'Describe') return jobs.describe(op.kind, body);
+  if (op.verb === 'Stop') return jobs.stop(op.kind, body);
+  return jobs.start(op.kind, body, requireLanguage(body), jobFaultOf(fault));
+}
+
+function jobFaultOf(fault: Fault | undefined): JobFault | undefined {
+  if (fault?.kind === 'job-failed') return { fail: fault.message ?? 'INTERNAL_SERVER_ERROR: the job failed' };
+  if (fault?.kind === 'job-partial') return { missingLines: fault.missingLines, errorLines: fault.errorLines };
+  return undefined;
 }

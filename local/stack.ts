@@ -50,6 +50,8 @@ export interface LocalStackOptions {
   env?: Record<string, string>;
   /** Stop the stack on SIGINT/SIGTERM, then let the signal take its default course. @default true */
   handleSignals?: boolean;
+  /** How long the local Comprehend endpoint's asynchronous jobs take. @default 1500 */
+  comprehendJobDelayMs?: number;
 }
 
 export type IngestHandler = SqsBatchHandler;
@@ -186,7 +188,9 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       (sink) => sink.close(),
     );
     const sesStarting = track(startSes(ports.ses), (server) => closeServer(server));
-    const comprehendStarting = track(startComprehend(ports.comprehend), (server) => server.close());
+    const comprehendStarting = track(startComprehend(ports.comprehend, region, opts.comprehendJobDelayMs), (server) =>
+      server.close(),
+    );
     const s3rver = new S3rver({
       address: LOOPBACK,
       port: ports.s3 ?? 0,
@@ -204,6 +208,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       comprehendStarting,
     ]);
     const s3Url = `http://${LOOPBACK}:${s3Address.port}`;
+    comprehend.useS3(s3Url, LOCAL_CREDENTIALS);
     const sesUrl = `http://${LOOPBACK}:${(ses.address() as AddressInfo).port}`;
 
     const { queue, deadLetterQueue } = createIngestQueues(sqs);
@@ -377,9 +382,19 @@ async function startSes(port: number | undefined): Promise<Server> {
 }
 
 /** The local Comprehend endpoint lives in its own module; loaded on demand, as it brings the offline model. */
-async function startComprehend(port: number | undefined): Promise<ComprehendServer> {
+async function startComprehend(
+  port: number | undefined,
+  region: string,
+  jobDelayMs: number | undefined,
+): Promise<ComprehendServer> {
   const { startComprehendServer } = await import('./comprehend-server.js');
-  return startComprehendServer({ host: LOOPBACK, ...(port === undefined ? {} : { port }) });
+  return startComprehendServer({
+    host: LOOPBACK,
+    accountId: LOCAL_ACCOUNT_ID,
+    region,
+    ...(port === undefined ? {} : { port }),
+    ...(jobDelayMs === undefined ? {} : { jobDelayMs }),
+  });
 }
 
 function stackEnv(
@@ -409,6 +424,8 @@ function stackEnv(
     [ENV.eventSource]: EVENTS.defaultSource,
     [ENV.sesFrom]: LOCAL_NAMES.sesIdentity,
     [ENV.hashKey]: LOCAL_HASH_KEY,
+    // The local endpoint checks only the ARN's shape (the CDK stack passes its data-access role).
+    [ENV.comprehendJobRole]: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/feedback-local-comprehend-jobs`,
     ...extra,
   };
 }

@@ -17,6 +17,8 @@ import { loadIngestConfig } from '../../shared/config/env.js';
 import { createHashKeyLoader } from '../../shared/config/hash-key.js';
 import { PIPELINE_METRICS, SERVICE_NAMES } from '../../shared/config/resources.js';
 import { FileLeaseLostError } from '../../shared/domain/errors.js';
+import { awsAsyncSentimentPorts } from '../../shared/pipeline/async-sentiment/aws-ports.js';
+import type { AsyncSentiment } from '../../shared/pipeline/async-sentiment/gate.js';
 import { awsIngestPorts } from '../../shared/pipeline/aws-ports.js';
 import { isRequeueHeldMessage, requeueHeldFiles } from '../../shared/pipeline/held-files.js';
 import { ingestObject } from '../../shared/pipeline/ingest-object.js';
@@ -38,6 +40,14 @@ const loadHashKey = createHashKeyLoader(secretsManagerClient);
 const textCache = new DynamoTextCache(dynamoDbClient, config.table, config.cacheTtlDays);
 
 const ports = awsIngestPorts({ s3: s3Client, db: dynamoDbClient, events: eventBridgeClient, sqs: sqsClient }, config);
+const clients = { s3: s3Client, db: dynamoDbClient, sqs: sqsClient, comprehend: comprehendClient };
+const asyncSentiment: AsyncSentiment | undefined = config.asyncJobs && {
+  ports: awsAsyncSentimentPorts(clients, config, textCache),
+  config: config.asyncJobs,
+  themes: config.themes,
+  metric: (name, value) => metrics.addMetric(name, MetricUnit.Count, value),
+  log: (level, message, data) => logger[level](message, data ?? {}),
+};
 
 /** One queue message; `context` comes from the batch processor, so concurrent invocations each see their own deadline. */
 async function processRecord(record: SQSRecord, context?: Context): Promise<void> {
@@ -69,6 +79,7 @@ async function processRecord(record: SQSRecord, context?: Context): Promise<void
             }),
         },
         log: (level, message, data) => logger[level](message, data ?? {}),
+        asyncSentiment,
         onBudgetStanding: (standing) =>
           metrics.addMetric(PIPELINE_METRICS.comprehendSpendMonthToDate, MetricUnit.NoUnit, standing.monthToDateUsd),
       });

@@ -23,6 +23,7 @@ import {
   TABLE_SCHEMA,
 } from '../../shared/config/resources.js';
 import { type EnvironmentConfig, INGEST_SETTINGS } from '../config.js';
+import { ComprehendJobs } from '../constructs/comprehend-jobs.js';
 import { FeedbackFunction } from '../constructs/feedback-function.js';
 import { HeldFilesSchedule } from '../constructs/held-files-schedule.js';
 import { PipelineOperations } from '../constructs/operations.js';
@@ -99,6 +100,16 @@ export class FeedbackPipelineStack extends Stack {
         'detractor-subscriber-dlq': detractor.dlq,
       },
     });
+    if (config.ingest.asyncJobs.enabled) {
+      new ComprehendJobs(this, 'comprehend-jobs', {
+        bucket: this.bucket,
+        ingest: this.ingest,
+        serviceName: SERVICE_NAMES.ingest,
+        namePrefix: env.prefix,
+        alarmTopic: this.operations.topic,
+        stuckAfter: Duration.minutes(config.ingest.asyncJobs.alarmAfterMinutes),
+      });
+    }
     this.suppressBucketNotificationsHandler();
     const outputs: Record<string, string> = {
       BucketName: this.bucket.bucketName,

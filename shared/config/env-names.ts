@@ -31,6 +31,14 @@ export const ENV = {
   leaseSeconds: 'LEASE_SECONDS',
   /** Rows per committed segment (checkpoint). */
   segmentRows: 'SEGMENT_ROWS',
+  /** Uncached unique texts in a file above which its sentiment goes through Comprehend's asynchronous jobs. */
+  asyncThreshold: 'ASYNC_SENTIMENT_THRESHOLD',
+  /** The role Comprehend assumes to read job input and write job output; unset, no asynchronous jobs are started. */
+  comprehendJobRole: 'COMPREHEND_JOB_ROLE_ARN',
+  /** Seconds between two checks of a file's running jobs (an SQS delay: at most 900). */
+  asyncPollSeconds: 'ASYNC_POLL_SECONDS',
+  /** Minutes a file waits for its jobs before it stops them and falls back to the synchronous calls. */
+  asyncMaxWaitMinutes: 'ASYNC_MAX_WAIT_MINUTES',
 } as const;
 
 /**

@@ -1,3 +1,4 @@
+import { COMPREHEND_JOBS } from './comprehend-jobs.js';
 import { type CostConfig, loadCostConfig } from './cost.js';
 import { ENV, LIMIT_ENV } from './env-names.js';
 import { EVENTS } from './resources.js';
@@ -66,6 +67,10 @@ const ingestSchema = z.object({
   [ENV.s3ForcePathStyle]: z._default(bool, false),
   [ENV.leaseSeconds]: z._default(positiveInt, 900),
   [ENV.segmentRows]: z._default(positiveInt, 20_000),
+  [ENV.asyncThreshold]: z._default(positiveInt, COMPREHEND_JOBS.defaultThreshold),
+  [ENV.comprehendJobRole]: z.optional(z.string().check(z.startsWith('arn:'))),
+  [ENV.asyncPollSeconds]: z._default(z.coerce.number().check(z.int(), z.positive(), z.lte(900)), 300),
+  [ENV.asyncMaxWaitMinutes]: z._default(positiveInt, 24 * 60),
 });
 
 const digestSchema = z.object({
@@ -124,6 +129,16 @@ export interface IngestConfig {
   readLimits: ReadLimitOverrides;
   /** Comprehend prices and the monthly budget (see shared/config/cost.ts). */
   cost: CostConfig;
+  /** Comprehend's asynchronous jobs for big files; absent when no job role is configured. */
+  asyncJobs?: AsyncJobsConfig;
+}
+
+export interface AsyncJobsConfig {
+  /** Uncached unique texts above which a file takes the asynchronous path. */
+  threshold: number;
+  roleArn: string;
+  pollSeconds: number;
+  maxWaitMinutes: number;
 }
 
 /** Reads and validates the ingest function's environment once (cold start). */
@@ -153,6 +168,20 @@ export function loadIngestConfig(env: NodeJS.ProcessEnv = process.env): IngestCo
     segmentRows: c[ENV.segmentRows],
     readLimits: loadReadLimits(env),
     cost: loadCostConfig(env),
+    ...asyncJobsOf(c),
+  };
+}
+
+function asyncJobsOf(c: z.output<typeof ingestSchema>): { asyncJobs?: AsyncJobsConfig } {
+  const roleArn = c[ENV.comprehendJobRole];
+  if (!roleArn) return {};
+  return {
+    asyncJobs: {
+      threshold: c[ENV.asyncThreshold],
+      roleArn,
+      pollSeconds: c[ENV.asyncPollSeconds],
+      maxWaitMinutes: c[ENV.asyncMaxWaitMinutes],
+    },
   };
 }
 

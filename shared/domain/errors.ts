@@ -22,7 +22,9 @@ export type FileErrorCode =
   /** The object (or the version the event named) was deleted before or while it was read. */
   | 'OBJECT_DELETED'
   /** The key was overwritten while this version was being read (the new version is processed on its own). */
-  | 'OBJECT_REPLACED';
+  | 'OBJECT_REPLACED'
+  /** A Comprehend asynchronous job of the file ended failed or stopped (shared/pipeline/async-sentiment/). */
+  | 'SENTIMENT_JOB_FAILED';
 
 /** A file that cannot be read at all; its message reaches reports, the ledger, events and the CLI. */
 export class FileRejectedError extends Error {

@@ -7,8 +7,10 @@ import { fileProcessedEvent, fileRejectedEvent } from '../events/factories.js';
 import type { PendingEvent } from '../events/publisher.js';
 import { readExport } from '../ingest/read-export.js';
 import type { ExportMeta, ResumeState, RowOutcome } from '../ingest/types.js';
-import type { IngestPorts, IngestTarget } from '../ports/ingest.js';
+import type { FileLedgerEntry, IngestPorts, IngestTarget } from '../ports/ingest.js';
+import { USD_PER_UNIT } from '../sentiment/comprehend-adapter.js';
 import type { ThemeMatcher } from '../themes/matcher.js';
+import { type AsyncSentiment, asyncSentimentGate } from './async-sentiment/gate.js';
 import { type BudgetStanding, guardBudget, heldEvent, RELEASE_HINT } from './budget-guard.js';
 import { estimateFileCost } from './cost-estimate.js';
 import { buildReport, type FileReport, reportKeyOf, roundedCost } from './file-report.js';
@@ -40,6 +42,8 @@ export interface IngestDeps {
   afterSegment?: (segment: number) => Promise<void> | void;
   /** Told the month's Comprehend spend whenever a file is admitted or held (the handler's budget metric). */
   onBudgetStanding?: (standing: BudgetStanding) => void;
+  /** Comprehend's asynchronous jobs for files with many uncached texts; absent, every file is analysed in batches. */
+  asyncSentiment?: AsyncSentiment;
 }
 
 export type IngestStatus = 'processed' | 'failed' | 'already-done' | 'continued' | 'held';
@@ -106,10 +110,14 @@ export async function ingestObject(target: IngestTarget, deps: IngestDeps): Prom
   }
 
   // Before the first row is committed (and so before Comprehend is first called): estimate, then admit or hold.
-  if (entry.nextRow === 1) {
-    const gate = await admitOrHold(ctx, deps, state, () => readExport(() => ports.objects.read(target), readOptions));
+  // A file whose Comprehend jobs were started was admitted when they were: its checks skip the estimate's read.
+  const readFromStart = () => readExport(() => ports.objects.read(target), readOptions);
+  if (entry.nextRow === 1 && !(await asyncJobsStarted(ctx, deps))) {
+    const gate = await admitOrHold(ctx, deps, state, readFromStart);
     if (gate.kind === 'held') return holdFile(ctx, deps, state, meta, gate.standing);
   }
+  const early = await asyncJobsFirst(ctx, deps, entry, state, meta, readFromStart);
+  if (early) return early;
   const run = new FileRun(ctx, entry, state, reader);
   try {
     for await (const batch of reader.batches()) {
@@ -212,6 +220,44 @@ async function handOff(ctx: RunContext, deps: IngestDeps, nextRow: number): Prom
   await ctx.ports.files.releaseFile(ctx.fileId, ctx.token);
   deps.log?.('info', 'handed off to a continuation', { key: ctx.target.key, nextRow });
   return { status: 'continued', fileId: ctx.fileId };
+}
+
+async function asyncJobsStarted(ctx: RunContext, deps: IngestDeps): Promise<boolean> {
+  if (!deps.asyncSentiment) return false;
+  return (await deps.asyncSentiment.ports.ledger.readAsyncJobs(ctx.fileId)) !== undefined;
+}
+
+/**
+ * Comprehend's asynchronous jobs, when configured: a result here ends the invocation (the jobs run and a delayed
+ * check is on the queue, or a job failed); none, and the file is read with its texts' results in the cache.
+ */
+async function asyncJobsFirst(
+  ctx: RunContext,
+  deps: IngestDeps,
+  entry: FileLedgerEntry,
+  state: ReportState,
+  meta: ExportMeta,
+  openReader: () => ReturnType<typeof readExport>,
+): Promise<IngestResult | undefined> {
+  if (!deps.asyncSentiment) return undefined;
+  const { target, fileId, token } = ctx;
+  const input = { target, fileId, token, entry, openReader, remainingMs: deps.remainingMs };
+  const gate = await asyncSentimentGate(input, deps.asyncSentiment);
+  if (gate.kind === 'failed') return rejectFile(ctx, deps, gate.error, state, meta);
+  if (gate.kind === 'proceed') {
+    // Counted into the file's usage once: before its first commit, the state is still the fresh one.
+    if (gate.jobUnits && entry.nextRow === 1 && entry.segment === 0) addJobUnits(state, gate.jobUnits);
+    return undefined;
+  }
+  // The jobs run and a delayed check is on the queue: give the lease up until it comes.
+  await ctx.ports.files.releaseFile(fileId, token);
+  deps.log?.('info', 'waiting for Comprehend jobs', { key: target.key });
+  return { status: 'continued', fileId };
+}
+
+function addJobUnits(state: ReportState, units: number): void {
+  state.usage.units += units;
+  state.usage.estimatedCostUsd = Math.round((state.usage.estimatedCostUsd + units * USD_PER_UNIT) * 1e6) / 1e6;
 }
 
 async function processed(

@@ -32,6 +32,7 @@ const message = z.union([
       etag: z.string(),
       versionId: z.optional(z.string()),
       size: z.optional(z.number()),
+      asyncPoll: z.optional(z.string()),
     }),
   }),
 ]);

@@ -24,6 +24,8 @@ export interface IngestTarget {
   /** The object version the notification named (versioned buckets); every read of the file pins it. */
   versionId?: string;
   size?: number;
+  /** Set on the delayed check of a file's Comprehend jobs (shared/pipeline/async-sentiment/). */
+  asyncPoll?: string;
 }
 
 export interface ObjectStore {

@@ -67,6 +67,7 @@ describe('cdk.json configuration', () => {
       ephemeralStorageMiB: 2048,
       themesEnabled: true,
       taxonomyFile: 'config/taxonomy.json',
+      asyncJobs: { enabled: true, threshold: 100_000, pollSeconds: 300, maxWaitMinutes: 1440, alarmAfterMinutes: 120 },
     });
     expect(config.spike).toEqual({ ratio: 1.5, minVolume: 10 });
     expect(config.retention).toMatchObject({

@@ -2,6 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { logicalIdOf } from '../../infra/nag.js';
 import type { FeedbackPipelineStack } from '../../infra/stacks/feedback-pipeline-stack.js';
+import { COMPREHEND_JOBS } from '../../shared/config/comprehend-jobs.js';
 import { loadDigestConfig, loadIngestConfig } from '../../shared/config/env.js';
 import { ENV } from '../../shared/config/env-names.js';
 import { EVENTS, INGEST_QUEUE, PREFIXES, TABLE_SCHEMA } from '../../shared/config/resources.js';
@@ -116,7 +117,12 @@ describe('FeedbackPipelineStack (dev, from cdk.json)', () => {
         ]),
       );
       // prod keeps processed records and digests (no expire-… rule for them)
-      expect(rules.map((r: { Id: string }) => r.Id)).toEqual(['housekeeping', 'archive-incoming', 'expire-reports']);
+      expect(rules.map((r: { Id: string }) => r.Id)).toEqual([
+        'housekeeping',
+        'archive-incoming',
+        'expire-reports',
+        'expire-comprehend-jobs',
+      ]);
     });
 
     it('notifies the ingest queue of objects created under incoming/ only', () => {
@@ -241,6 +247,12 @@ describe('FeedbackPipelineStack (dev, from cdk.json)', () => {
         'comprehend:BatchDetectDominantLanguage',
         'comprehend:BatchDetectKeyPhrases',
         'comprehend:BatchDetectSentiment',
+        'comprehend:DescribeKeyPhrasesDetectionJob',
+        'comprehend:DescribeSentimentDetectionJob',
+        'comprehend:StartKeyPhrasesDetectionJob',
+        'comprehend:StartSentimentDetectionJob',
+        'comprehend:StopKeyPhrasesDetectionJob',
+        'comprehend:StopSentimentDetectionJob',
         'dynamodb:BatchGetItem',
         'dynamodb:BatchWriteItem',
         'dynamodb:ConditionCheckItem',
@@ -251,6 +263,7 @@ describe('FeedbackPipelineStack (dev, from cdk.json)', () => {
         'dynamodb:TransactWriteItems',
         'dynamodb:UpdateItem',
         'events:PutEvents',
+        'iam:PassRole',
         'logs:CreateLogStream',
         'logs:PutLogEvents',
         's3:GetObject',
@@ -268,18 +281,27 @@ describe('FeedbackPipelineStack (dev, from cdk.json)', () => {
       ]);
     });
 
-    it('scopes the ingest role to incoming/ for reads and reports/, processed/ for writes', () => {
+    it('scopes the ingest role to incoming/ for reads and reports/, processed/ for writes (and its job files)', () => {
       const statements = roleStatements(template, stack.ingest.role);
       expect(statements).toContainEqual(
         expect.objectContaining({
           Action: ['s3:GetObject', 's3:GetObjectVersion'],
-          Resource: objectsUnder(stack, PREFIXES.incoming),
+          Resource: [
+            objectsUnder(stack, COMPREHEND_JOBS.keysPrefix),
+            objectsUnder(stack, COMPREHEND_JOBS.outputPrefix),
+            objectsUnder(stack, PREFIXES.incoming),
+          ],
         }),
       );
       expect(statements).toContainEqual(
         expect.objectContaining({
           Action: 's3:PutObject',
-          Resource: [objectsUnder(stack, PREFIXES.processed), objectsUnder(stack, PREFIXES.reports)],
+          Resource: [
+            objectsUnder(stack, COMPREHEND_JOBS.inputPrefix),
+            objectsUnder(stack, COMPREHEND_JOBS.keysPrefix),
+            objectsUnder(stack, PREFIXES.processed),
+            objectsUnder(stack, PREFIXES.reports),
+          ],
         }),
       );
       expect(statements).toContainEqual(
@@ -537,6 +559,7 @@ describe('FeedbackPipelineStack (dev, from cdk.json)', () => {
       const deployed: Record<string, string> = {
         [ENV.queueUrl]: 'https://sqs.eu-central-1.amazonaws.com/123456789012/feedback-dev-ingest-queue',
         [ENV.hashKeyParameter]: 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:feedback-dev/key-AbCdEf',
+        [ENV.comprehendJobRole]: 'arn:aws:iam::123456789012:role/feedback-dev-comprehend-jobs-role',
       };
       return Object.fromEntries(
         Object.entries(variables).map(([name, value]) => [
@@ -551,6 +574,7 @@ describe('FeedbackPipelineStack (dev, from cdk.json)', () => {
       expect(config.timeZone).toBe('Europe/Berlin');
       expect(config.comprehendConcurrency).toBe(2);
       expect(config.hashKeyParameter).toMatch(/^arn:aws:secretsmanager:/);
+      expect(config.asyncJobs).toMatchObject({ threshold: 100_000, pollSeconds: 300 });
     });
 
     it('sets every variable the digest handler requires, with values it accepts', () => {
