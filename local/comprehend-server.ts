@@ -12,8 +12,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { S3Client } from '@aws-sdk/client-s3';
 import { COMPREHEND_LANGUAGES } from '../shared/domain/types.js';
+import { AwsJsonError } from './aws-json-server.js';
 import { detectDominantLanguageOffline } from './comprehend/dominant-language.js';
-import { type JobFault, JobRequestError, type LocalJobKind, LocalJobs } from './comprehend/jobs.js';
+import { type JobFault, type LocalJobKind, LocalJobs } from './comprehend/jobs.js';
 import { detectKeyPhrasesOffline } from './comprehend/offline/key-phrases.js';
 import { detectSentimentOffline } from './comprehend/offline/model.js';
 
@@ -87,17 +88,6 @@ const MAX_LARGE_BYTES = 100_000;
 const MAX_BODY_BYTES = 2_000_000;
 const LANGUAGES = new Set<string>(COMPREHEND_LANGUAGES);
 
-class ServiceError extends Error {
-  override name = 'ServiceError';
-  constructor(
-    readonly type: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
-
 interface Item {
   index: number;
   text: string;
@@ -108,13 +98,13 @@ type Body = Record<string, unknown>;
 function requireLanguage(body: Body): string {
   const code = body.LanguageCode;
   if (code === undefined || code === null) {
-    throw new ServiceError(
+    throw new AwsJsonError(
       'InvalidRequestException',
       "1 validation error detected: Value null at 'languageCode' failed to satisfy constraint: Member must not be null",
     );
   }
   if (typeof code !== 'string' || !LANGUAGES.has(code)) {
-    throw new ServiceError(
+    throw new AwsJsonError(
       'UnsupportedLanguageException',
       `Unsupported language code: ${String(code)}. Supported languages are ${COMPREHEND_LANGUAGES.join(', ')}`,
     );
@@ -125,20 +115,20 @@ function requireLanguage(body: Body): string {
 function requireText(body: Body, maxBytes: number): string {
   const text = body.Text;
   if (typeof text !== 'string') {
-    throw new ServiceError(
+    throw new AwsJsonError(
       'InvalidRequestException',
       "1 validation error detected: Value null at 'text' failed to satisfy constraint: Member must not be null",
     );
   }
   if (text.length === 0) {
-    throw new ServiceError(
+    throw new AwsJsonError(
       'InvalidRequestException',
       "1 validation error detected: Value at 'text' failed to satisfy constraint: Member must have length greater than or equal to 1",
     );
   }
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > maxBytes) {
-    throw new ServiceError(
+    throw new AwsJsonError(
       'TextSizeLimitExceededException',
       `Input text size exceeds limit. Max length of request text allowed is ${maxBytes} bytes while in this request the text size is ${bytes} bytes`,
     );
@@ -149,26 +139,26 @@ function requireText(body: Body, maxBytes: number): string {
 function requireTextList(body: Body): string[] {
   const list = body.TextList;
   if (!Array.isArray(list)) {
-    throw new ServiceError(
+    throw new AwsJsonError(
       'InvalidRequestException',
       "1 validation error detected: Value null at 'textList' failed to satisfy constraint: Member must not be null",
     );
   }
   if (list.length === 0) {
-    throw new ServiceError(
+    throw new AwsJsonError(
       'InvalidRequestException',
       "1 validation error detected: Value '[]' at 'textList' failed to satisfy constraint: Member must have length greater than or equal to 1",
     );
   }
   if (list.length > MAX_BATCH) {
-    throw new ServiceError(
+    throw new AwsJsonError(
       'BatchSizeLimitExceededException',
       `The number of documents in the request exceeds the limit of ${MAX_BATCH}. Number of documents in the request: ${list.length}`,
     );
   }
   list.forEach((t, i) => {
     if (typeof t !== 'string' || t.length === 0) {
-      throw new ServiceError(
+      throw new AwsJsonError(
         'InvalidRequestException',
         `1 validation error detected: Value at 'textList.${i + 1}.member' failed to satisfy constraint: Member must have length greater than or equal to 1`,
       );
@@ -217,7 +207,7 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
-        reject(new ServiceError('InvalidRequestException', 'Request body too large', 413));
+        reject(new AwsJsonError('InvalidRequestException', 'Request body too large', 413));
         req.destroy();
         return;
       }
@@ -274,11 +264,11 @@ export async function startComprehendServer(
     const entry: CallLog = { operation: 'unknown', documents: 0, status: 200 };
     try {
       if (req.method !== 'POST' || (req.url ?? '/').split('?')[0] !== '/') {
-        throw new ServiceError('UnknownOperationException', 'Only POST / is supported', 404);
+        throw new AwsJsonError('UnknownOperationException', 'Only POST / is supported', 404);
       }
       const target = String(req.headers['x-amz-target'] ?? '');
       if (!target.startsWith(TARGET_PREFIX)) {
-        throw new ServiceError('UnknownOperationException', `Unknown target: ${target || '(none)'}`);
+        throw new AwsJsonError('UnknownOperationException', `Unknown target: ${target || '(none)'}`);
       }
       const operation = target.slice(TARGET_PREFIX.length);
       entry.operation = operation;
@@ -289,7 +279,7 @@ export async function startComprehendServer(
         if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
         body = parsed as Body;
       } catch {
-        throw new ServiceError('SerializationException', 'Request body is not a JSON object');
+        throw new AwsJsonError('SerializationException', 'Request body is not a JSON object');
       }
       if (Array.isArray(body.TextList)) entry.documents = body.TextList.length;
       else if (typeof body.Text === 'string') entry.documents = 1;
@@ -297,10 +287,10 @@ export async function startComprehendServer(
 
       const fault = takeFault(operation);
       if (fault?.kind === 'throttle')
-        throw new ServiceError('ThrottlingException', 'Rate exceeded', fault.status ?? 400);
+        throw new AwsJsonError('ThrottlingException', 'Rate exceeded', fault.status ?? 400);
       if (fault?.kind === 'server-error') {
         const status = fault.status ?? 500;
-        throw new ServiceError(
+        throw new AwsJsonError(
           status === 503 ? 'ServiceUnavailableException' : 'InternalServerException',
           'Internal server error',
           status,
@@ -361,18 +351,16 @@ export async function startComprehendServer(
           break;
         }
         default:
-          throw new ServiceError('UnknownOperationException', `Unknown operation: ${operation}`);
+          throw new AwsJsonError('UnknownOperationException', `Unknown operation: ${operation}`);
       }
       const errorList = (result as { ErrorList?: Array<{ Index: number }> }).ErrorList;
       if (errorList && errorList.length > 0) entry.itemErrors = errorList.map((e) => e.Index);
       send(res, 200, result);
     } catch (error) {
       const e =
-        error instanceof ServiceError
+        error instanceof AwsJsonError
           ? error
-          : error instanceof JobRequestError
-            ? new ServiceError(error.type, error.message, error.status)
-            : new ServiceError('InternalServerException', 'Internal server error', 500);
+          : new AwsJsonError('InternalServerException', 'Internal server error', 500);
       entry.status = e.status;
       entry.errorType = e.type;
       // awsJson1_1: the error type in `__type`; ThrottlingException uses lower-case `message` like other AWS services.

@@ -11,6 +11,7 @@ import { basename } from 'node:path';
 import { createGzip } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { pack } from 'tar-stream';
+import { AwsJsonError } from '../aws-json-server.js';
 import { detectKeyPhrasesOffline } from './offline/key-phrases.js';
 import { detectSentimentOffline } from './offline/model.js';
 
@@ -18,18 +19,6 @@ export type LocalJobKind = 'sentiment' | 'keyPhrases';
 
 /** What a fault does to the job started by the request it was injected for. */
 export type JobFault = { fail: string } | { missingLines?: number[]; errorLines?: number[] };
-
-/** An invalid job request, reported by the server in the AWS JSON error shape. */
-export class JobRequestError extends Error {
-  override name = 'JobRequestError';
-  constructor(
-    readonly type: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
 
 type Status = 'SUBMITTED' | 'IN_PROGRESS' | 'COMPLETED' | 'FAILED' | 'STOP_REQUESTED' | 'STOPPED';
 
@@ -71,7 +60,7 @@ export interface LocalJobsOptions {
 
 function s3Location(uri: unknown, member: string): { bucket: string; key: string } {
   const match = typeof uri === 'string' ? /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri) : null;
-  if (!match?.[1]) throw new JobRequestError('InvalidRequestException', `${member}.S3Uri must be an s3:// URI`);
+  if (!match?.[1]) throw new AwsJsonError('InvalidRequestException', `${member}.S3Uri must be an s3:// URI`);
   return { bucket: match[1], key: match[2] ?? '' };
 }
 
@@ -138,9 +127,9 @@ export class LocalJobs {
     const out = s3Location(output.S3Uri, 'OutputDataConfig');
     const format = input.InputFormat ?? 'ONE_DOC_PER_FILE';
     if (format !== 'ONE_DOC_PER_LINE' && format !== 'ONE_DOC_PER_FILE')
-      throw new JobRequestError('InvalidRequestException', `Unknown InputFormat: ${String(format)}`);
+      throw new AwsJsonError('InvalidRequestException', `Unknown InputFormat: ${String(format)}`);
     if (typeof body.DataAccessRoleArn !== 'string' || !ROLE_ARN.test(body.DataAccessRoleArn))
-      throw new JobRequestError('InvalidRequestException', 'DataAccessRoleArn must be an IAM role ARN');
+      throw new AwsJsonError('InvalidRequestException', 'DataAccessRoleArn must be an IAM role ARN');
     const id = randomBytes(16).toString('hex');
     const prefix = out.key === '' || out.key.endsWith('/') ? out.key : `${out.key}/`;
     const folder = `${this.options.accountId}-${TYPE_FOLDER[kind]}-${id}`;
@@ -161,7 +150,7 @@ export class LocalJobs {
   private find(kind: LocalJobKind, body: Record<string, unknown>): LocalJob {
     const job = typeof body.JobId === 'string' ? this.jobs.get(body.JobId) : undefined;
     if (!job || job.kind !== kind)
-      throw new JobRequestError('JobNotFoundException', `Job ${String(body.JobId)} not found`);
+      throw new AwsJsonError('JobNotFoundException', `Job ${String(body.JobId)} not found`);
     return job;
   }
 
