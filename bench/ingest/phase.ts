@@ -14,7 +14,6 @@
  */
 import { createReadStream } from 'node:fs';
 import { pipeline as pump } from 'node:stream/promises';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse';
 import { detectSentimentOffline } from '../../local/comprehend/offline/model.js';
 import { CellDeltas } from '../../shared/domain/cell-deltas.js';
@@ -38,7 +37,9 @@ const LABELS: readonly SentimentLabel[] = ['POSITIVE', 'NEGATIVE', 'NEUTRAL', 'M
 /** Code of an accepted record without text (no label, no language): above every memo value (1 + 3 × 16 + 15). */
 const NO_TEXT = 255;
 /** The project's taxonomy, as the ingest function loads it. */
-const TAXONOMY_FILE = fileURLToPath(new URL('../../config/taxonomy.json', import.meta.url));
+// Relative to the working directory (`npm run bench` runs from the project root): this module is bundled, and its
+// import.meta.url is set to the lexicon's for the lexicon's own data files.
+const TAXONOMY_FILE = 'config/taxonomy.json';
 
 /** CPU milliseconds (user + system) since the `process.cpuUsage()` reading `from`. */
 function cpuSince(from: NodeJS.CpuUsage): number {
