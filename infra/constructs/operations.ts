@@ -229,4 +229,15 @@ export class PipelineOperations extends Construct {
       ],
     });
   }
+
+  /**
+   * A row for a part of the pipeline that brings its own alarms (Comprehend's asynchronous jobs): the metrics they
+   * watch, and their state.
+   */
+  addSection(title: string, alarms: readonly cloudwatch.Alarm[]): void {
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({ title, width: 12, left: alarms.map((a) => a.metric) }),
+      new cloudwatch.AlarmStatusWidget({ title: `${title}: alarms`, width: 12, alarms: [...alarms] }),
+    );
+  }
 }

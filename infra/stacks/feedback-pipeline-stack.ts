@@ -101,7 +101,7 @@ export class FeedbackPipelineStack extends Stack {
       },
     });
     if (config.ingest.asyncJobs.enabled) {
-      new ComprehendJobs(this, 'comprehend-jobs', {
+      const jobs = new ComprehendJobs(this, 'comprehend-jobs', {
         bucket: this.bucket,
         ingest: this.ingest,
         serviceName: SERVICE_NAMES.ingest,
@@ -109,6 +109,7 @@ export class FeedbackPipelineStack extends Stack {
         alarmTopic: this.operations.topic,
         stuckAfter: Duration.minutes(config.ingest.asyncJobs.alarmAfterMinutes),
       });
+      this.operations.addSection('Comprehend jobs (big files)', jobs.alarms);
     }
     this.suppressBucketNotificationsHandler();
     const outputs: Record<string, string> = {

@@ -29,6 +29,16 @@ describe('Comprehend asynchronous jobs in the stack (dev, from cdk.json)', () =>
   let template: Template;
   let jobs: ComprehendJobs;
 
+  it('draws the job metrics and their alarms on the dashboard', () => {
+    const body = JSON.stringify(
+      Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0]?.Properties.DashboardBody,
+    );
+    expect(body).toContain('Comprehend jobs (big files)');
+    for (const name of [COMPREHEND_JOBS.metrics.jobsFailed, COMPREHEND_JOBS.metrics.jobWaitMinutes])
+      expect(body).toContain(`\\"${name}\\"`);
+    for (const alarm of jobs.alarms) expect(body).toContain(logicalIdOf(alarm));
+  });
+
   beforeAll(() => {
     const { stacks } = buildTestApp({ context: { env: 'dev' } });
     const [dev] = stacks;
