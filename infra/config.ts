@@ -211,6 +211,14 @@ const environmentSchema = z
         ephemeralStorageMiB: z.number().int().min(512).max(10240).default(2048),
         themesEnabled: z.boolean().default(true),
         /**
+         * Segment dimensions that get theme cells (day × value × theme). Each adds DynamoDB writes: a row adds a theme
+         * cell per dimension and theme it names. `all` is required (the digest and theme spikes read it).
+         */
+        themeDimensions: z
+          .array(z.enum(SEGMENT_DIMENSIONS))
+          .refine((d) => d.includes('all'), { error: 'must include "all" (the digest and theme spikes read it)' })
+          .default([...SEGMENT_DIMENSIONS]),
+        /**
          * The theme taxonomy (categories, themes, keywords, urgency cues): a JSON file inside the project, bundled with
          * the ingest and digest functions at the same relative path. Validated at synth.
          */

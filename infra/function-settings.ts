@@ -21,6 +21,7 @@ export function ingestSettings(config: EnvironmentConfig): Record<string, string
   return {
     ...sharedSettings(config),
     [ENV.comprehendConcurrency]: String(config.ingest.comprehendConcurrency),
+    [ENV.themeDimensions]: config.ingest.themeDimensions.join(','),
     [ENV.ledgerTtlDays]: String(config.retention.ledgerTtlDays),
     [ENV.cacheTtlDays]: String(config.retention.cacheTtlDays),
     [ENV.asyncThreshold]: String(config.ingest.asyncJobs.threshold),

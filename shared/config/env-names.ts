@@ -16,6 +16,8 @@ export const ENV = {
   themesEnabled: 'THEMES_ENABLED',
   /** The theme taxonomy file, relative to the function's root (the Lambda task root, or the project locally). */
   taxonomyFile: 'THEME_TAXONOMY_FILE',
+  /** Segment dimensions that get theme cells, comma-separated (`all` among them). */
+  themeDimensions: 'THEME_DIMENSIONS',
   comprehendConcurrency: 'COMPREHEND_CONCURRENCY',
   spikeRatio: 'SPIKE_RATIO',
   spikeMinVolume: 'SPIKE_MIN_VOLUME',

@@ -1,3 +1,4 @@
+import { SEGMENT_DIMENSIONS, type SegmentDimension } from '../domain/cells.js';
 import { COMPREHEND_JOBS } from './comprehend-jobs.js';
 import { type CostConfig, loadCostConfig } from './cost.js';
 import { ENV, LIMIT_ENV } from './env-names.js';
@@ -59,6 +60,13 @@ const ingestSchema = z.object({
   [ENV.hashKey]: z.optional(z.string().check(z.minLength(16))),
   [ENV.themesEnabled]: z._default(bool, true),
   [ENV.taxonomyFile]: nonEmpty(),
+  [ENV.themeDimensions]: z.pipe(
+    z._default(z.string(), SEGMENT_DIMENSIONS.join(',')),
+    z.pipe(
+      z.transform((s: string) => s.split(',').filter(Boolean)),
+      z.array(z.enum(SEGMENT_DIMENSIONS)),
+    ),
+  ),
   [ENV.comprehendConcurrency]: z._default(positiveInt, 4),
   [ENV.spikeRatio]: z._default(z.coerce.number().check(z.positive()), 1.5),
   [ENV.spikeMinVolume]: z._default(positiveInt, 10),
@@ -119,6 +127,8 @@ export interface IngestConfig {
   themes: boolean;
   /** The theme taxonomy file (see `loadTaxonomy`). */
   taxonomyFile: string;
+  /** Segment dimensions that get theme cells (`all` is what the digest and theme spikes read). */
+  themeDimensions: SegmentDimension[];
   comprehendConcurrency: number;
   spike: { ratio: number; minVolume: number };
   ledgerTtlDays: number;
@@ -160,6 +170,7 @@ export function loadIngestConfig(env: NodeJS.ProcessEnv = process.env): IngestCo
     hashKey: c[ENV.hashKey],
     themes: c[ENV.themesEnabled],
     taxonomyFile: c[ENV.taxonomyFile],
+    themeDimensions: c[ENV.themeDimensions],
     comprehendConcurrency: c[ENV.comprehendConcurrency],
     spike: { ratio: c[ENV.spikeRatio], minVolume: c[ENV.spikeMinVolume] },
     ledgerTtlDays: c[ENV.ledgerTtlDays],

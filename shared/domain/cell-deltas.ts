@@ -77,6 +77,9 @@ export class CellDeltas {
   private readonly region: ValueIndex = new Map();
   private readonly language: ValueIndex = new Map();
 
+  /** @param themeDimensions the segment dimensions that get theme cells (`all` is what the digest reads). */
+  constructor(private readonly themeDimensions: readonly SegmentDimension[] = SEGMENT_DIMENSIONS) {}
+
   add(c: Contribution, sign: 1 | -1 = 1): void {
     this.addCell(this.all, 'all', 'all', c, sign);
     // The dimensions one by one rather than `for…in` over the segments, whose shape varies with the values present.
@@ -89,11 +92,10 @@ export class CellDeltas {
     if (c.themes) for (const theme of c.themes) this.addThemeCells(theme, c, sign);
   }
 
-  /** The theme's cell in every segment of the record (the same additive counters, without phrases). */
+  /** The theme's cell in each chosen segment of the record (the same additive counters, without phrases). */
   private addThemeCells(theme: string, c: Contribution, sign: 1 | -1): void {
-    this.addThemeCell(cellKey('all', 'all', c.day, theme), c, sign);
-    for (const dimension of SEGMENT_DIMENSIONS) {
-      const value = dimension === 'all' ? undefined : c.segments[dimension];
+    for (const dimension of this.themeDimensions) {
+      const value = dimension === 'all' ? 'all' : c.segments[dimension];
       if (value !== undefined) this.addThemeCell(cellKey(dimension, value, c.day, theme), c, sign);
     }
   }

@@ -21,10 +21,14 @@ const MIN_CHUNK_ROWS = 50;
  * Rows per chunk such that one chunk cannot add more than a third of the cells a commit may write: a record adds to
  * its cell in each segment dimension, and to a theme cell per dimension for each theme it names.
  */
-export function chunkRowsFor(maxSegmentCells: number, themesOn: boolean): number {
-  const cellsPerRow = SEGMENT_DIMENSIONS.length * (1 + (themesOn ? MAX_THEMES_PER_RESPONSE : 0));
-  const rows = Math.floor(maxSegmentCells / 3 / cellsPerRow);
+export function chunkRowsFor(maxSegmentCells: number, themeDimensions: number): number {
+  const rows = Math.floor(maxSegmentCells / 3 / cellsPerRow(themeDimensions));
   return Math.max(MIN_CHUNK_ROWS, Math.min(MAX_CHUNK_ROWS, rows));
+}
+
+/** The most cells one row can add to: one per segment dimension, and a theme cell per theme dimension and theme. */
+function cellsPerRow(themeDimensions: number): number {
+  return SEGMENT_DIMENSIONS.length + themeDimensions * MAX_THEMES_PER_RESPONSE;
 }
 const CLAIM_CONCURRENCY = 16;
 
@@ -74,10 +78,15 @@ export class FileRun {
     this.lastRow = entry.nextRow - 1;
     this.committed = cloneReportState(state);
     const touched = new Set<string>((entry.state?.touched as string[] | undefined) ?? []);
-    this.work = new SegmentWork({ target: ctx.target, source: ctx.source, fileId: ctx.fileId }, state, touched);
+    const themeDimensions = ctx.themes ? ctx.config.themeDimensions : [];
+    this.work = new SegmentWork(
+      { target: ctx.target, source: ctx.source, fileId: ctx.fileId, themeDimensions },
+      state,
+      touched,
+    );
     this.analyser = new ChunkAnalyser(ctx.analyzer, ctx.fileId);
-    this.chunkRows = chunkRowsFor(ctx.ports.files.maxSegmentCells, ctx.themes !== undefined);
-    this.cellsPerChunk = this.chunkRows * SEGMENT_DIMENSIONS.length * (1 + (ctx.themes ? MAX_THEMES_PER_RESPONSE : 0));
+    this.chunkRows = chunkRowsFor(ctx.ports.files.maxSegmentCells, themeDimensions.length);
+    this.cellsPerChunk = this.chunkRows * cellsPerRow(themeDimensions.length);
   }
 
   /** First row not yet committed: rows before it were counted by an earlier invocation. */

@@ -78,6 +78,8 @@ export interface SegmentContext {
   target: IngestTarget;
   source: string;
   fileId: string;
+  /** Segment dimensions that get theme cells. */
+  themeDimensions: readonly SegmentDimension[];
 }
 
 /**
@@ -85,7 +87,7 @@ export interface SegmentContext {
  * and the report's running totals. Reset after each commit.
  */
 export class SegmentWork {
-  deltas = new CellDeltas();
+  deltas: CellDeltas;
   lines: string[] = [];
   verbatims: VerbatimInput[] = [];
   quotes = new ThemeQuotes();
@@ -96,7 +98,9 @@ export class SegmentWork {
     private readonly state: ReportState,
     /** Day × segment cells this file touched, for the spike check after it (persisted with the checkpoint). */
     readonly touched: Set<string>,
-  ) {}
+  ) {
+    this.deltas = new CellDeltas(ctx.themeDimensions);
+  }
 
   apply(claimed: ClaimedRecord, segmentStartRow: number): void {
     const s = settle(claimed.outcome, claimed.contribution, this.ctx.fileId, segmentStartRow);
@@ -113,7 +117,7 @@ export class SegmentWork {
   }
 
   reset(): void {
-    this.deltas = new CellDeltas();
+    this.deltas = new CellDeltas(this.ctx.themeDimensions);
     this.lines = [];
     this.verbatims = [];
     this.quotes = new ThemeQuotes();

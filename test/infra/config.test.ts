@@ -66,6 +66,7 @@ describe('cdk.json configuration', () => {
       memoryMiB: 1536,
       ephemeralStorageMiB: 2048,
       themesEnabled: true,
+      themeDimensions: ['all', 'channel', 'source', 'product', 'region', 'language'],
       taxonomyFile: 'config/taxonomy.json',
       asyncJobs: { enabled: true, threshold: 100_000, pollSeconds: 300, maxWaitMinutes: 1440, alarmAfterMinutes: 120 },
     });
@@ -180,6 +181,11 @@ describe('cdk.json configuration', () => {
       setting: 'ingest.limits',
       value: { maxRowz: 10 },
       message: /environments\.dev\.ingest\.limits: Unrecognized key: "maxRowz"/,
+    },
+    {
+      setting: 'ingest.themeDimensions',
+      value: ['channel'],
+      message: /environments\.dev\.ingest\.themeDimensions: must include "all"/,
     },
     {
       setting: 'ingest.taxonomyFile',

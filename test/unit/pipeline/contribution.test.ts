@@ -80,6 +80,20 @@ describe('CellDeltas', () => {
     expect(deltas.cells.get(cellKey('all', 'all', '2026-03-29'))?.phrases).toEqual({});
   });
 
+  it('adds theme cells only in the chosen dimensions', () => {
+    const c = toContribution(
+      record({ channel: 'app', rating: 1, text: 'Crashes' }),
+      { label: 'NEGATIVE', language: 'en', themes: ['app.stability'] },
+      'UTC',
+    );
+    const deltas = new CellDeltas(['all']);
+    deltas.add(c);
+    // 4 segment cells (all, channel, source, language) and the theme's overall cell only.
+    expect(deltas.size).toBe(5);
+    expect(deltas.cells.has(cellKey('all', 'all', '2026-03-29', 'app.stability'))).toBe(true);
+    expect(deltas.cells.has(cellKey('channel', 'app', '2026-03-29', 'app.stability'))).toBe(false);
+  });
+
   it('keeps emerging phrases only for negative or mixed text that named no theme', () => {
     const base = record({ text: 'Odd smell from the box' });
     expect(toContribution(base, { label: 'NEGATIVE', phrases: ['odd smell'] }, 'UTC').phrases).toEqual(['odd smell']);
