@@ -15,8 +15,11 @@ import * as z from '../../shared/config/zod.js';
 import { SEGMENT_DIMENSIONS } from '../../shared/domain/cells.js';
 import { runDigestJob } from '../../shared/pipeline/digest-job.js';
 import { DynamoAggregateReader } from '../../shared/store/aggregate-reader.js';
+import { loadTaxonomy } from '../../shared/themes/taxonomy.js';
 
 const config = loadDigestConfig();
+// Read once per cold start: the digest labels themes from it on every run.
+const taxonomy = loadTaxonomy(config.taxonomyFile);
 const logger = new Logger({ serviceName: SERVICE_NAMES.digest });
 const metrics = new Metrics({ namespace: PIPELINE_METRICS.namespace, serviceName: SERVICE_NAMES.digest });
 // X-Ray: the invocation segment plus one subsegment per AWS call (a no-op off Lambda, e.g. on the local stack).
@@ -40,7 +43,7 @@ export const handler = middy(async (event: unknown) => {
   const period =
     'period' in input ? { kind: input.period } : { kind: 'custom' as const, from: input.from, to: input.to };
   const result = await runDigestJob(
-    { reader, s3: s3Client, ses: sesClient, events: eventBridgeClient, config },
+    { reader, s3: s3Client, ses: sesClient, events: eventBridgeClient, config, taxonomy },
     { period, send: true, segments: input.segments },
   );
   metrics.addMetric(PIPELINE_METRICS.digestsSent, MetricUnit.Count, 1);

@@ -1,7 +1,7 @@
 /** What the HTML and the plain-text renderings share: labels, headline scores and the subject line. */
 import type { SegmentDimension } from '../domain/cells.js';
 import { csatScore, netSentimentScore, npsScore, percentOf } from '../domain/kpis.js';
-import type { DigestFigures, MoverMetric } from './figures.js';
+import type { DigestFigures, ImpactFigure, MoverMetric } from './figures.js';
 import { formatChange, formatInteger, formatPercent, formatSigned } from './format.js';
 import { difference } from './kpi-figures.js';
 import { periodLabel } from './period.js';
@@ -76,4 +76,10 @@ export function digestSubject(figures: DigestFigures): string {
     `net sentiment ${formatSigned(rawNet(period), 0)}`,
   ];
   return `Feedback ${KIND_LABELS[figures.kind]} ${periodLabel(period.from, period.to)}: ${parts.join(' · ')}`;
+}
+
+/** A theme's impact with its interval: `-7.0 pts (95% -9.8 to -4.2)`. */
+export function impactText(impact: ImpactFigure): string {
+  const ci = impact.ci95 ? ` (95% ${formatSigned(impact.ci95.low, 1)} to ${formatSigned(impact.ci95.high, 1)})` : '';
+  return `${formatSigned(impact.impact, 1)} pts${ci}`;
 }

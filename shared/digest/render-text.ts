@@ -9,7 +9,14 @@ import {
   formatSigned,
   NO_DATA,
 } from './format.js';
-import { MAX_NOTICES_SHOWN, MAX_THEMES_SHOWN, METRIC_LABELS, type RenderOptions, share } from './render-common.js';
+import {
+  impactText,
+  MAX_NOTICES_SHOWN,
+  MAX_THEMES_SHOWN,
+  METRIC_LABELS,
+  type RenderOptions,
+  share,
+} from './render-common.js';
 import { cleanText, isolateBidi, neutraliseFormula, truncate } from './text-safety.js';
 
 const SPARK = '▁▂▃▄▅▆▇█';
@@ -117,12 +124,11 @@ function driverLines(figures: DigestFigures): string[] {
     if (listed.length === 0) lines.push(`- no theme has ${figures.options.minThemeN}+ answers on both sides`);
     for (const t of listed) {
       const i = t.impact;
-      const ci = i.ci95 ? ` (95% ${formatSigned(i.ci95.low, 1)} to ${formatSigned(i.ci95.high, 1)})` : '';
       const change = formatChange(i.change, 1, ' pts');
       const notes = [`n ${formatInteger(i.n)}`, change ? `${change} vs previous` : '', i.reliable ? '' : 'uncertain']
         .filter(Boolean)
         .join(', ');
-      lines.push(`- ${plain(t.label.en, 60)}: ${formatSigned(i.impact, 1)} pts${ci}; ${notes}`);
+      lines.push(`- ${plain(t.label.en, 60)}: ${impactText(i)}; ${notes}`);
       if (t.quote) lines.push(`  "${plain(t.quote.text, 220)}"`);
     }
   }

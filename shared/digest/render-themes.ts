@@ -7,16 +7,11 @@
 import type { DigestFigures, DriverFigure, ScoreDrivers } from './figures.js';
 import { formatChange, formatDay, formatInteger, formatNumber, formatSigned, NO_DATA } from './format.js';
 import { accentTile, attr, COLOR, esc, meter, muted, section, table, userText, WRAP } from './render-blocks.js';
+import { impactText } from './render-common.js';
 import { cleanText, truncate } from './text-safety.js';
 
 const METRIC_NAMES = { nps: 'NPS', csat: 'CSAT' } as const;
 const MAX_QUOTE_CHARS = 220;
-
-function impactText(d: DriverFigure): string {
-  const i = d.impact;
-  const ci = i.ci95 ? ` (95% ${formatSigned(i.ci95.low, 1)} to ${formatSigned(i.ci95.high, 1)})` : '';
-  return `${formatSigned(i.impact, 1)} pts${ci}`;
-}
 
 function driverDetail(d: DriverFigure, metric: ScoreDrivers['metric']): string {
   const i = d.impact;
@@ -39,7 +34,7 @@ function driverRow(d: DriverFigure, metric: ScoreDrivers['metric'], color: strin
   const inner = `<div class="tx"${attr(`font-size:14px;line-height:1.4;color:${COLOR.text};${WRAP}`)}><strong>${userText(
     d.label.en,
     60,
-  )}</strong> <span${attr(`color:${color};font-weight:700;white-space:nowrap;`)}>${esc(impactText(d))}</span></div><div class="mu"${attr(
+  )}</strong> <span${attr(`color:${color};font-weight:700;white-space:nowrap;`)}>${esc(impactText(d.impact))}</span></div><div class="mu"${attr(
     `font-size:12px;line-height:1.5;color:${COLOR.muted};${WRAP}`,
   )}>${esc(driverDetail(d, metric))}</div>${quote}`;
   return `${accentTile(inner, color, '10px 14px')}<tr><td colspan="2" height="8"${attr('height:8px;font-size:0;line-height:0;')}>&nbsp;</td></tr>`;
