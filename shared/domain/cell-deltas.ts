@@ -53,7 +53,7 @@ function addPhrases(counts: CellCounts, phrases: readonly string[], sign: 1 | -1
   for (const phrase of phrases) counts.phrases[phrase] = (counts.phrases[phrase] ?? 0) + sign;
 }
 
-/** The cells of one dimension value by day, with the last one used. */
+/** The cells of one dimension value (or value and theme) by day, with the last one used. */
 interface DayIndex {
   days: Map<string, CellCounts>;
   lastDay: string | undefined;
@@ -62,6 +62,12 @@ interface DayIndex {
 
 /** value → its cells by day, for one dimension. */
 type ValueIndex = Map<string, DayIndex>;
+/** value → theme → its cells by day, for one dimension. */
+type ThemeIndex = Map<string, Map<string, DayIndex>>;
+
+function newDayIndex(): DayIndex {
+  return { days: new Map(), lastDay: undefined, last: undefined };
+}
 
 /** Cell deltas accumulated in memory; its size grows with the cells touched, never with rows. */
 export class CellDeltas {
@@ -76,9 +82,13 @@ export class CellDeltas {
   private readonly product: ValueIndex = new Map();
   private readonly region: ValueIndex = new Map();
   private readonly language: ValueIndex = new Map();
+  /** The same for theme cells, per chosen dimension: value → theme → day. */
+  private readonly themeIndexes: { dimension: SegmentDimension; byValue: ThemeIndex }[];
 
   /** @param themeDimensions the segment dimensions that get theme cells (`all` is what the digest reads). */
-  constructor(private readonly themeDimensions: readonly SegmentDimension[] = SEGMENT_DIMENSIONS) {}
+  constructor(themeDimensions: readonly SegmentDimension[] = SEGMENT_DIMENSIONS) {
+    this.themeIndexes = themeDimensions.map((dimension) => ({ dimension, byValue: new Map() }));
+  }
 
   add(c: Contribution, sign: 1 | -1 = 1): void {
     this.addCell(this.all, 'all', 'all', c, sign);
@@ -89,24 +99,28 @@ export class CellDeltas {
     if (s.product !== undefined) this.addCell(this.product, 'product', s.product, c, sign);
     if (s.region !== undefined) this.addCell(this.region, 'region', s.region, c, sign);
     if (s.language !== undefined) this.addCell(this.language, 'language', s.language, c, sign);
-    if (c.themes) for (const theme of c.themes) this.addThemeCells(theme, c, sign);
+    if (c.themes && c.themes.length > 0) this.addThemeCells(c.themes, c, sign);
   }
 
-  /** The theme's cell in each chosen segment of the record (the same additive counters, without phrases). */
-  private addThemeCells(theme: string, c: Contribution, sign: 1 | -1): void {
-    for (const dimension of this.themeDimensions) {
+  /** Each theme's cell in each chosen segment of the record (the same additive counters, without phrases). */
+  private addThemeCells(themes: readonly string[], c: Contribution, sign: 1 | -1): void {
+    for (const { dimension, byValue } of this.themeIndexes) {
       const value = dimension === 'all' ? 'all' : c.segments[dimension];
-      if (value !== undefined) this.addThemeCell(cellKey(dimension, value, c.day, theme), c, sign);
+      if (value === undefined) continue;
+      let byTheme = byValue.get(value);
+      if (!byTheme) {
+        byTheme = new Map();
+        byValue.set(value, byTheme);
+      }
+      for (const theme of themes) {
+        let byDay = byTheme.get(theme);
+        if (!byDay) {
+          byDay = newDayIndex();
+          byTheme.set(theme, byDay);
+        }
+        addTo(this.cellOf(byDay, dimension, value, c.day, theme), c, sign);
+      }
     }
-  }
-
-  private addThemeCell(key: string, c: Contribution, sign: 1 | -1): void {
-    let counts = this.cells.get(key);
-    if (!counts) {
-      counts = emptyCounts();
-      this.cells.set(key, counts);
-    }
-    addTo(counts, c, sign);
   }
 
   private addCell(
@@ -118,24 +132,36 @@ export class CellDeltas {
   ): void {
     let byDay = byValue.get(value);
     if (!byDay) {
-      byDay = { days: new Map(), lastDay: undefined, last: undefined };
+      byDay = newDayIndex();
       byValue.set(value, byDay);
     }
-    // Records come in day order: the value's last day answers most calls without a lookup.
-    let counts = c.day === byDay.lastDay ? byDay.last : byDay.days.get(c.day);
+    const counts = this.cellOf(byDay, dimension, value, c.day, undefined);
+    addTo(counts, c, sign);
+    if (c.phrases) addPhrases(counts, c.phrases, sign);
+  }
+
+  /** The counts of the cell for `day` in `byDay`, created (and its key built) on first use. */
+  private cellOf(
+    byDay: DayIndex,
+    dimension: SegmentDimension,
+    value: string,
+    day: string,
+    theme: string | undefined,
+  ): CellCounts {
+    // Records come in day order: the last day answers most calls without a lookup.
+    let counts = day === byDay.lastDay ? byDay.last : byDay.days.get(day);
     if (!counts) {
-      const key = cellKey(dimension, value, c.day);
+      const key = cellKey(dimension, value, day, theme);
       counts = this.cells.get(key);
       if (!counts) {
         counts = emptyCounts();
         this.cells.set(key, counts);
       }
-      byDay.days.set(c.day, counts);
+      byDay.days.set(day, counts);
     }
-    byDay.lastDay = c.day;
+    byDay.lastDay = day;
     byDay.last = counts;
-    addTo(counts, c, sign);
-    if (c.phrases) addPhrases(counts, c.phrases, sign);
+    return counts;
   }
 
   get size(): number {
@@ -155,5 +181,6 @@ export class CellDeltas {
   clear(): void {
     this.cells.clear();
     for (const index of [this.all, this.channel, this.source, this.product, this.region, this.language]) index.clear();
+    for (const { byValue } of this.themeIndexes) byValue.clear();
   }
 }
