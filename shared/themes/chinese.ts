@@ -3,11 +3,12 @@
  * first character keeps this one pass over the text however long the taxonomy grows.
  */
 export class ChineseKeywordIndex<T> {
-  private readonly byFirst = new Map<string, { keyword: string; value: T }[]>();
+  /** By the first UTF-16 unit's code: no one-character string a position of the text. */
+  private readonly byFirst = new Map<number, { keyword: string; value: T }[]>();
 
   add(keyword: string, value: T): void {
-    const first = keyword[0];
-    if (first === undefined) return;
+    if (keyword === '') return;
+    const first = keyword.charCodeAt(0);
     const list = this.byFirst.get(first) ?? [];
     list.push({ keyword, value });
     // Longest first, so "服务态度" is seen before "服务".
@@ -19,7 +20,7 @@ export class ChineseKeywordIndex<T> {
   find(text: string): { value: T; start: number; end: number }[] {
     const out: { value: T; start: number; end: number }[] = [];
     for (let i = 0; i < text.length; i++) {
-      const candidates = this.byFirst.get(text[i] as string);
+      const candidates = this.byFirst.get(text.charCodeAt(i));
       if (!candidates) continue;
       for (const c of candidates) {
         if (text.startsWith(c.keyword, i)) out.push({ value: c.value, start: i, end: i + c.keyword.length });

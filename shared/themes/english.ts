@@ -47,7 +47,9 @@ function uninflect(word: string): string {
 
 /** The stems of a text's words, in order. */
 export function englishStems(text: string): string[] {
-  return englishWords(text).map(stem);
+  const words = englishWords(text);
+  for (let i = 0; i < words.length; i++) words[i] = stem(words[i] as string);
+  return words;
 }
 
 /** A readable singular of a lower-case noun for display ("deliveries" → "delivery", "boxes" → "box"). */

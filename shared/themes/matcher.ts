@@ -90,12 +90,18 @@ export class ThemeMatcher {
       const candidates = this.english.get(stems[i] as string);
       if (!candidates) continue;
       for (const c of candidates) {
-        if (c.stems.every((s, k) => stems[i + k] === s))
-          spans.push({ target: c.target, start: i, end: i + c.stems.length });
+        if (startsWith(stems, i, c.stems)) spans.push({ target: c.target, start: i, end: i + c.stems.length });
       }
     }
     return withoutIgnored(spans);
   }
+}
+
+/** Whether `words` holds `keyword` from position `at`. */
+function startsWith(words: readonly string[], at: number, keyword: readonly string[]): boolean {
+  if (at + keyword.length > words.length) return false;
+  for (let k = 0; k < keyword.length; k++) if (words[at + k] !== keyword[k]) return false;
+  return true;
 }
 
 function toSpan(m: { value: Target; start: number; end: number }): Span {
@@ -104,6 +110,7 @@ function toSpan(m: { value: Target; start: number; end: number }): Span {
 
 /** Drops the ignore phrases and any keyword inside one ("room" in "room for improvement"). */
 function withoutIgnored(spans: Span[]): Span[] {
+  if (!spans.some((s) => s.target.kind === 'ignore')) return spans;
   const ignored = spans.filter((s) => s.target.kind === 'ignore');
   return spans.filter((s) => s.target.kind !== 'ignore' && !ignored.some((g) => s.start < g.end && g.start < s.end));
 }
