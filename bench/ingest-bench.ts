@@ -35,6 +35,8 @@ export interface IngestBenchResult {
   pipelineRowsPerSec: number;
   ratio: number;
   peakRssMb: number;
+  /** Heap used + array buffers after a full GC at the end of the pipeline phase (largest run), MB. */
+  retainedMb: number;
   sentimentCalls: number;
   uniqueTexts: number;
   aggregateWrites: number;
@@ -103,7 +105,7 @@ async function bundlePhase(dir: string): Promise<string> {
 }
 
 function runPhase(bundle: string, args: string[], cpuProfDir?: string): Promise<PhaseResult> {
-  const nodeArgs = cpuProfDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', cpuProfDir];
+  const nodeArgs = ['--expose-gc', ...(cpuProfDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', cpuProfDir])];
   return new Promise((resolvePhase, reject) => {
     const env = { ...process.env };
     delete env.NODE_OPTIONS;
@@ -186,6 +188,7 @@ async function main(): Promise<void> {
       pipelineRowsPerSec: round(chosen.p),
       ratio: round(chosen.p / chosen.b, 3),
       peakRssMb: round(Math.max(...pipelines.map((p) => p.peakRssMb)), 1),
+      retainedMb: round(Math.max(...pipelines.map((p) => p.retainedMb ?? Number.NaN)), 1),
       sentimentCalls: last.sentimentCalls ?? 0,
       uniqueTexts: last.uniqueTexts ?? 0,
       aggregateWrites: last.aggregateWrites ?? 0,

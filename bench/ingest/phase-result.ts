@@ -11,6 +11,11 @@ export interface PhaseResult {
   wallMs: number;
   cpuMs: number;
   peakRssMb: number;
+  /**
+   * Pipeline: what the process still holds at the end, while its tables are live, after a full GC: heap used plus
+   * array buffers, in MB. Unlike peak RSS it does not depend on when V8 chose to collect.
+   */
+  retainedMb?: number;
   outcomes?: { accepted: number; rejected: number; duplicates: number; warnings: number };
   uniqueTexts?: number;
   uniqueTextsByLanguage?: Record<string, number>;

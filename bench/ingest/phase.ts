@@ -72,6 +72,18 @@ function stopClock(c: Clock): { wallMs: number; cpuMs: number } {
   return { wallMs: performance.now() - c.wall, cpuMs: cpuSince(c.cpu) };
 }
 
+/**
+ * Heap used plus array buffers after a full GC (the phase runs with `--expose-gc`), in MB; `live` are the run's
+ * tables, passed so they are still reachable (and counted) during the GC.
+ */
+function retainedMb(..._live: unknown[]): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) return Number.NaN;
+  gc();
+  const m = process.memoryUsage();
+  return (m.heapUsed + m.arrayBuffers) / (1024 * 1024);
+}
+
 function peakRssMb(): number {
   return process.resourceUsage().maxRSS / 1024;
 }
@@ -212,6 +224,7 @@ async function pipeline(file: string, timeZone: string, segmentRows: number): Pr
   commitSegment();
   aggregateMs += cpuSince(start);
   const time = stopClock(clock);
+  const retained = retainedMb(memo, deduper);
 
   const uniqueTextsByLanguage: Record<string, number> = {};
   let sentimentCalls = 0;
@@ -232,6 +245,7 @@ async function pipeline(file: string, timeZone: string, segmentRows: number): Pr
       aggregate: aggregateMs,
     },
     peakRssMb: peakRssMb(),
+    retainedMb: retained,
     outcomes: { accepted, rejected, duplicates, warnings },
     uniqueTexts: memo.size,
     uniqueTextsByLanguage,
