@@ -17,15 +17,23 @@ const ROWS: [string, (p: E2ePathResult) => string][] = [
   ['DynamoDB requests', (p) => ops(p.requests.dynamodb)],
   ['S3 requests', (p) => ops(p.requests.s3)],
   ['units / $', (p) => `${n(p.units)} / $${p.usd.toFixed(4)}`],
-  [
-    'modelled AWS time',
-    (p) =>
-      `${minutes(p.modelledAwsSeconds)} (${minutes(p.modelledAwsSecondsRange[0])}–${minutes(p.modelledAwsSecondsRange[1])})`,
-  ],
+  ['modelled AWS time', (p) => modelled(p)],
 ];
 
+function modelled(p: E2ePathResult): string {
+  const [low, high] = p.modelledAwsSecondsRange;
+  const range = low === high ? '' : ` (${minutes(low)}–${minutes(high)})`;
+  return `${minutes(p.modelledAwsSeconds)}${range}`;
+}
+
 export function e2eTable(r: E2eResult): string[] {
-  const lines = [`end to end, ${n(r.rows)} rows (sync path | async path):`];
-  for (const [label, cell] of ROWS) lines.push(`  ${label.padEnd(32)} ${cell(r.sync)} | ${cell(r.async)}`);
+  const lines = [`end to end, ${n(r.rows)} rows:`];
+  for (const [name, path] of [
+    ['sync', r.sync],
+    ['async', r.async],
+  ] as const) {
+    lines.push(`  ${name} path`);
+    for (const [label, cell] of ROWS) lines.push(`    ${label.padEnd(32)} ${cell(path)}`);
+  }
   return lines;
 }

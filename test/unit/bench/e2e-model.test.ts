@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { JOB_WAIT_SECONDS, jobRounds, modelPath, syncSeconds } from '../../../bench/e2e/model.js';
 import { pathResult } from '../../../bench/e2e/run.js';
 import type { PathMeasurement } from '../../../bench/e2e/run-path.js';
+import { e2eTable } from '../../../bench/e2e/table.js';
 
 describe('the e2e cost and time model', () => {
   it('takes 250 documents a second per synchronous operation and adds the operations up', () => {
@@ -59,7 +60,7 @@ describe('the e2e cost and time model', () => {
   });
 });
 
-describe('pathResult', () => {
+describe('pathResult and the table', () => {
   it('sums DynamoDB write requests and S3 requests from the counts and keeps the report figures', () => {
     // Prepare
     const empty = { requests: {}, errors: {}, documents: {}, writeItems: 0 };
@@ -102,6 +103,15 @@ describe('pathResult', () => {
     // Act
     const result = pathResult(measured);
     // Assess
+    const table = e2eTable({
+      rows: 50,
+      model: { syncDocumentsPerSecond: 250, jobWaitSeconds: JOB_WAIT_SECONDS, usdPerUnit: 0.0001 },
+      sync: result,
+      async: { ...result, modelledAwsSeconds: 450, modelledAwsSecondsRange: [300, 600] },
+    });
+    expect(table).toContain('    S3 requests                      GetObject 2, PutObject 3');
+    expect(table).toContain('    modelled AWS time                0.2 s');
+    expect(table).toContain('    modelled AWS time                7.5 min (5.0 min–10.0 min)');
     expect(result).toMatchObject({
       wallSeconds: 12.3,
       dynamodbWriteRequests: 13,
