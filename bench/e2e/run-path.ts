@@ -125,7 +125,7 @@ export async function measurePath(
     const t0 = performance.now();
     const etag = await upload(direct, stack.bucket, file);
     const t1 = performance.now();
-    const report = await waitForReport(stack, direct, reportKeyOf(BENCH_KEY, etag), opts.timeoutMs ?? 3_600_000);
+    const report = await waitForReport(stack, direct, reportKeyOf(BENCH_KEY, etag), opts.timeoutMs ?? 24 * 3_600_000);
     const t2 = performance.now();
     const counts = Object.fromEntries(proxies.map((p) => [p.service, p.counts()])) as PathMeasurement['counts'];
     const { status, rows, comprehend, aggregateWrites, segments, invocations } = report;
