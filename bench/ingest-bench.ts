@@ -2,6 +2,7 @@
  * Ingest throughput and memory benchmark.
  *
  *   npm run bench -- [--rows 1000000] [--json] [--repeat 1] [--seed 42] [--clock cpu|wall] [--cpu-prof <dir>] [--keep]
+ *                    [--e2e]
  *
  * Generates a seeded export to a temporary CSV, bundles the measured code with esbuild, then runs each phase in its
  * own `node` child (so peak RSS is per phase): (a) a bare csv-parse stream counting rows, (b) the ingest core —
@@ -11,6 +12,9 @@
  * The result also says where the pipeline's CPU time goes (`stagesUsPerRow`, microseconds a row, read per batch in the
  * pipeline process), with the bare parse for comparison: `read` includes csv-parse, so `read − csvParse` is what
  * mapping, cleaning, redaction, hashing and record building add to parsing.
+ *
+ * `--e2e` also runs the same file through the local stack on the synchronous and the asynchronous sentiment path
+ * (bench/e2e/run.ts) and adds an `e2e` object: wall time, requests by service and operation, modelled AWS time and cost.
  *
  * Throughput is rows per second of CPU time by default (`--clock cpu`): on a shared machine, wall time measures the
  * neighbours as much as the code. Both clocks are printed.
@@ -22,6 +26,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { runE2e } from './e2e/run.js';
+import { e2eTable } from './e2e/table.js';
 import { generateExport } from './ingest/generate-export.js';
 import { type PhaseResult, STAGES, type Stage } from './ingest/phase-result.js';
 
@@ -143,6 +149,7 @@ async function main(): Promise<void> {
       clock: { type: 'string', default: 'cpu' },
       'cpu-prof': { type: 'string' },
       keep: { type: 'boolean', default: false },
+      e2e: { type: 'boolean', default: false },
     },
   });
   const rows = Number.parseInt(values.rows, 10);
@@ -205,10 +212,12 @@ async function main(): Promise<void> {
       node: process.version,
       stagesUsPerRow: stagesUsPerRow(rows, baselines, pipelines),
     };
+    const e2e = values.e2e ? await runE2e({ file, rows, log }) : undefined;
+    if (e2e) for (const line of e2eTable(e2e)) log(line);
     if (!values.json) {
       log(`generator wrote ${generated.duplicatesWritten} duplicate rows and ${generated.badRowsWritten} bad rows`);
     }
-    process.stdout.write(`${JSON.stringify(result, null, values.json ? undefined : 2)}\n`);
+    process.stdout.write(`${JSON.stringify(e2e ? { ...result, e2e } : result, null, values.json ? undefined : 2)}\n`);
   } finally {
     if (values.keep) log(`kept ${dir}`);
     else await rm(dir, { recursive: true, force: true });
