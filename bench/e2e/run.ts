@@ -1,12 +1,10 @@
 /**
- * `npm run bench -- --rows N --e2e`: the same generated export through the local stack twice, each time in a fresh
- * state directory and a process of its own — once on the synchronous path (threshold above the file's unique
+ * `npm run bench -- --rows N --e2e`: the same generated export through the local stack twice, each time on a fresh
+ * in-memory stack in a process of its own — once on the synchronous path (threshold above the file's unique
  * texts), once on the asynchronous one (threshold 1, short local job delay) — with the requests counted per
  * service and operation and the AWS time and cost modelled from them (model.ts).
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { JOB_WAIT_SECONDS, modelPath, type PathModel, SYNC_DOCUMENTS_PER_SECOND, USD_PER_UNIT } from './model.js';
@@ -59,9 +57,9 @@ export interface E2eOptions {
   log?: (line: string) => void;
 }
 
-function runChild(file: string, path: SentimentPath, stateDir: string, jobDelayMs: number): Promise<PathMeasurement> {
+function measure(file: string, path: SentimentPath, jobDelayMs: number): Promise<PathMeasurement> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', RUN_PATH, file, path, stateDir, String(jobDelayMs)], {
+    const child = spawn(process.execPath, ['--import', 'tsx', RUN_PATH, file, path, String(jobDelayMs)], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -79,15 +77,6 @@ function runChild(file: string, path: SentimentPath, stateDir: string, jobDelayM
       else reject(new Error(`e2e ${path} run exited with ${code}:\n${err}`));
     });
   });
-}
-
-async function measure(file: string, path: SentimentPath, jobDelayMs: number): Promise<PathMeasurement> {
-  const stateDir = await mkdtemp(join(tmpdir(), `bench-e2e-${path}-`));
-  try {
-    return await runChild(file, path, stateDir, jobDelayMs);
-  } finally {
-    await rm(stateDir, { recursive: true, force: true });
-  }
 }
 
 const sum = (m: Readonly<Record<string, number>>) => Object.values(m).reduce((a, b) => a + b, 0);
