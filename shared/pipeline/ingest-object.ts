@@ -7,6 +7,7 @@ import { fileProcessedEvent, fileRejectedEvent } from '../events/factories.js';
 import type { PendingEvent } from '../events/publisher.js';
 import { readExport } from '../ingest/read-export.js';
 import type { ExportMeta, ResumeState, RowOutcome } from '../ingest/types.js';
+import type { AsyncJobsRecord } from '../ports/async-jobs.js';
 import type { FileLedgerEntry, IngestPorts, IngestTarget } from '../ports/ingest.js';
 import { USD_PER_UNIT } from '../sentiment/comprehend-adapter.js';
 import type { ThemeMatcher } from '../themes/matcher.js';
@@ -112,9 +113,12 @@ export async function ingestObject(target: IngestTarget, deps: IngestDeps): Prom
   // Before the first row is committed (and so before Comprehend is first called): estimate, then admit or hold.
   // A file whose Comprehend jobs were started was admitted when they were: its checks skip the estimate's read.
   const readFromStart = () => readExport(() => ports.objects.read(target), readOptions);
-  if (entry.nextRow === 1 && !(await asyncJobsStarted(ctx, deps))) {
-    const gate = await admitOrHold(ctx, deps, state, readFromStart);
-    if (gate.kind === 'held') return holdFile(ctx, deps, state, meta, gate.standing);
+  if (entry.nextRow === 1) {
+    const jobs = await readAsyncJobs(ctx, deps);
+    if (jobs === undefined) {
+      const gate = await admitOrHold(ctx, deps, state, readFromStart);
+      if (gate.kind === 'held') return holdFile(ctx, deps, state, meta, gate.standing);
+    } else state.estimate ??= jobs.estimate;
   }
   const early = await asyncJobsFirst(ctx, deps, entry, state, meta, readFromStart);
   if (early) return early;
@@ -222,9 +226,8 @@ async function handOff(ctx: RunContext, deps: IngestDeps, nextRow: number): Prom
   return { status: 'continued', fileId: ctx.fileId };
 }
 
-async function asyncJobsStarted(ctx: RunContext, deps: IngestDeps): Promise<boolean> {
-  if (!deps.asyncSentiment) return false;
-  return (await deps.asyncSentiment.ports.ledger.readAsyncJobs(ctx.fileId)) !== undefined;
+async function readAsyncJobs(ctx: RunContext, deps: IngestDeps): Promise<AsyncJobsRecord | undefined> {
+  return deps.asyncSentiment?.ports.ledger.readAsyncJobs(ctx.fileId);
 }
 
 /**
@@ -241,7 +244,7 @@ async function asyncJobsFirst(
 ): Promise<IngestResult | undefined> {
   if (!deps.asyncSentiment) return undefined;
   const { target, fileId, token } = ctx;
-  const input = { target, fileId, token, entry, openReader, remainingMs: deps.remainingMs };
+  const input = { target, fileId, token, entry, openReader, remainingMs: deps.remainingMs, estimate: state.estimate };
   const gate = await asyncSentimentGate(input, deps.asyncSentiment);
   if (gate.kind === 'failed') return rejectFile(ctx, deps, gate.error, state, meta);
   if (gate.kind === 'proceed') {

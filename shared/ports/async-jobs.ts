@@ -6,6 +6,7 @@
 import type { ComprehendLanguage } from '../domain/types.js';
 import type { JobKind, JobSpec, JobView } from '../sentiment/async/job-client.js';
 import type { JobOutputLine } from '../sentiment/async/job-output.js';
+import type { CostEstimate } from '../sentiment/cost.js';
 import type { TextCache } from '../sentiment/text-cache.js';
 import type { IngestTarget } from './ingest.js';
 
@@ -35,6 +36,11 @@ export interface AsyncJobsRecord {
   /** ISO time the current delayed check is due; a chain overdue by far is taken over by any message. */
   nextCheckAt: string;
   groups: AsyncJobGroup[];
+  /**
+   * The file's estimate from before the jobs started: its later checks skip the estimate's read (the cache is full by
+   * then, so a new read would price nothing), and its report still carries it.
+   */
+  estimate?: CostEstimate;
 }
 
 export interface AsyncJobLedger {

@@ -209,6 +209,8 @@ describe('asynchronous Comprehend jobs for big files', () => {
     expect(result.report?.comprehend.calls).toBe(0);
     // The jobs' documents are still paid for, and the report says so.
     expect(result.report?.comprehend.units).toBeGreaterThan(0);
+    // The estimate made before the jobs started survives the checks: the jobs bill every uncached text, as it said.
+    expect(result.report?.comprehend.estimate?.units).toBe(result.report?.comprehend.units);
   });
 
   it('keeps the synchronous path for a file at or under the threshold', async () => {

@@ -67,6 +67,8 @@ describe('the e2e bench', () => {
     expect(sync.units).toBeGreaterThan(0);
     // The jobs take key phrases for every text, the batches only for negative and mixed ones.
     expect(sync.estimate?.units).toBe(async.units);
+    // Each path's report carries the estimate made before its first call, the same file's on both.
+    expect(async.estimate).toEqual(sync.estimate);
     expect(sync.units).toBeLessThanOrEqual(async.units);
     expect(sync.requests.comprehend.BatchDetectKeyPhrases ?? 0).toBeGreaterThan(0);
     for (const path of [sync, async]) {

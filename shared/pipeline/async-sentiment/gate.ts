@@ -11,6 +11,7 @@ import type { ExportReader } from '../../ingest/types.js';
 import type { AsyncJobGroup, AsyncJobsRecord } from '../../ports/async-jobs.js';
 import type { FileLedgerEntry } from '../../ports/ingest.js';
 import type { JobKind, JobView } from '../../sentiment/async/job-client.js';
+import type { CostEstimate } from '../../sentiment/cost.js';
 import { type AsyncFile, type AsyncSentiment, clockOf } from './context.js';
 import { fillGroup } from './fill-cache.js';
 import { PrePassTimeoutError, planAsyncJobs } from './plan.js';
@@ -27,6 +28,8 @@ export interface GateInput extends AsyncFile {
   /** A fresh read of the whole file, for the pre-pass. */
   openReader: () => Pick<ExportReader, 'batches'>;
   remainingMs?: () => number;
+  /** The file's cost estimate, kept with its jobs (see AsyncJobsRecord). */
+  estimate?: CostEstimate;
 }
 
 /** The fewest bytes a record with a text of its own takes (a character and two separators): smaller files skip. */
@@ -67,7 +70,7 @@ async function startIfWorthIt(input: GateInput, deps: AsyncSentiment): Promise<G
     throw err;
   }
   if (!plan) return PROCEED;
-  await startAsyncJobs(input, plan, deps);
+  await startAsyncJobs(input, plan, deps, input.estimate);
   return WAITING;
 }
 

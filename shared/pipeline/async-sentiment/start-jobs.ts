@@ -3,6 +3,7 @@ import { COMPREHEND_JOBS } from '../../config/comprehend-jobs.js';
 import type { AsyncJobGroup, AsyncJobsRecord } from '../../ports/async-jobs.js';
 import type { JobKind } from '../../sentiment/async/job-client.js';
 import { documentUnits } from '../../sentiment/comprehend-adapter.js';
+import type { CostEstimate } from '../../sentiment/cost.js';
 import { type AsyncFile, type AsyncSentiment, clockOf } from './context.js';
 import type { AsyncPlan, PlannedGroup } from './plan.js';
 
@@ -11,7 +12,12 @@ import type { AsyncPlan, PlannedGroup } from './plan.js';
  * records the jobs in the file's ledger. A crash anywhere in between is safe: the next attempt plans the same
  * groups and starts them with the same request tokens, which Comprehend answers with the jobs already started.
  */
-export async function startAsyncJobs(file: AsyncFile, plan: AsyncPlan, deps: AsyncSentiment): Promise<void> {
+export async function startAsyncJobs(
+  file: AsyncFile,
+  plan: AsyncPlan,
+  deps: AsyncSentiment,
+  estimate: CostEstimate | undefined,
+): Promise<void> {
   const groups: AsyncJobGroup[] = [];
   for (const planned of plan.groups) groups.push(await startGroup(file, planned, deps));
   const now = clockOf(deps)();
@@ -21,6 +27,7 @@ export async function startAsyncJobs(file: AsyncFile, plan: AsyncPlan, deps: Asy
     pollId: randomUUID(),
     nextCheckAt: new Date(now.getTime() + deps.config.pollSeconds * 1000).toISOString(),
     groups,
+    ...(estimate ? { estimate } : {}),
   };
   // The check goes out before the record: should the write fail, the retried message plans again (same jobs).
   await deps.ports.poller.checkLater(file.target, record.pollId, deps.config.pollSeconds);
