@@ -6,7 +6,9 @@
  * Default threshold, from the quotas in the handbook (aws-facts 1.5–1.7): the synchronous path is capped at about
  * 250 documents a second per account (10 TPS × 25 documents), shared by every ingest invocation; a job is not
  * throttled that way but costs a fixed wait (submission queue and start-up: minutes, not documented; we model
- * 5–10 minutes) plus a pre-pass over the file. The price per unit is the same either way. Break-even is where the
+ * 5–10 minutes) plus a pre-pass over the file. The price per unit is the same either way, but with themes on a
+ * key-phrase job analyses every text where the batch path sends only negative and mixed ones: on the bench export
+ * the jobs bill about 1.4 × the batches' units (README, "Big files and cost"). Break-even in time is where the
  * synchronous calls take as long as that fixed wait: 250 docs/s × ~400 s ≈ 100,000 documents, which is also about
  * what two 300-second invocations of synchronous calls get through. Below it the jobs only add latency; far above
  * it (a million unique texts: ~67 minutes synchronous) they finish in minutes. Jobs are also few per account (10
