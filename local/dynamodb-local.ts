@@ -108,10 +108,27 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     );
   }
   const pid = child.pid ?? -1;
+  let stopping = false;
+  // A Java child that dies later (a crash, the OOM killer) leaves every request refused: say why, once, in the log.
+  void exited.then(({ code, signal }) => {
+    if (stopping) return;
+    const said = output.join('').trim().slice(-2000);
+    options.log?.(
+      `dynamodb: DynamoDB Local (pid ${pid}) exited (code ${code}, signal ${signal})${said ? `: ${said}` : ''}`,
+    );
+  });
   options.log?.(
     `dynamodb: DynamoDB Local (pid ${pid}) on ${url}${options.dbPath ? `, data in ${options.dbPath}` : ', in memory'}`,
   );
-  return { url, port, pid, stop: () => kill(child, exited) };
+  return {
+    url,
+    port,
+    pid,
+    stop: () => {
+      stopping = true;
+      return kill(child, exited);
+    },
+  };
 }
 
 /** Every DynamoDB Local child still running, from the moment it is spawned (start-up can be interrupted). */
