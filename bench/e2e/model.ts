@@ -51,13 +51,16 @@ export function syncSeconds(documentsByOperation: Readonly<Record<string, number
   return out;
 }
 
+/** Start*Job requests by operation (one per job started). */
+function jobStarts(requests: Readonly<Record<string, number>>): number[] {
+  return Object.entries(requests)
+    .filter(([op]) => /^Start\w+Job$/.test(op))
+    .map(([, n]) => n);
+}
+
 /** Rounds of jobs: one when every type has at most 10; the busiest type decides. */
 export function jobRounds(requests: Readonly<Record<string, number>>): number {
-  let rounds = 0;
-  for (const [op, n] of Object.entries(requests)) {
-    if (/^Start\w+Job$/.test(op)) rounds = Math.max(rounds, Math.ceil(n / CONCURRENT_JOBS_PER_TYPE));
-  }
-  return rounds;
+  return Math.max(0, ...jobStarts(requests).map((n) => Math.ceil(n / CONCURRENT_JOBS_PER_TYPE)));
 }
 
 /**
@@ -72,9 +75,7 @@ export function modelPath(input: {
   const bySync = syncSeconds(input.comprehendDocuments);
   const sync = Object.values(bySync).reduce((a, b) => a + b, 0);
   const rounds = jobRounds(input.comprehendRequests);
-  const asyncJobs = Object.entries(input.comprehendRequests)
-    .filter(([op]) => /^Start\w+Job$/.test(op))
-    .reduce((n, [, count]) => n + count, 0);
+  const asyncJobs = jobStarts(input.comprehendRequests).reduce((a, b) => a + b, 0);
   return {
     comprehendSyncDocuments: Object.values(input.comprehendDocuments).reduce((a, b) => a + b, 0),
     asyncJobs,
