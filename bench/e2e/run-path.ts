@@ -4,7 +4,7 @@
  *
  *   tsx bench/e2e/run-path.ts <export file> <sync|async> [job delay ms]
  *
- * Starts counting proxies, then the local stack in `<state dir>` with the function's endpoints pointed at the
+ * Starts counting proxies, then a fresh in-memory local stack with the function's endpoints pointed at the
  * proxies, attaches the real ingest handler, uploads the file under `incoming/`, waits until its report is written
  * and the stack is idle, and prints one JSON line: wall time, requests by service and operation, and the report's
  * Comprehend figures. The bench's own calls (table and bucket set-up, the upload, reading the report) go straight
